@@ -1,0 +1,65 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Paths } from './paths';
+import { AppProject, Application, Cluster } from '../lib/argocd';
+import { Fleet, ServiceDeployment } from '../lib/fleet';
+import { OutputFolder } from '../lib/synth';
+
+/** Properties of an {@link ArgoCdChart}. */
+export interface ArgoCdChartProps {
+  readonly fleet: Fleet;
+  /** The deployments to create Applications for. */
+  readonly deployments: readonly ServiceDeployment[];
+  /**
+   * The namespace Argo CD runs in.
+   * @default 'argocd'
+   */
+  readonly argoNamespace?: string;
+}
+
+/**
+ * The Argo CD objects of every environment: a least-privilege AppProject, one Application per
+ * service, and a root app-of-apps that syncs them. `kubectl apply -f dist/argocd/<env>/root.yaml`
+ * bootstraps an environment; from then on Git is the only way in.
+ */
+export class ArgoCdChart extends Chart {
+  constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
+    const argoNamespace = props.argoNamespace ?? 'argocd';
+    super(scope, id, { namespace: argoNamespace });
+    const { fleet } = props;
+
+    for (const environment of fleet.environments) {
+      const apps = new OutputFolder(this, `${environment.name}-apps`, { path: Paths.argoApps(environment.name) });
+      const project = new AppProject(apps, 'Project', {
+        metadata: { name: `${fleet.name}-${environment.name}`, namespace: argoNamespace },
+        description: `${fleet.name} services in ${environment.name}`,
+        sourceRepo: fleet.repoUrl,
+        destinations: [{ cluster: environment.cluster, namespace: environment.namespace }],
+      });
+      for (const deployment of props.deployments.filter(d => d.environment === environment)) {
+        new Application(apps, deployment.service.name, {
+          metadata: { name: `${deployment.service.name}-${environment.name}`, namespace: argoNamespace },
+          project: project.name,
+          repoUrl: fleet.repoUrl,
+          targetRevision: fleet.targetRevision,
+          path: Paths.service(environment.name, deployment.service.name),
+          cluster: environment.cluster,
+          namespace: environment.namespace,
+        });
+      }
+
+      const root = new OutputFolder(this, `${environment.name}-root`, { path: Paths.argoRoot(environment.name), fileName: 'root.yaml' });
+      // The root app lives in the built-in 'default' project: it must exist before its own project does.
+      new Application(root, 'Root', {
+        metadata: { name: `${fleet.name}-${environment.name}-root`, namespace: argoNamespace },
+        project: 'default',
+        repoUrl: fleet.repoUrl,
+        targetRevision: fleet.targetRevision,
+        path: Paths.argoApps(environment.name),
+        cluster: Cluster.inCluster(),
+        namespace: argoNamespace,
+        createNamespace: false,
+      });
+    }
+  }
+}

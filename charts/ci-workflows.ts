@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { Paths } from './paths';
+import { Fleet } from '../lib/fleet';
+import { InfraPipeline, ServicePipeline } from '../lib/forgejo';
+
+/** Properties of {@link CiWorkflows}. */
+export interface CiWorkflowsProps {
+  readonly fleet: Fleet;
+  /**
+   * The Forgejo runner label jobs run on.
+   * @default 'docker'
+   */
+  readonly runnerLabel?: string;
+}
+
+/** The CI of every service (written under `dist/ci/<service>/`) and the infra repo's own CI. */
+export class CiWorkflows extends Construct {
+  constructor(scope: Construct, id: string, props: CiWorkflowsProps) {
+    super(scope, id);
+    const { fleet } = props;
+    for (const service of fleet.services) {
+      const [release, promotion] = fleet.environmentsOf(service).map(e => e.name);
+      new ServicePipeline(this, service.name, {
+        service: service.name,
+        language: service.language,
+        imageRepository: service.imageRepository,
+        infraRepo: fleet.repoPath,
+        releaseEnvironment: release,
+        promotionEnvironment: promotion,
+        outputDir: Paths.serviceCi(service.name),
+        runnerLabel: props.runnerLabel,
+      });
+    }
+    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel });
+  }
+}

@@ -1,0 +1,45 @@
+import { Duration } from 'cdk8s';
+import { Cluster } from './lib/argocd';
+import { Fleet, Language } from './lib/fleet';
+
+/**
+ * The fleet: which services run in which environments, and how. Image digests are not here: CI pins
+ * them in releases/<env>.json through `npm run release`, and `npm run promote` moves them on.
+ */
+export const fleet = new Fleet({
+  name: 'shop',
+  repoUrl: 'https://forgejo.example.com/platform/infra.git',
+  environments: [
+    {
+      name: 'staging',
+      cluster: Cluster.inCluster(),
+      namespace: 'shop-staging',
+      defaults: { replicas: 2, analysisCount: 3 },
+    },
+    {
+      name: 'production',
+      cluster: Cluster.named('production'),
+      namespace: 'shop',
+      defaults: { canaryWeights: [10, 25, 50] },
+    },
+  ],
+  services: [
+    {
+      name: 'api',
+      language: Language.PYTHON,
+      imageRepository: 'ghcr.io/acme/api',
+      port: 8000,
+      overrides: {
+        production: { autoscaling: { minReplicas: 3, maxReplicas: 10 }, minSuccessRate: 0.995 },
+      },
+    },
+    {
+      name: 'web',
+      language: Language.NODE,
+      imageRepository: 'ghcr.io/acme/web',
+      port: 3000,
+      readinessPath: '/ready',
+      settings: { analysisInterval: Duration.seconds(30) },
+    },
+  ],
+});

@@ -1,0 +1,4 @@
+export * from './app-project';
+export * from './application';
+export * from './cluster';
+export * from './sync-wave';

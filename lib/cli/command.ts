@@ -1,0 +1,47 @@
+import { parseArgs } from 'util';
+import { ConfigError } from '../util/errors';
+
+/** The flags a command takes: each a string, or a boolean switch. */
+export type FlagSpec = Record<string, 'string' | 'boolean'>;
+
+/** Parsed flags: strings for string flags, booleans for switches. */
+export type Flags<T extends FlagSpec> = { [K in keyof T]: T[K] extends 'string' ? string | undefined : boolean };
+
+/**
+ * Parses `argv` strictly: an unknown flag or a missing value is a ConfigError naming the command's usage.
+ */
+export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, usage: string): Flags<T> {
+  try {
+    const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }]));
+    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    const flags: Record<string, unknown> = {};
+    for (const [name, type] of Object.entries(spec)) flags[name] = type === 'boolean' ? values[name] === true : values[name];
+    return flags as Flags<T>;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message.split('\n')[0].replace(/\.$/, '').toLowerCase()}; usage: ${usage}`);
+  }
+}
+
+/** Reads a required string flag. */
+export function required(value: string | undefined, flag: string, usage: string): string {
+  if (value === undefined || value === '') throw new ConfigError(`'--${flag}' is missing; usage: ${usage}`);
+  return value;
+}
+
+/**
+ * Runs a command and sets the exit code: 0 on success; 1 with `error: <message>` for a mistake the
+ * user can fix; 1 with the stack for a bug.
+ */
+export function runCommand(command: () => string): void {
+  try {
+    const output = command();
+    if (output) console.log(output);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`error: ${e.message}`);
+    } else {
+      console.error(e instanceof Error ? e.stack : String(e));
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './command';
+export * from './commands';
+export * from './synth-fleet';

@@ -1,0 +1,39 @@
+import { buildFleetApp } from '../../charts/fleet-app';
+import { Fleet } from '../fleet/fleet';
+import { ReleasePins } from '../fleet/release-pins';
+import { SafeSynthResult, safeSynth } from '../synth/safe-synth';
+
+/** Options of {@link synthFleet}. */
+export interface SynthFleetOptions {
+  /**
+   * Pins to synthesize with instead of those in `releases/`, e.g. with one pin changed.
+   * @default - the pins in releases/
+   */
+  readonly pins?: ReleasePins;
+  /**
+   * Files outside `dist/` to write in the same step.
+   * @default - none
+   */
+  readonly extraFiles?: Map<string, string>;
+  /**
+   * Proceed although the prune guard objects.
+   * @default false
+   */
+  readonly allowPrune?: boolean;
+}
+
+/** Synthesizes the fleet under `root` with {@link safeSynth}: every command that writes goes through here. */
+export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOptions = {}): SafeSynthResult {
+  const pins = options.pins ?? ReleasePins.load(root, fleet.environments.map(e => e.name));
+  return safeSynth({
+    root,
+    build: () => buildFleetApp(fleet, pins),
+    allowPrune: options.allowPrune,
+    extraFiles: options.extraFiles,
+  });
+}
+
+/** A one-line summary of a synth. */
+export function describeSynth(result: SafeSynthResult): string {
+  return `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
+}

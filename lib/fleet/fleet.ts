@@ -1,0 +1,154 @@
+import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './definitions';
+import { ImageRef } from './image-ref';
+import { ReleasePins } from './release-pins';
+import { ResolvedServiceSettings, resolveSettings } from './service-settings';
+import { ConfigError, fail } from '../util/errors';
+import { dnsLabelRule, isDnsLabel } from '../util/names';
+
+/** One service running in one environment: the unit that gets a chart, a `dist/` folder and an Application. */
+export interface ServiceDeployment {
+  readonly service: ServiceDefinition;
+  readonly environment: EnvironmentDefinition;
+  readonly image: ImageRef;
+  readonly settings: ResolvedServiceSettings;
+}
+
+/**
+ * The fleet model every command shares: the typed definition checked once, plus lookups that fail
+ * with a message naming what exists.
+ */
+export class Fleet {
+  public readonly name: string;
+  public readonly repoUrl: string;
+  public readonly targetRevision: string;
+  public readonly runnerLabel: string;
+  public readonly environments: readonly EnvironmentDefinition[];
+  public readonly services: readonly ServiceDefinition[];
+
+  constructor(definition: FleetDefinition) {
+    this.name = definition.name;
+    this.repoUrl = definition.repoUrl;
+    this.targetRevision = definition.targetRevision ?? 'main';
+    this.runnerLabel = definition.runnerLabel ?? 'docker';
+    this.environments = definition.environments;
+    this.services = definition.services;
+    this.check();
+  }
+
+  /** The infra repo as `owner/name`, the form `actions/checkout` takes. */
+  public get repoPath(): string {
+    return new URL(this.repoUrl).pathname.replace(/^\/+/, '').replace(/\.git$/, '');
+  }
+
+  /** The environment called `name`. */
+  public environment(name: string, field = 'environment'): EnvironmentDefinition {
+    const found = this.environments.find(e => e.name === name);
+    if (!found) {
+      fail({ at: 'fleet', field, value: name, rule: 'is not an environment of the fleet', fix: `use one of: ${this.environments.map(e => e.name).join(', ')}` });
+    }
+    return found;
+  }
+
+  /** The service called `name`. */
+  public service(name: string, field = 'service'): ServiceDefinition {
+    const found = this.services.find(s => s.name === name);
+    if (!found) {
+      fail({ at: 'fleet', field, value: name, rule: 'is not a service of the fleet', fix: `use one of: ${this.services.map(s => s.name).join(', ')}, or add it to fleet.ts` });
+    }
+    return found;
+  }
+
+  /** The environments a service runs in, in promotion order. */
+  public environmentsOf(service: ServiceDefinition): EnvironmentDefinition[] {
+    const names = service.environments ?? this.environments.map(e => e.name);
+    return this.environments.filter(e => names.includes(e.name));
+  }
+
+  /** Every service × environment that holds a pin, environments in promotion order, services sorted. */
+  public deployments(pins: ReleasePins): ServiceDeployment[] {
+    this.checkPins(pins);
+    const deployments: ServiceDeployment[] = [];
+    for (const environment of this.environments) {
+      for (const service of [...this.services].sort((a, b) => a.name.localeCompare(b.name))) {
+        const image = pins.get(environment.name, service.name);
+        if (!image || !this.environmentsOf(service).includes(environment)) continue;
+        deployments.push({
+          service,
+          environment,
+          image,
+          settings: resolveSettings(environment.defaults, service.settings, service.overrides?.[environment.name]),
+        });
+      }
+    }
+    return deployments;
+  }
+
+  /** Checks that a pin names a service of the fleet, runs in that environment and comes from its repository. */
+  public checkPin(environment: string, service: string, image: ImageRef, where: string): void {
+    const definition = this.service(service);
+    if (!this.environmentsOf(definition).some(e => e.name === environment)) {
+      throw new ConfigError(`${where}: service '${service}' does not run in environment '${environment}'; add '${environment}' to its 'environments' in fleet.ts or remove the pin`);
+    }
+    if (image.repository !== definition.imageRepository) {
+      throw new ConfigError(`${where}: image '${image}' is not from '${definition.imageRepository}', the imageRepository of service '${service}'; release an image of that repository, or change 'imageRepository' in fleet.ts`);
+    }
+  }
+
+  private checkPins(pins: ReleasePins): void {
+    for (const environment of this.environments) {
+      for (const service of pins.services(environment.name)) {
+        const where = `${pins.file(environment.name)}: '${service}'`;
+        if (!this.services.some(s => s.name === service)) {
+          throw new ConfigError(`${where}: is not a service of the fleet; remove the pin or add the service to fleet.ts`);
+        }
+        this.checkPin(environment.name, service, pins.get(environment.name, service)!, where);
+      }
+    }
+  }
+
+  private check(): void {
+    checkName('fleet', 'name', this.name);
+    if (!/^https:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+?(\.git)?$/.test(this.repoUrl)) {
+      fail({ at: 'fleet', field: 'repoUrl', value: this.repoUrl, rule: 'must be the https clone url of the infra repo', fix: "write it like 'https://forgejo.example.com/platform/infra.git'" });
+    }
+    if (this.environments.length === 0) {
+      fail({ at: 'fleet', field: 'environments', value: [], rule: 'a fleet needs at least one environment', fix: "add one, e.g. { name: 'staging', cluster: Cluster.inCluster(), namespace: 'staging' }" });
+    }
+    checkUnique('fleet', 'environments', this.environments.map(e => e.name));
+    checkUnique('fleet', 'services', this.services.map(s => s.name));
+    const envNames = this.environments.map(e => e.name);
+    for (const environment of this.environments) {
+      const at = `fleet/environments/${environment.name}`;
+      checkName(at, 'name', environment.name);
+      checkName(at, 'namespace', environment.namespace);
+    }
+    for (const service of this.services) {
+      const at = `fleet/services/${service.name}`;
+      checkName(at, 'name', service.name);
+      if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
+        fail({ at, field: 'port', value: service.port, rule: 'must be an integer from 1 to 65535', fix: 'set the port the container listens on' });
+      }
+      if (/[:@]/.test(service.imageRepository.split('/').slice(1).join('/')) || !service.imageRepository.includes('/')) {
+        fail({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be a repository without tag or digest', fix: "write e.g. 'ghcr.io/acme/api'; the digest lives in releases/<env>.json" });
+      }
+      for (const env of [...(service.environments ?? []), ...Object.keys(service.overrides ?? {})]) {
+        if (!envNames.includes(env)) {
+          fail({ at, field: 'environments', value: env, rule: 'is not an environment of the fleet', fix: `use one of: ${envNames.join(', ')}` });
+        }
+      }
+    }
+  }
+}
+
+function checkName(at: string, field: string, value: string): void {
+  if (!isDnsLabel(value)) {
+    fail({ at, field, value, rule: dnsLabelRule(), fix: `rename it, e.g. '${value.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-name'}'` });
+  }
+}
+
+function checkUnique(at: string, field: string, names: string[]): void {
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) {
+    fail({ at, field, value: duplicate, rule: 'names must be unique', fix: 'rename or remove one of them' });
+  }
+}

@@ -1,0 +1,6 @@
+export * from './definitions';
+export * from './fleet';
+export * from './image-ref';
+export * from './language';
+export * from './release-pins';
+export * from './service-settings';

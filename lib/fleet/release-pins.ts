@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ImageRef } from './image-ref';
+import { ConfigError } from '../util/errors';
+
+/**
+ * The image pins of every environment: `releases/<env>.json` maps service names to digest-pinned refs.
+ * CI edits these files through `npm run release`, never the TypeScript fleet definition.
+ */
+export class ReleasePins {
+  /**
+   * Reads `releases/<env>.json` under `root` for each environment; a missing file means nothing is
+   * pinned there yet.
+   * @throws ConfigError naming the file, the key and the value of a malformed pin
+   */
+  public static load(root: string, environments: readonly string[]): ReleasePins {
+    const pins = new Map<string, Map<string, ImageRef>>();
+    for (const env of environments) {
+      const file = pinFile(env);
+      const entries = new Map<string, ImageRef>();
+      if (fs.existsSync(path.join(root, file))) {
+        const data = parsePinFile(root, file);
+        for (const [service, ref] of Object.entries(data)) {
+          if (typeof ref !== 'string') {
+            throw new ConfigError(`${file}: '${service}' is ${JSON.stringify(ref)}: a pin must be a string; write "${service}": "registry/repo@sha256:<64 hex>"`);
+          }
+          entries.set(service, ImageRef.parse(ref, `${file}: '${service}'`));
+        }
+      }
+      pins.set(env, entries);
+    }
+    return new ReleasePins(pins);
+  }
+
+  private constructor(private readonly pins: ReadonlyMap<string, ReadonlyMap<string, ImageRef>>,
+  ) {}
+
+  /** The pinned image of a service in an environment, if any. */
+  public get(environment: string, service: string): ImageRef | undefined {
+    return this.pins.get(environment)?.get(service);
+  }
+
+  /** The services pinned in an environment, sorted. */
+  public services(environment: string): string[] {
+    return [...(this.pins.get(environment)?.keys() ?? [])].sort();
+  }
+
+  /** A copy with one pin set; nothing is written until {@link save}. */
+  public with(environment: string, service: string, image: ImageRef): ReleasePins {
+    const pins = new Map(this.pins);
+    pins.set(environment, new Map(pins.get(environment) ?? []).set(service, image));
+    return new ReleasePins(pins);
+  }
+
+  /** The pin file of one environment as it would be written: sorted keys, two-space indent, final newline. */
+  public render(environment: string): string {
+    const entries = this.services(environment).map(service => [service, this.get(environment, service)!.toString()]);
+    return `${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`;
+  }
+
+  /** The path of an environment's pin file, relative to the repository root. */
+  public file(environment: string): string {
+    return pinFile(environment);
+  }
+}
+
+/** The folder, relative to the repository root, holding one pin file per environment. */
+export const RELEASES_DIR = 'releases';
+
+function pinFile(environment: string): string {
+  return `${RELEASES_DIR}/${environment}.json`;
+}
+
+function parsePinFile(root: string, file: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(path.join(root, file), 'utf-8'));
+  } catch (e) {
+    throw new ConfigError(`${file}: is not valid json (${(e as Error).message}); restore it with 'git checkout -- ${file}' and use npm run release to change pins`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`${file}: is ${JSON.stringify(data)}: must be an object of service name to image ref; write {"<service>": "registry/repo@sha256:<64 hex>"}`);
+  }
+  return data as Record<string, unknown>;
+}

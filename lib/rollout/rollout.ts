@@ -1,0 +1,135 @@
+import { ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { RolloutStrategy } from './rollout-strategy';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { failAt } from '../util/errors';
+
+/** The label the Rollout selects its pods by, set to the Rollout's name. */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** Properties of a {@link Rollout}. */
+export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'metadata'> {
+  /** Metadata; `name` is required because Services, analysis and Argo CD refer to it. */
+  readonly metadata: ApiObjectMetadata & { readonly name: string };
+  /** How new versions replace old ones. */
+  readonly strategy: RolloutStrategy;
+  /**
+   * Desired pods; ignored (and not emitted) once an autoscaler owns the count.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Old ReplicaSets kept for rollback.
+   * @default 3
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * How long an update may make no progress before it counts as failed and is aborted.
+   * @default Duration.minutes(10)
+   */
+  readonly progressDeadline?: Duration;
+  /**
+   * How long a new pod must be ready before it counts as available.
+   * @default Duration.seconds(0)
+   */
+  readonly minReady?: Duration;
+}
+
+/**
+ * An Argo Rollouts Rollout: a Deployment replacement that releases new versions progressively.
+ * It is a cdk8s-plus Workload, so containers, probes, security contexts, scheduling, Services and
+ * autoscalers work as they do for a cdk8s-plus Deployment.
+ */
+export class Rollout extends kplus.Workload implements kplus.IScalable {
+  public readonly resourceType = 'rollouts';
+  /** How new versions replace old ones. */
+  public readonly strategy: RolloutStrategy;
+  /** Desired pods as given; emitted as 3 when unset, and not at all once an autoscaler owns the count. */
+  public readonly replicas?: number;
+  public readonly revisionHistoryLimit: number;
+  public readonly progressDeadline: Duration;
+  public readonly minReady: Duration;
+  public hasAutoscaler = false;
+  protected readonly apiObject: ro.Rollout;
+
+  constructor(scope: Construct, id: string, props: RolloutProps) {
+    super(scope, id, { ...props, select: false });
+    this.strategy = props.strategy;
+    this.replicas = props.replicas;
+    this.revisionHistoryLimit = props.revisionHistoryLimit ?? 3;
+    this.progressDeadline = props.progressDeadline ?? Duration.minutes(10);
+    this.minReady = props.minReady ?? Duration.seconds(0);
+    this.apiObject = new ro.Rollout(this, 'Resource', {
+      metadata: props.metadata,
+      spec: Lazy.any({ produce: () => this.toSpec() }),
+    });
+    if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
+      failAt(this, 'replicas', this.replicas, 'must be an integer of at least 1', 'use at least 2 replicas so a PodDisruptionBudget can keep one up');
+    }
+    if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
+      failAt(this, 'progressDeadline', this.progressDeadline.toSeconds(), `must be longer than minReady (${this.minReady.toSeconds()}s)`, 'raise progressDeadline or lower minReady');
+    }
+    const selector = { [NAME_LABEL]: props.metadata.name };
+    this.select(kplus.LabelSelector.of({ labels: selector }));
+    this.podMetadata.addLabel(NAME_LABEL, props.metadata.name);
+    this.node.addValidation({ validate: () => this.strategy.problems(this) });
+  }
+
+  /** Services and network policies select this Rollout's pods by its selector labels. */
+  public override toPodSelectorConfig(): kplus.PodSelectorConfig {
+    return { ...super.toPodSelectorConfig(), labelSelector: kplus.LabelSelector.of({ labels: this.matchLabels }) };
+  }
+
+  /** @see kplus.IScalable.markHasAutoscaler */
+  public markHasAutoscaler(): void {
+    this.hasAutoscaler = true;
+  }
+
+  /** @see kplus.IScalable.toScalingTarget */
+  public toScalingTarget(): kplus.ScalingTarget {
+    return {
+      kind: this.apiObject.kind,
+      apiVersion: this.apiObject.apiVersion,
+      name: this.name,
+      containers: this.containers,
+      replicas: this.replicas,
+    };
+  }
+
+  private toSpec(): ro.RolloutSpec {
+    const metadata = this.podMetadata.toJson();
+    // cdk8s-plus labels every pod with its construct address; this Rollout selects by name instead.
+    delete metadata.labels?.[kplus.Pod.ADDRESS_LABEL];
+    return {
+      replicas: this.hasAutoscaler ? undefined : this.replicas ?? 3,
+      revisionHistoryLimit: this.revisionHistoryLimit,
+      progressDeadlineSeconds: this.progressDeadline.toSeconds(),
+      progressDeadlineAbort: true,
+      minReadySeconds: this.minReady.toSeconds(),
+      selector: this._toLabelSelector(),
+      template: { metadata, spec: toRolloutPodSpec(this._toPodSpec()) },
+      strategy: this.strategy.toStrategy(),
+    };
+  }
+}
+
+/**
+ * The Rollout CRD embeds the core PodSpec schema, so cdk8s-plus's typed PodSpec has the same fields
+ * under the same names; only the generated TypeScript types differ. One difference matters at run
+ * time: the generated Rollout filter unwraps int-or-string values but passes quantities (resource
+ * limits and requests, emptyDir sizes) through as they are, so those are unwrapped here. The Rollout
+ * test checks the result against cdk8s-plus's own rendering of the same PodSpec.
+ */
+function toRolloutPodSpec(spec: kplus.k8s.PodSpec): ro.RolloutSpecTemplateSpec {
+  return unwrapQuantities(spec) as ro.RolloutSpecTemplateSpec;
+}
+
+function unwrapQuantities(value: unknown): unknown {
+  if (value instanceof kplus.k8s.Quantity) return value.value;
+  if (Array.isArray(value)) return value.map(unwrapQuantities);
+  if (value && typeof value === 'object' && value.constructor === Object) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapQuantities(v)]));
+  }
+  return value;
+}

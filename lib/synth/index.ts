@@ -1,0 +1,5 @@
+export * from './output-folder';
+export * from './prune-guard';
+export * from './render';
+export * from './rendered-file';
+export * from './safe-synth';

@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** How much a synth may remove before it needs `--allow-prune`. */
+export interface PruneLimits {
+  /**
+   * The largest share of the Kubernetes documents under `dist/` a synth may drop.
+   * @default 0.1
+   */
+  readonly maxDroppedShare?: number;
+}
+
+/** One Application folder (`dist/<env>/<service>`) or environment folder and its document count. */
+interface Inventory {
+  readonly folders: Set<string>;
+  readonly documents: number;
+}
+
+/**
+ * Compares the `dist/` about to be written with the one in place. Argo CD prunes whatever disappears,
+ * and its `allowEmpty: false` guard only fires when everything would go (argo-cd#10987), so this
+ * refuses a synth that removes a whole service or environment folder, or drops more than
+ * `maxDroppedShare` of the documents.
+ *
+ * @returns the reasons to refuse; empty when the synth may proceed
+ */
+export function pruneProblems(currentDist: string, nextDist: Map<string, string>, limits: PruneLimits = {}): string[] {
+  if (!fs.existsSync(currentDist)) return [];
+  const before = inventoryOfFolder(currentDist);
+  const after = inventoryOfFiles(nextDist);
+  const problems: string[] = [];
+  for (const folder of [...before.folders].sort()) {
+    if (!after.folders.has(folder)) {
+      problems.push(`dist/${folder} would be removed, and Argo CD would prune everything it deployed`);
+    }
+  }
+  const maxShare = limits.maxDroppedShare ?? 0.1;
+  const dropped = before.documents - after.documents;
+  if (before.documents > 0 && dropped / before.documents > maxShare) {
+    problems.push(`${dropped} of ${before.documents} documents in dist/ would be dropped (${Math.round((dropped / before.documents) * 100)}%, more than the ${Math.round(maxShare * 100)}% allowed)`);
+  }
+  return problems;
+}
+
+/** Folders that Argo CD Applications or their environments map to: `dist/<env>` and `dist/<env>/<service>`. */
+function foldersOf(relativeFile: string): string[] {
+  const parts = relativeFile.split('/');
+  return parts.length >= 3 ? [parts[0], `${parts[0]}/${parts[1]}`] : [];
+}
+
+function documentCount(content: string): number {
+  return content.split(/^---$/m).filter(part => part.trim() !== '').length;
+}
+
+function inventoryOfFolder(dist: string): Inventory {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name)) files.set(path.relative(dist, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf-8'));
+    }
+  };
+  walk(dist);
+  return inventoryOf(files);
+}
+
+function inventoryOfFiles(next: Map<string, string>): Inventory {
+  const files = new Map<string, string>();
+  for (const [file, content] of next) {
+    if (file.startsWith('dist/') && /\.ya?ml$/.test(file)) files.set(file.slice('dist/'.length), content);
+  }
+  return inventoryOf(files);
+}
+
+function inventoryOf(files: Map<string, string>): Inventory {
+  const folders = new Set<string>();
+  let documents = 0;
+  for (const [file, content] of files) {
+    foldersOf(file).forEach(f => folders.add(f));
+    documents += documentCount(content);
+  }
+  return { folders, documents };
+}

@@ -1,0 +1,12 @@
+/** RFC 1123 label: what Kubernetes accepts for names of Services, namespaces and most objects. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True when `name` is a valid RFC 1123 label of at most `maxLength` characters. */
+export function isDnsLabel(name: string, maxLength = 63): boolean {
+  return name.length <= maxLength && DNS_LABEL.test(name);
+}
+
+/** The rule text shared by every name check, so that all name errors read alike. */
+export function dnsLabelRule(maxLength = 63): string {
+  return `must be a lowercase rfc 1123 label (a-z, 0-9 and '-', starting and ending alphanumeric) of at most ${maxLength} characters`;
+}
