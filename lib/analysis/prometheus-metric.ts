@@ -90,12 +90,13 @@ export class PrometheusMetric {
     for (const arg of this.referencedArgs.filter(a => !declaredArgs.includes(a))) {
       problems.push(problemAt(scope, field('query'), `{{args.${arg}}}`, 'refers to an arg the template does not declare', `declare '${arg}' in the template's args or fix the name`));
     }
-    if (!Number.isInteger(this.count) || this.count < 1) {
+    const countIsValid = Number.isInteger(this.count) && this.count >= 1;
+    if (!countIsValid) {
       problems.push(problemAt(scope, field('count'), this.count, 'must be a positive integer: step analysis needs a finite count', 'set a count such as 5'));
     }
     if (!Number.isInteger(this.failureLimit) || this.failureLimit < 0) {
       problems.push(problemAt(scope, field('failureLimit'), this.failureLimit, 'must be an integer of at least 0', 'set 0 to abort on the first failed measurement'));
-    } else if (this.failureLimit >= this.count) {
+    } else if (countIsValid && this.failureLimit >= this.count) {
       problems.push(problemAt(scope, field('failureLimit'), this.failureLimit, `must be below count (${this.count}), or no number of failures can abort the rollout`, `lower failureLimit below ${this.count}`));
     }
     if (!Number.isInteger(this.consecutiveErrorLimit) || this.consecutiveErrorLimit < 0) {

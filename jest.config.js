@@ -1,0 +1,11 @@
+/** Tests run transpile-only with swc; `npm test` type-checks with tsc first. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  // Snapshots live in the top-level __snapshots__/, mirroring the test tree.
+  snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
+  testTimeout: 30000,
+};

@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, '..');
+
+/** A temporary copy of the repository's releases/ and dist/, to run commands against. */
+export function tempRepo(options: { withDist?: boolean } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-test-'));
+  fs.cpSync(path.join(ROOT, 'releases'), path.join(dir, 'releases'), { recursive: true });
+  if (options.withDist ?? true) fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  return dir;
+}
+
+/** Every file under `dir`, by relative path, with its content. */
+export function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (current: string) => {
+    if (!fs.existsSync(current)) return;
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full, 'utf-8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** The paths whose content differs between two trees, or that only one holds. */
+export function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter(p => before.get(p) !== after.get(p)).sort();
+}
+
+export const DIGEST = 'a'.repeat(64);
+export const OTHER_DIGEST = 'b'.repeat(64);

@@ -1,0 +1,51 @@
+import { Chart, Testing } from 'cdk8s';
+import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
+import { appHttpSuccessRate } from '../../../lib/analysis/presets';
+import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
+import { Threshold } from '../../../lib/analysis/threshold';
+import { validationProblems } from '../../../lib/synth/render';
+
+const ADDRESS = 'http://prometheus:9090';
+
+function metric(overrides: Partial<ConstructorParameters<typeof PrometheusMetric>[0]> = {}): PrometheusMetric {
+  return new PrometheusMetric({ name: 'm', address: ADDRESS, query: 'sum(up)', threshold: Threshold.atLeast(1), ...overrides });
+}
+
+describe('AnalysisTemplate', () => {
+  test('GIVEN the app success-rate preset WHEN synthesized THEN the query is scoped to canary pods and guarded', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    const preset = appHttpSuccessRate({ address: ADDRESS, minSuccessRate: 0.99 });
+    new AnalysisTemplate(chart, 'SuccessRate', { metadata: { name: 'api-success-rate' }, metrics: [preset.metric], args: preset.args });
+
+    const [template] = Testing.synth(chart);
+    expect(validationProblems(app)).toEqual([]);
+    const [m] = template.spec.metrics;
+    expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+    expect(m.provider.prometheus.query).toContain('or vector(0)');
+    expect(m.provider.prometheus.query).toContain('[1m]');
+    expect(m.interval).toBe('1m');
+    expect(m.count).toBe(5);
+    expect(m.successCondition).not.toMatch(/result\s*\[/);
+    expect(template.spec.args).toEqual([{ name: 'canary-hash' }, { name: 'namespace' }]);
+    expect(template).toMatchSnapshot();
+  });
+
+  test.each([
+    ['invalid promql', [metric({ query: 'sum(rate(x[1m])' })], "test/T: 'metrics[m].query' is 'sum(rate(x[1m])': is not valid promql: syntax error at character"],
+    ['an undeclared arg', [metric({ query: 'up{pod="{{args.pod}}"}' })], "test/T: 'metrics[m].query' is '{{args.pod}}': refers to an arg the template does not declare; declare 'pod' in the template's args or fix the name"],
+    ['a zero count', [metric({ count: 0 })], "test/T: 'metrics[m].count' is 0: must be a positive integer: step analysis needs a finite count; set a count such as 5"],
+    ['a failure limit not below count', [metric({ count: 2, failureLimit: 2 })], "test/T: 'metrics[m].failureLimit' is 2: must be below count (2), or no number of failures can abort the rollout; lower failureLimit below 2"],
+    ['a negative error limit', [metric({ consecutiveErrorLimit: -1 })], "test/T: 'metrics[m].consecutiveErrorLimit' is -1: must be an integer of at least 0"],
+  ])('GIVEN %s WHEN validated THEN the problem names path, field, value and fix', (_, metrics, message) => {
+    const app = Testing.app();
+    new AnalysisTemplate(new Chart(app, 'test'), 'T', { metrics });
+    expect(validationProblems(app)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('GIVEN duplicate metric names or no metrics WHEN constructed THEN it throws', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    expect(() => new AnalysisTemplate(chart, 'Dup', { metrics: [metric(), metric()] })).toThrow("test/Dup: 'metrics[].name' is 'm': metric names must be unique within a template; rename one of the metrics");
+    expect(() => new AnalysisTemplate(chart, 'None', { metrics: [] })).toThrow("test/None: 'metrics' is []: an analysis template needs at least one metric");
+  });
+});

@@ -1,0 +1,19 @@
+import { promqlSyntaxError, referencedArgs } from '../../../lib/analysis/promql';
+
+describe('promql', () => {
+  test('GIVEN a query with arg placeholders in labels and ranges WHEN parsed THEN it is valid', () => {
+    expect(promqlSyntaxError('sum(rate(http_requests_total{pod_hash="{{args.canary-hash}}"}[{{args.window}}]))')).toBeUndefined();
+  });
+
+  test.each([
+    ['an unclosed call', 'sum(rate(x[1m])', 'syntax error at character'],
+    ['a dangling operator', 'sum(x) /', 'syntax error at character'],
+    ['an empty query', '  ', 'the query is empty'],
+  ])('GIVEN %s WHEN parsed THEN the error is described', (_, query, message) => {
+    expect(promqlSyntaxError(query)).toContain(message);
+  });
+
+  test('GIVEN a query WHEN its args are listed THEN each appears once in order', () => {
+    expect(referencedArgs('{{args.a}} {{ args.b }} {{args.a}}')).toEqual(['a', 'b']);
+  });
+});

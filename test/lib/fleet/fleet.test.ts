@@ -1,0 +1,68 @@
+import { Cluster } from '../../../lib/argocd/cluster';
+import { FleetDefinition } from '../../../lib/fleet/definitions';
+import { Fleet } from '../../../lib/fleet/fleet';
+import { ImageRef } from '../../../lib/fleet/image-ref';
+import { Language } from '../../../lib/fleet/language';
+import { ReleasePins } from '../../../lib/fleet/release-pins';
+import { DIGEST, ROOT } from '../../helpers';
+
+const definition: FleetDefinition = {
+  name: 'shop',
+  repoUrl: 'https://forgejo.example.com/platform/infra.git',
+  environments: [
+    { name: 'staging', cluster: Cluster.inCluster(), namespace: 'shop-staging', defaults: { replicas: 2 } },
+    { name: 'production', cluster: Cluster.named('production'), namespace: 'shop' },
+  ],
+  services: [
+    { name: 'api', language: Language.PYTHON, imageRepository: 'ghcr.io/acme/api', port: 8000, overrides: { production: { replicas: 6 } } },
+    { name: 'web', language: Language.NODE, imageRepository: 'ghcr.io/acme/web', port: 3000, environments: ['staging'] },
+  ],
+};
+
+describe('Fleet', () => {
+  test('GIVEN the example pins WHEN deployments are listed THEN settings merge defaults, environment and override', () => {
+    const fleet = new Fleet(definition);
+    const example = ReleasePins.load(ROOT, ['staging', 'production']);
+    const pins = ReleasePins.load('/nonexistent', ['staging', 'production'])
+      .with('staging', 'api', example.get('staging', 'api')!)
+      .with('staging', 'web', example.get('staging', 'web')!)
+      .with('production', 'api', example.get('production', 'api')!);
+    const deployments = fleet.deployments(pins);
+    expect(deployments.map(d => `${d.environment.name}/${d.service.name}:${d.settings.replicas}`)).toEqual(['staging/api:2', 'staging/web:2', 'production/api:6']);
+    expect(fleet.repoPath).toBe('platform/infra');
+  });
+
+  test('GIVEN a service without a pin in an environment WHEN deployments are listed THEN it is not deployed there', () => {
+    const fleet = new Fleet(definition);
+    const pins = ReleasePins.load(ROOT, ['staging', 'production']);
+    const onlyApi = ReleasePins.load('/nonexistent', ['staging', 'production']).with('staging', 'api', pins.get('staging', 'api')!);
+    expect(fleet.deployments(onlyApi).map(d => d.service.name)).toEqual(['api']);
+  });
+
+  test.each([
+    ['an invalid service name', { services: [{ ...definition.services[0], name: 'Api_1' }] }, "fleet/services/Api_1: 'name' is 'Api_1': must be a lowercase rfc 1123 label"],
+    ['a duplicate service', { services: [definition.services[0], definition.services[0]] }, "fleet: 'services' is 'api': names must be unique; rename or remove one of them"],
+    ['an unknown override environment', { services: [{ ...definition.services[0], overrides: { prod: {} } }] }, "fleet/services/api: 'environments' is 'prod': is not an environment of the fleet; use one of: staging, production"],
+    ['a port out of range', { services: [{ ...definition.services[0], port: 70000 }] }, "fleet/services/api: 'port' is 70000: must be an integer from 1 to 65535"],
+    ['a repository with a tag', { services: [{ ...definition.services[0], imageRepository: 'ghcr.io/acme/api:1' }] }, "fleet/services/api: 'imageRepository' is 'ghcr.io/acme/api:1': must be a repository without tag or digest"],
+    ['no environments', { environments: [] }, "fleet: 'environments' is []: a fleet needs at least one environment"],
+    ['an ssh repo url', { repoUrl: 'git@forgejo:platform/infra.git' }, "fleet: 'repoUrl' is 'git@forgejo:platform/infra.git': must be the https clone url of the infra repo"],
+  ])('GIVEN %s WHEN the fleet is defined THEN it fails naming the field', (_, change, message) => {
+    expect(() => new Fleet({ ...definition, ...change } as FleetDefinition)).toThrow(message);
+  });
+
+  test('GIVEN lookups of unknown names WHEN made THEN they list what exists', () => {
+    const fleet = new Fleet(definition);
+    expect(() => fleet.service('db', '--service')).toThrow("fleet: '--service' is 'db': is not a service of the fleet; use one of: api, web, or add it to fleet.ts");
+    expect(() => fleet.environment('qa', '--env')).toThrow("fleet: '--env' is 'qa': is not an environment of the fleet; use one of: staging, production");
+  });
+
+  test('GIVEN pins that do not fit the fleet WHEN checked THEN each names the file and the fix', () => {
+    const fleet = new Fleet(definition);
+    const image = ImageRef.parse(`ghcr.io/acme/api@sha256:${DIGEST}`, 'x');
+    expect(() => fleet.checkPin('production', 'web', image, '--env')).toThrow("--env: service 'web' does not run in environment 'production'");
+    expect(() => fleet.checkPin('staging', 'web', image, '--image')).toThrow(`--image: image 'ghcr.io/acme/api@sha256:${DIGEST}' is not from 'ghcr.io/acme/web', the imageRepository of service 'web'`);
+    const stray = ReleasePins.load('/nonexistent', ['staging']).with('staging', 'db', image);
+    expect(() => fleet.deployments(stray)).toThrow("releases/staging.json: 'db': is not a service of the fleet; remove the pin or add the service to fleet.ts");
+  });
+});

@@ -1,0 +1,34 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ImageRef } from '../../../lib/fleet/image-ref';
+import { ReleasePins } from '../../../lib/fleet/release-pins';
+import { DIGEST } from '../../helpers';
+
+function repoWith(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pins-'));
+  fs.mkdirSync(path.join(dir, 'releases'));
+  fs.writeFileSync(path.join(dir, 'releases', 'staging.json'), content);
+  return dir;
+}
+
+describe('ReleasePins', () => {
+  test('GIVEN a pin file WHEN loaded, changed and rendered THEN keys are sorted and the file ends with a newline', () => {
+    const root = repoWith(JSON.stringify({ web: `ghcr.io/acme/web@sha256:${DIGEST}` }));
+    const pins = ReleasePins.load(root, ['staging', 'production'])
+      .with('staging', 'api', ImageRef.parse(`ghcr.io/acme/api@sha256:${DIGEST}`, 'x'));
+    expect(pins.services('staging')).toEqual(['api', 'web']);
+    expect(pins.services('production')).toEqual([]);
+    expect(pins.render('staging')).toBe(`{\n  "api": "ghcr.io/acme/api@sha256:${DIGEST}",\n  "web": "ghcr.io/acme/web@sha256:${DIGEST}"\n}\n`);
+    expect(pins.file('staging')).toBe('releases/staging.json');
+  });
+
+  test.each([
+    ['invalid json', '{"api": ', "releases/staging.json: is not valid json"],
+    ['an array', '[]', 'releases/staging.json: is []: must be an object of service name to image ref'],
+    ['a number pin', '{"api": 1}', "releases/staging.json: 'api' is 1: a pin must be a string"],
+    ['an unpinned ref', '{"api": "ghcr.io/acme/api:1.0"}', "releases/staging.json: 'api': image 'ghcr.io/acme/api:1.0' has a tag but no digest"],
+  ])('GIVEN %s WHEN loaded THEN it fails naming the file', (_, content, message) => {
+    expect(() => ReleasePins.load(repoWith(content), ['staging'])).toThrow(message);
+  });
+});
