@@ -5,11 +5,13 @@ import * as path from 'path';
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '..');
 
-/** A temporary copy of the repository's releases/ and dist/, to run commands against. */
+/** A temporary copy of the repository's releases/, and of its synthesized output unless `withDist` is false. */
 export function tempRepo(options: { withDist?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-test-'));
   fs.cpSync(path.join(ROOT, 'releases'), path.join(dir, 'releases'), { recursive: true });
-  if (options.withDist ?? true) fs.cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  if (options.withDist ?? true) {
+    for (const folder of ['dist', '.forgejo']) fs.cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+  }
   return dir;
 }
 

@@ -11,7 +11,7 @@ import { ConfigError } from '../util/errors';
  */
 export function validationProblems(app: App): string[] {
   return app.node.findAll().flatMap(construct => construct.node.validate()
-    .map(problem => problem.startsWith(`${construct.node.path}:`) ? problem : `${construct.node.path}: ${problem}`));
+    .map(problem => !construct.node.path || problem.startsWith(`${construct.node.path}:`) ? problem : `${construct.node.path}: ${problem}`));
 }
 
 /**

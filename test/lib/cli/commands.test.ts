@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { fleet } from '../../../fleet';
+import { fleetCommand, promoteCommand, releaseCommand, synthCommand } from '../../../lib/cli/commands';
+import { DIGEST, changedFiles, readTree, tempRepo } from '../../helpers';
+
+const NEW_API = `ghcr.io/acme/api:1.5.0@sha256:${DIGEST}`;
+
+describe('release', () => {
+  test('GIVEN a pinned ref WHEN released THEN only the pin and that service in that environment change', () => {
+    const root = tempRepo();
+    const before = readTree(root);
+    const output = releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', NEW_API]);
+    expect(output).toContain(`pinned api in staging to ${NEW_API}`);
+    expect(changedFiles(before, readTree(root))).toEqual(['dist/staging/api/rollout-api.yaml', 'releases/staging.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).api).toBe(NEW_API);
+    expect(fs.readFileSync(path.join(root, 'dist/staging/api/rollout-api.yaml'), 'utf-8')).toContain(`image: ${NEW_API}`);
+  });
+
+  test.each([
+    ['an unknown service', ['--service', 'db', '--env', 'staging', '--image', NEW_API], "fleet: '--service' is 'db': is not a service of the fleet; use one of: api, web, or add it to fleet.ts"],
+    ['an unknown environment', ['--service', 'api', '--env', 'qa', '--image', NEW_API], "fleet: '--env' is 'qa': is not an environment of the fleet; use one of: staging, production"],
+    ['a malformed ref', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api@sha256:xyz'], "--image: image 'ghcr.io/acme/api@sha256:xyz' is not a valid image reference"],
+    ['a tag without a digest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:1.5.0'], "--image: image 'ghcr.io/acme/api:1.5.0' has a tag but no digest"],
+    ['latest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:latest'], "--image: image 'ghcr.io/acme/api:latest' uses the tag 'latest' and no digest"],
+    ["another service's image", ['--service', 'web', '--env', 'staging', '--image', NEW_API], "is not from 'ghcr.io/acme/web', the imageRepository of service 'web'"],
+    ['a missing flag', ['--service', 'api', '--env', 'staging'], "'--image' is missing; usage: npm run release -- --service NAME --env ENV --image"],
+    ['an unknown flag', ['--service', 'api', '--envv', 'staging'], "unknown option '--envv'"],
+  ])('GIVEN %s WHEN released THEN it fails clearly and no file changes', (_, argv, message) => {
+    const root = tempRepo();
+    const before = readTree(root);
+    expect(() => releaseCommand(fleet, root, argv)).toThrow(message);
+    expect(readTree(root)).toEqual(before);
+  });
+});
+
+describe('promote', () => {
+  test('GIVEN a staging pin WHEN promoted THEN production gets the same image and only its files change', () => {
+    const root = tempRepo();
+    const before = readTree(root);
+    promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'production']);
+    const staging = JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8'));
+    const production = JSON.parse(fs.readFileSync(path.join(root, 'releases/production.json'), 'utf-8'));
+    expect(production.api).toBe(staging.api);
+    expect(changedFiles(before, readTree(root))).toEqual(['dist/production/api/rollout-api.yaml', 'releases/production.json']);
+  });
+
+  test('GIVEN no pin in the source environment WHEN promoted THEN it fails and no file changes', () => {
+    const root = tempRepo();
+    const pins = JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8'));
+    delete pins.web;
+    fs.writeFileSync(path.join(root, 'releases/staging.json'), JSON.stringify(pins));
+    const before = readTree(root);
+    expect(() => promoteCommand(fleet, root, ['--service', 'web', '--from', 'staging', '--to', 'production']))
+      .toThrow("'--from' is 'staging': service 'web' has no pin there, so there is nothing to promote; release it there first");
+    expect(readTree(root)).toEqual(before);
+  });
+
+  test('GIVEN the same environment twice WHEN promoted THEN it is refused', () => {
+    expect(() => promoteCommand(fleet, tempRepo(), ['--service', 'api', '--from', 'staging', '--to', 'staging'])).toThrow("'--to' is 'staging': it must differ from '--from'");
+  });
+});
+
+describe('fleet', () => {
+  test('GIVEN the example fleet WHEN listed THEN the table and the JSON show every pin', () => {
+    const root = tempRepo();
+    const table = fleetCommand(fleet, root, []).split('\n');
+    expect(table[0]).toMatch(/^SERVICE\s+LANGUAGE\s+STAGING\s+PRODUCTION$/);
+    expect(table[1]).toMatch(/^api\s+python\s+ghcr\.io\/acme\/api:1\.4\.2@sha256:/);
+    const json = JSON.parse(fleetCommand(fleet, root, ['--json']));
+    expect(json.environments).toEqual(['staging', 'production']);
+    expect(json.services.map((s: { service: string }) => s.service)).toEqual(['api', 'web']);
+    expect(json.services[0].images.production).toMatch(/^ghcr\.io\/acme\/api:1\.4\.1@sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('synth', () => {
+  test('GIVEN a pin file removing a deployed service WHEN synthesized THEN the prune guard refuses until --allow-prune', () => {
+    const root = tempRepo();
+    fs.writeFileSync(path.join(root, 'releases/production.json'), JSON.stringify({ api: JSON.parse(fs.readFileSync(path.join(root, 'releases/production.json'), 'utf-8')).api }));
+    const before = readTree(path.join(root, 'dist'));
+    expect(() => synthCommand(fleet, root, [])).toThrow('dist/production/web would be removed');
+    expect(readTree(path.join(root, 'dist'))).toEqual(before);
+    synthCommand(fleet, root, ['--allow-prune']);
+    expect(fs.existsSync(path.join(root, 'dist/production/web'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'dist/argocd/production/apps/application-web-production.yaml'))).toBe(false);
+  });
+});
