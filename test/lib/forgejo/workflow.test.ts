@@ -1,0 +1,59 @@
+import { Testing } from 'cdk8s';
+import { Action, Actions } from '../../../lib/forgejo/action';
+import { Step } from '../../../lib/forgejo/step';
+import { Workflow } from '../../../lib/forgejo/workflow';
+import { validationProblems } from '../../../lib/synth/render';
+
+function workflow() {
+  const app = Testing.app();
+  const wf = new Workflow(app, 'wf', { name: 'ci', outputPath: 'x/ci.yaml', on: { push: { branches: ['main'] } } });
+  return { app, wf };
+}
+
+describe('Workflow', () => {
+  test('GIVEN jobs linked by needs WHEN rendered THEN keys are stable and uses carries its version comment', () => {
+    const { app, wf } = workflow();
+    wf.addJob('lint', { name: 'Lint', runsOn: 'docker', steps: [Step.uses('Check out', Actions.CHECKOUT), Step.run('Lint', 'make lint')] });
+    wf.addJob('test', { name: 'Test', runsOn: 'docker', needs: ['lint'], steps: [Step.run('Test', 'make test', { env: { SHA: '${{ github.sha }}' } })] });
+    expect(validationProblems(app)).toEqual([]);
+    const yaml = wf.render();
+    expect(yaml).toContain(`uses: https://data.forgejo.org/actions/checkout@${Actions.CHECKOUT.sha} # v4.2.2`);
+    expect(Object.keys(wf.toJson())).toEqual(['name', 'on', 'jobs']);
+    expect(Object.keys((wf.toJson().jobs as Record<string, object>).test)).toEqual(['name', 'runs-on', 'needs', 'timeout-minutes', 'steps']);
+    expect(yaml).toMatchSnapshot();
+  });
+
+  test.each([
+    ['a need that names no job', (wf: Workflow) => wf.addJob('a', { name: 'A', runsOn: 'docker', needs: ['build'], steps: [Step.run('x', 'true')] }),
+      "wf: 'jobs.a.needs' is 'build': names no job of this workflow; use one of: a"],
+    ['a needs cycle', (wf: Workflow) => {
+      wf.addJob('a', { name: 'A', runsOn: 'docker', needs: ['b'], steps: [Step.run('x', 'true')] });
+      wf.addJob('b', { name: 'B', runsOn: 'docker', needs: ['a'], steps: [Step.run('x', 'true')] });
+    }, "wf: 'jobs.*.needs' is 'a -> b -> a': the needs graph has a cycle, so none of these jobs can start; remove one of the needs"],
+    ['an unclosed expression', (wf: Workflow) => wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'echo ${{ github.sha')] }),
+      "wf: 'jobs.a.steps[0]' is 'echo ${{ github.sha': the value opens '${{' at '${{ github.sha' without closing '}}'"],
+    ['a context not available at the key', (wf: Workflow) => wf.addJob('a', { name: 'A', runsOn: 'docker', if: "steps.x.outputs.y == 'z'", steps: [Step.run('x', 'true')] }),
+      "wf: 'jobs.a.if' is 'steps.x.outputs.y == 'z'': the value uses context 'steps', which is not available in 'if'"],
+    ['a job without steps', (wf: Workflow) => wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [] }),
+      "wf: 'jobs.a.steps' is []: a job needs at least one step; add a Step.run or Step.uses"],
+  ])('GIVEN %s WHEN validated THEN the problem is reported', (_, build, message) => {
+    const { app, wf } = workflow();
+    build(wf);
+    expect(validationProblems(app)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('GIVEN forge contexts in a step WHEN validated THEN they are accepted like github', () => {
+    const { app, wf } = workflow();
+    wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'echo "$URL"', { env: { URL: '${{ forge.server_url }}/${{ forgejo.repository }}' } })] });
+    expect(validationProblems(app)).toEqual([]);
+  });
+
+  test('GIVEN bad job ids and bad pins WHEN declared THEN they throw with the fix', () => {
+    const { wf } = workflow();
+    expect(() => wf.addJob('1st job', { name: 'A', runsOn: 'docker', steps: [] })).toThrow("wf: 'jobs' is '1st job': a job id must start with a letter or _ and contain only letters, digits, - and _; rename it, e.g. 'st-job'");
+    wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
+    expect(() => wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [] })).toThrow("wf: 'jobs' is 'a': job ids must be unique");
+    expect(() => new Action({ url: 'https://data.forgejo.org/actions/checkout', sha: 'v4', version: 'v4' })).toThrow("'sha' is 'v4': must be a full 40-hex commit sha, since tags can move");
+    expect(() => new Action({ url: 'actions/checkout', sha: 'a'.repeat(40), version: 'v4' })).toThrow("'url' is 'actions/checkout': must be a full https url without '@'");
+  });
+});
