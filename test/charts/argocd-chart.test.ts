@@ -1,0 +1,47 @@
+import { App, Testing } from 'cdk8s';
+import { fleet } from '../../fleet';
+import { ArgoCdChart } from '../../charts/argocd-chart';
+import { ReleasePins } from '../../lib/fleet/release-pins';
+import { ROOT } from '../helpers';
+
+describe('ArgoCdChart', () => {
+  const app = new App();
+  const chart = new ArgoCdChart(app, 'argocd', { fleet, deployments: fleet.deployments(ReleasePins.load(ROOT, ['staging', 'production'])) });
+  const objects = Testing.synth(chart);
+  const named = (name: string) => objects.find(o => o.metadata.name === name);
+
+  test('GIVEN the example fleet WHEN synthesized THEN each environment has a project, its applications and a root app', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'AppProject/shop-staging', 'Application/api-staging', 'Application/web-staging', 'Application/shop-staging-root',
+      'AppProject/shop-production', 'Application/api-production', 'Application/web-production', 'Application/shop-production-root',
+    ]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('GIVEN a service Application WHEN read THEN it syncs its own folder automatically and safely', () => {
+    const application = named('api-production');
+    expect(application.spec.source).toEqual({ repoURL: fleet.repoUrl, targetRevision: 'main', path: 'dist/production/api', directory: { recurse: false } });
+    expect(application.spec.destination).toEqual({ name: 'production', namespace: 'shop' });
+    expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
+    expect(application.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+    expect(application.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true']);
+    expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(application.metadata.annotations['argocd.argoproj.io/manifest-generate-paths']).toBe('.');
+  });
+
+  test('GIVEN an AppProject WHEN read THEN it grants exactly one repo and one destination, and no cluster-scoped kind but Namespace', () => {
+    const project = named('shop-production');
+    expect(project.spec.sourceRepos).toEqual([fleet.repoUrl]);
+    expect(project.spec.destinations).toEqual([{ name: 'production', namespace: 'shop' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(project.spec.orphanedResources).toEqual({ warn: true });
+    expect(JSON.stringify(project.spec)).not.toContain('*');
+  });
+
+  test('GIVEN the root app WHEN read THEN it syncs the environment apps folder from the default project', () => {
+    const root = named('shop-staging-root');
+    expect(root.spec.project).toBe('default');
+    expect(root.spec.source.path).toBe('dist/argocd/staging/apps');
+    expect(root.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+  });
+});

@@ -1,0 +1,73 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DIGEST, OTHER_DIGEST, ROOT } from '../helpers';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: 'pipe' }).trim();
+
+/** A bare remote holding this repo's releases/ and dist/, and two clones of it: two pipelines. */
+function remoteWithTwoClones() {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'push-'));
+  const remote = path.join(base, 'infra.git');
+  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  const seed = path.join(base, 'seed');
+  git(base, 'clone', '--quiet', remote, seed);
+  for (const folder of ['releases', 'dist', '.forgejo', 'scripts']) fs.cpSync(path.join(ROOT, folder), path.join(seed, folder), { recursive: true });
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  const clones = ['one', 'two'].map(name => {
+    const dir = path.join(base, name);
+    git(base, 'clone', '--quiet', remote, dir);
+    git(dir, 'config', 'user.name', name);
+    git(dir, 'config', 'user.email', `${name}@example.invalid`);
+    return dir;
+  });
+  return { remote, seed, clones };
+}
+
+/** The push script the service workflows run, with `npm run release` of this checkout, as a shell command. */
+function releaseCommandLine(clone: string, service: string, image: string): string {
+  const release = ['node', '--import', path.join(ROOT, 'node_modules/tsx/dist/loader.mjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
+    '--service', service, '--env', 'staging', '--image', image];
+  return `cd ${JSON.stringify(clone)} && PUSH_ATTEMPTS=3 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${release.map(a => JSON.stringify(a)).join(' ')}`;
+}
+
+function release(clone: string, service: string, image: string): string {
+  return execFileSync('bash', ['-c', `${releaseCommandLine(clone, service, image)} 2>&1`], { encoding: 'utf-8', stdio: 'pipe' });
+}
+
+/** Makes the other pipeline push first, between this clone's commit and its first push: the race. */
+function loseTheFirstRace(clone: string, otherPipeline: string): void {
+  const hook = path.join(clone, '.git/hooks/pre-push');
+  const marker = path.join(clone, '.git/raced');
+  fs.writeFileSync(hook, `#!/usr/bin/env bash\nif [ ! -e ${JSON.stringify(marker)} ]; then\n  touch ${JSON.stringify(marker)}\n  (unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE; ${otherPipeline}) >/dev/null\nfi\n`, { mode: 0o755 });
+}
+
+describe('scripts/commit-and-push.sh', () => {
+  test('GIVEN two pipelines releasing at once WHEN the second push is rejected THEN it fetches, resets, releases again and both pins land', () => {
+    const { remote, seed, clones: [one, two] } = remoteWithTwoClones();
+    const api = `ghcr.io/acme/api@sha256:${DIGEST}`;
+    const web = `ghcr.io/acme/web@sha256:${OTHER_DIGEST}`;
+    // Pipeline one pushes its api pin while pipeline two has committed its web pin but not pushed.
+    loseTheFirstRace(two, releaseCommandLine(one, 'api', api));
+    const second = release(two, 'web', web);
+    expect(second).toContain('push rejected (attempt 1 of 3)');
+    expect(second).toContain('pushed on attempt 2');
+
+    const check = path.join(path.dirname(remote), 'check');
+    git(path.dirname(remote), 'clone', '--quiet', remote, check);
+    const pins = JSON.parse(fs.readFileSync(path.join(check, 'releases/staging.json'), 'utf-8'));
+    expect(pins).toEqual({ api, web });
+    const changed = git(check, 'diff', '--name-only', git(seed, 'rev-parse', 'HEAD'), 'HEAD').split('\n').sort();
+    expect(changed).toEqual(['dist/staging/api/rollout-api.yaml', 'dist/staging/web/rollout-web.yaml', 'releases/staging.json']);
+    expect(git(check, 'log', '--format=%s', '-3').split('\n')).toEqual(['release web', 'release api', 'seed']);
+  });
+
+  test('GIVEN a release that changes nothing WHEN pushed THEN nothing is committed', () => {
+    const { clones: [one] } = remoteWithTwoClones();
+    const current = JSON.parse(fs.readFileSync(path.join(one, 'releases/staging.json'), 'utf-8')).api;
+    expect(release(one, 'api', current)).toContain('nothing changed, nothing to push');
+  });
+});
