@@ -4,17 +4,15 @@ import { IConstruct } from 'constructs';
 const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
- * The order Argo CD applies an Application's objects in: configuration first, then what the
- * workload refers to (Services, AnalysisTemplates), then the workload, then what watches it.
+ * The order Argo CD applies an Application's objects in: what the workload refers to (Services,
+ * AnalysisTemplates, its disruption budget) first, then the workload, then what acts on it.
  */
 export class SyncWave {
-  /** ConfigMaps, Secrets references, ServiceAccounts. */
-  public static readonly CONFIG = new SyncWave(-1);
-  /** Services, AnalysisTemplates, PodMonitors, routes: everything the Rollout refers to. */
+  /** Services, AnalysisTemplates, disruption budgets: everything the Rollout refers to or needs in place. */
   public static readonly REFERENCED = new SyncWave(0);
   /** The Rollout. */
   public static readonly WORKLOAD = new SyncWave(1);
-  /** Objects that act on a running workload: autoscalers, disruption budgets. */
+  /** Objects that act on a running workload: autoscalers. */
   public static readonly AFTER_WORKLOAD = new SyncWave(2);
 
   private constructor(
