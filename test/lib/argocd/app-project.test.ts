@@ -1,0 +1,27 @@
+import { Chart, Testing } from 'cdk8s';
+import { AppProject } from '../../../lib/argocd/app-project';
+import { Cluster } from '../../../lib/argocd/cluster';
+
+const props = {
+  metadata: { name: 'shop-staging', namespace: 'argocd' },
+  description: 'shop services in staging',
+  sourceRepo: 'https://forgejo.example.com/platform/infra.git',
+  destinations: [{ cluster: Cluster.inCluster(), namespace: 'shop-staging' }],
+};
+
+describe('AppProject', () => {
+  test('GIVEN no namespace creation WHEN synthesized THEN every cluster-scoped kind is denied', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new AppProject(chart, 'Project', { ...props, allowNamespaceCreation: false });
+    expect(Testing.synth(chart)[0].spec.clusterResourceWhitelist).toEqual([]);
+  });
+
+  test.each([
+    ['a wildcard namespace', { destinations: [{ cluster: Cluster.inCluster(), namespace: '*' }] }, "test/Project: 'sourceRepo/destinations' is '*': wildcards would let applications escape the project; name the exact repository and namespaces"],
+    ['a wildcard repo', { sourceRepo: '*' }, "test/Project: 'sourceRepo/destinations' is '*': wildcards would let applications escape the project"],
+    ['no destinations', { destinations: [] }, "test/Project: 'destinations' is []: a project needs at least one destination"],
+  ])('GIVEN %s WHEN constructed THEN it fails naming the field', (_, change, message) => {
+    const chart = new Chart(Testing.app(), 'test');
+    expect(() => new AppProject(chart, 'Project', { ...props, ...change })).toThrow(message);
+  });
+});
