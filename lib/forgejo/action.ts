@@ -1,3 +1,4 @@
+import { Step } from './step';
 import { ConfigError } from '../util/errors';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
@@ -45,3 +46,16 @@ export const Actions = {
   DOCKER_LOGIN: new Action({ url: 'https://github.com/docker/login-action', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' }),
   BUILD_PUSH: new Action({ url: 'https://github.com/docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' }),
 } as const;
+
+/** The Node.js major version every Node job runs; the infra repo's own commands need it too. */
+const NODE_VERSION = '20';
+
+/**
+ * Sets up Node.js with the npm cache, keyed on the lock file at `cacheDependencyPath`.
+ * One function for every pipeline, so the Node.js version changes in one place.
+ */
+export function setUpNode(cacheDependencyPath?: string): Step {
+  const inputs: Record<string, string> = { 'node-version': NODE_VERSION, 'cache': 'npm' };
+  if (cacheDependencyPath) inputs['cache-dependency-path'] = cacheDependencyPath;
+  return Step.uses('Set up Node.js', Actions.SETUP_NODE, { with: inputs });
+}

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Actions } from './action';
+import { Actions, setUpNode } from './action';
 import { Step } from './step';
 import { Workflow } from './workflow';
 
@@ -35,7 +35,7 @@ export class InfraPipeline extends Construct {
       runsOn: props.runnerLabel ?? 'docker',
       steps: [
         Step.uses('Check out', Actions.CHECKOUT),
-        Step.uses('Set up Node.js', Actions.SETUP_NODE, { with: { 'node-version': '20', 'cache': 'npm' } }),
+        setUpNode(),
         Step.run('Install', 'npm ci'),
         Step.run('Synthesize', 'npm run synth'),
         Step.run('Fail on drift between the committed dist/ and a fresh synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo'),

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Actions } from './action';
+import { Actions, setUpNode } from './action';
 import { Step } from './step';
 import { Workflow } from './workflow';
 import { Language } from '../fleet/language';
@@ -42,7 +42,7 @@ const PRESETS = new Map<Language, LanguagePreset>([
     test: 'pytest',
   }],
   [Language.NODE, {
-    setup: Step.uses('Set up Node.js', Actions.SETUP_NODE, { with: { 'node-version': '20', 'cache': 'npm' } }),
+    setup: setUpNode(),
     install: 'npm ci',
     lint: 'npx eslint .',
     test: 'npx jest --ci',
@@ -150,7 +150,7 @@ function infraRepoSteps(infraRepo: string): Step[] {
     Step.uses('Check out the infra repo', Actions.CHECKOUT, {
       with: { 'repository': infraRepo, 'token': '${{ secrets.INFRA_REPO_TOKEN }}', 'path': 'infra', 'fetch-depth': 0 },
     }),
-    Step.uses('Set up Node.js', Actions.SETUP_NODE, { with: { 'node-version': '20', 'cache': 'npm', 'cache-dependency-path': 'infra/package-lock.json' } }),
+    setUpNode('infra/package-lock.json'),
     Step.run('Configure git', 'git config user.name "forgejo-actions"\ngit config user.email "forgejo-actions@noreply.invalid"', { workingDirectory: 'infra' }),
     Step.run('Install', 'npm ci', { workingDirectory: 'infra' }),
   ];

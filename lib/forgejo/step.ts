@@ -1,4 +1,4 @@
-import { Action } from './action';
+import type { Action } from './action';
 
 /** Options every step takes. */
 export interface StepOptions {

@@ -131,13 +131,13 @@ export class Workflow extends Construct implements IRenderedFile {
 
   /** The workflow as YAML, each `uses:` followed by its version as a comment. */
   public render(): string {
+    const versions = new Map([...this.jobs.values()].flatMap(j => j.steps).flatMap(s => s.action ? [[s.action.uses, s.action.version]] : []));
     const document = new YAML.Document(this.toJson(), { aliasDuplicateObjects: false });
     YAML.visit(document, {
       Pair: (_, pair) => {
         if (YAML.isScalar(pair.key) && pair.key.value === 'uses' && YAML.isScalar(pair.value)) {
-          const sha = String(pair.value.value).split('@').pop();
-          const step = [...this.jobs.values()].flatMap(j => j.steps).find(s => s.action?.sha === sha);
-          if (step?.action) pair.value.comment = ` ${step.action.version}`;
+          const version = versions.get(String(pair.value.value));
+          if (version) pair.value.comment = ` ${version}`;
         }
       },
     });
