@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Cluster } from './lib/argocd';
-import { Fleet, Language } from './lib/fleet';
+import { Fleet, Language, Routing } from './lib/fleet';
 
 /**
  * The fleet: which services run in which environments, and how. Image digests are not here: CI pins
@@ -29,8 +29,14 @@ export const fleet = new Fleet({
       language: Language.PYTHON,
       imageRepository: 'ghcr.io/acme/api',
       port: 8000,
+      settings: {
+        config: { LOG_LEVEL: 'info' },
+        // The Secret comes from outside Git (External Secrets, Sealed Secrets); only the reference is here.
+        secretEnv: { DATABASE_URL: { name: 'api-database', key: 'url' } },
+      },
       overrides: {
-        production: { autoscaling: { minReplicas: 3, maxReplicas: 10 }, minSuccessRate: 0.995 },
+        // Staging splits by replica count; production's mesh splits exact weights.
+        production: { autoscaling: { minReplicas: 3, maxReplicas: 10 }, minSuccessRate: 0.995, routing: Routing.istio() },
       },
     },
     {
@@ -39,7 +45,15 @@ export const fleet = new Fleet({
       imageRepository: 'ghcr.io/acme/web',
       port: 3000,
       readinessPath: '/ready',
-      settings: { analysisInterval: Duration.seconds(30) },
+      settings: {
+        maxLatency: Duration.millis(500),
+        routing: Routing.gatewayApi({ gateway: { name: 'public', namespace: 'gateway-system' }, hostnames: ['staging.shop.example.com'] }),
+      },
+      overrides: {
+        production: {
+          routing: Routing.gatewayApi({ gateway: { name: 'public', namespace: 'gateway-system' }, hostnames: ['shop.example.com'] }),
+        },
+      },
     },
   ],
 });

@@ -2,14 +2,15 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Paths } from './paths';
 import { AppProject, Application, Cluster } from '../lib/argocd';
-import { Fleet, ServiceDeployment } from '../lib/fleet';
+import { ServiceChart } from './service-chart';
+import { Fleet } from '../lib/fleet';
 import { OutputFolder } from '../lib/synth';
 
 /** Properties of an {@link ArgoCdChart}. */
 export interface ArgoCdChartProps {
   readonly fleet: Fleet;
-  /** The deployments to create Applications for. */
-  readonly deployments: readonly ServiceDeployment[];
+  /** The service charts to create Applications for. */
+  readonly services: readonly ServiceChart[];
   /**
    * The namespace Argo CD runs in.
    * @default 'argocd'
@@ -36,7 +37,8 @@ export class ArgoCdChart extends Chart {
         sourceRepo: fleet.repoUrl,
         destinations: [{ cluster: environment.cluster, namespace: environment.namespace }],
       });
-      for (const deployment of props.deployments.filter(d => d.environment === environment)) {
+      for (const chart of props.services.filter(c => c.deployment.environment === environment)) {
+        const { deployment } = chart;
         new Application(apps, deployment.service.name, {
           metadata: { name: `${deployment.service.name}-${environment.name}`, namespace: argoNamespace },
           project: project.name,
@@ -45,6 +47,8 @@ export class ArgoCdChart extends Chart {
           path: Paths.service(environment.name, deployment.service.name),
           cluster: environment.cluster,
           namespace: environment.namespace,
+          // Router weights and managed routes belong to the rollout controller while a release runs.
+          ignoreDifferences: chart.controllerOwnedFields,
         });
       }
 

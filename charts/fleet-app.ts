@@ -7,11 +7,12 @@ import { Fleet, ReleasePins } from '../lib/fleet';
 /** Builds the whole app: a chart per pinned service × environment, the Argo CD objects, the workflows. */
 export function buildFleetApp(fleet: Fleet, pins: ReleasePins): App {
   const app = new App({ outdir: 'unused: safeSynth writes the files' });
-  const deployments = fleet.deployments(pins);
-  for (const deployment of deployments) {
-    new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment, prometheusAddress: deployment.environment.prometheusAddress });
-  }
-  new ArgoCdChart(app, 'argocd', { fleet, deployments });
+  const services = fleet.deployments(pins).map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, {
+    fleet,
+    deployment,
+    prometheusAddress: deployment.environment.prometheusAddress,
+  }));
+  new ArgoCdChart(app, 'argocd', { fleet, services });
   new CiWorkflows(app, 'ci', { fleet, runnerLabel: fleet.runnerLabel });
   return app;
 }

@@ -1,13 +1,16 @@
+import { createHash } from 'crypto';
 import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Paths } from './paths';
-import { AnalysisTemplate, PRESET_ARGS, appHttpSuccessRate } from '../lib/analysis';
+import { serviceRouting } from './service-routing';
+import { AnalysisTemplate, PRESET_ARGS, latencyMetric, successRateMetric } from '../lib/analysis';
 import { SyncWave } from '../lib/argocd';
 import { Fleet, ServiceDeployment } from '../lib/fleet';
-import { ArgValue, CanaryStep, Rollout, RolloutStrategy } from '../lib/rollout';
+import { ArgValue, CanaryStep, ControllerOwnedField, Rollout, RolloutStrategy } from '../lib/rollout';
 import { OutputFolder } from '../lib/synth';
-import { PodDisruptionBudget } from '../lib/workload';
+import { failAt } from '../lib/util/errors';
+import { PodDisruptionBudget, PodMonitor } from '../lib/workload';
 
 /** Properties of a {@link ServiceChart}. */
 export interface ServiceChartProps {
@@ -23,13 +26,18 @@ export interface ServiceChartProps {
 
 /** The port clients reach a service on; the container port is the service's own. */
 const SERVICE_PORT = 80;
+/** The container port's name, which the PodMonitor scrapes. */
+const PORT_NAME = 'http';
+/** What the shell and the kernel accept as an environment variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * One service in one environment: the canary Rollout, its Services, the analysis that gates each
- * traffic step, and what keeps releases free of dropped requests (readiness probe, surge without
- * unavailability, a disruption budget, a preStop delay).
+ * One service in one environment: the canary Rollout, its Services and router, the analysis that
+ * gates each traffic step and the PodMonitor that feeds it, and what keeps releases free of dropped
+ * requests (readiness probe, surge without unavailability, a disruption budget, a preStop delay).
  */
 export class ServiceChart extends Chart {
+  public readonly deployment: ServiceDeployment;
   public readonly rollout: Rollout;
 
   constructor(scope: Construct, id: string, props: ServiceChartProps) {
@@ -38,33 +46,36 @@ export class ServiceChart extends Chart {
       namespace: environment.namespace,
       labels: { 'app.kubernetes.io/part-of': props.fleet.name, 'app.kubernetes.io/managed-by': 'cdk8s' },
     });
+    this.deployment = props.deployment;
     OutputFolder.mark(this, { path: Paths.service(environment.name, service.name) });
 
-    const preset = appHttpSuccessRate({
-      address: props.prometheusAddress ?? 'http://prometheus-operated.monitoring.svc:9090',
-      minSuccessRate: settings.minSuccessRate,
-      interval: settings.analysisInterval,
-      count: settings.analysisCount,
-    });
-    const analysis = new AnalysisTemplate(this, 'SuccessRate', {
-      metadata: { name: `${service.name}-success-rate` },
-      metrics: [preset.metric],
-      args: preset.args,
-    });
-
-    const servicePort = { port: SERVICE_PORT, targetPort: service.port, name: 'http' };
+    const servicePort = { port: SERVICE_PORT, targetPort: service.port, name: PORT_NAME };
     const stable = new kplus.Service(this, 'StableService', { metadata: { name: `${service.name}-stable` }, ports: [servicePort] });
     const canary = new kplus.Service(this, 'CanaryService', { metadata: { name: `${service.name}-canary` }, ports: [servicePort] });
-    // Clients call this one: without a traffic router, the canary's share is its share of the pods.
+    // Clients inside the cluster call this one; without a router the canary's share is its share of the pods.
     const entry = new kplus.Service(this, 'Service', { metadata: { name: service.name }, ports: [servicePort] });
+    const routing = serviceRouting(this, settings.routing.spec, { name: service.name, stable, canary, port: SERVICE_PORT });
 
+    const address = props.prometheusAddress ?? 'http://prometheus-operated.monitoring.svc:9090';
+    const measure = { address, interval: settings.analysisInterval, count: settings.analysisCount };
+    const analysis = new AnalysisTemplate(this, 'Analysis', {
+      metadata: { name: `${service.name}-canary` },
+      metrics: [
+        successRateMetric(routing.metricSource, { ...measure, minSuccessRate: settings.minSuccessRate }),
+        ...settings.maxLatency ? [latencyMetric(routing.metricSource, { ...measure, maxLatency: settings.maxLatency })] : [],
+      ],
+      args: routing.metricSource.args,
+    });
+    const argValues: Record<string, ArgValue> = {
+      [PRESET_ARGS.canaryHash]: ArgValue.canaryPodTemplateHash(),
+      [PRESET_ARGS.canaryService]: ArgValue.of(canary.name),
+      [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
+    };
     const runAnalysis = CanaryStep.analysis({
       templates: [analysis],
-      args: {
-        [PRESET_ARGS.canaryHash]: ArgValue.canaryPodTemplateHash(),
-        [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
-      },
+      args: Object.fromEntries(routing.metricSource.argNames.map(name => [name, argValues[name]])),
     });
+
     this.rollout = new Rollout(this, 'Rollout', {
       metadata: { name: service.name },
       replicas: settings.autoscaling ? undefined : settings.replicas,
@@ -73,6 +84,7 @@ export class ServiceChart extends Chart {
       strategy: RolloutStrategy.canary({
         stableService: stable,
         canaryService: canary,
+        trafficRouter: routing.router,
         steps: settings.canaryWeights.flatMap(weight => [CanaryStep.setWeight(weight), runAnalysis]),
       }),
     });
@@ -81,7 +93,7 @@ export class ServiceChart extends Chart {
       image: image.toString(),
       // The digest pins the image: pulling again could not change it.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      portNumber: service.port,
+      ports: [{ number: service.port, name: PORT_NAME }],
       readiness: kplus.Probe.fromHttpGet(service.readinessPath ?? '/healthz', {
         port: service.port,
         periodSeconds: Duration.seconds(5),
@@ -100,9 +112,20 @@ export class ServiceChart extends Chart {
     });
     // A read-only root filesystem still needs somewhere to write temporary files.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
+    const referenced: Construct[] = [analysis, stable, canary, entry, ...routing.objects];
+    const config = this.configMap(service.name, settings.config);
+    if (config) referenced.push(config);
+    for (const name of Object.keys(settings.config)) {
+      container.env.addVariable(this.envName('config', name), kplus.EnvValue.fromConfigMap(config!, name));
+    }
+    for (const [name, ref] of Object.entries(settings.secretEnv)) {
+      const secret = kplus.Secret.fromSecretName(this, `Secret-${name}`, ref.name);
+      container.env.addVariable(this.envName('secretEnv', name), kplus.EnvValue.fromSecretValue({ secret, key: ref.key }));
+    }
     for (const svc of [stable, canary, entry]) svc.select(this.rollout);
 
-    const pdb = new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: service.name }, workload: this.rollout });
+    referenced.push(new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: service.name }, workload: this.rollout }));
+    referenced.push(new PodMonitor(this, 'PodMonitor', { metadata: { name: service.name }, workload: this.rollout, portName: PORT_NAME }));
     if (settings.autoscaling) {
       const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: { name: service.name },
@@ -113,7 +136,29 @@ export class ServiceChart extends Chart {
       });
       SyncWave.AFTER_WORKLOAD.applyTo(hpa);
     }
-    for (const referenced of [analysis, stable, canary, entry, pdb]) SyncWave.REFERENCED.applyTo(referenced);
+    for (const construct of referenced) SyncWave.REFERENCED.applyTo(construct);
     SyncWave.WORKLOAD.applyTo(this.rollout);
+  }
+
+  /** Fields the rollout controller writes at run time, which the service's Application must ignore. */
+  public get controllerOwnedFields(): ControllerOwnedField[] {
+    return this.rollout.controllerOwnedFields();
+  }
+
+  /**
+   * The ConfigMap of the service's plain configuration. Its name carries a hash of the content, so a
+   * change makes a new pod template, which the Rollout releases as a canary.
+   */
+  private configMap(serviceName: string, config: Record<string, string>): kplus.ConfigMap | undefined {
+    if (Object.keys(config).length === 0) return undefined;
+    const hash = createHash('sha256').update(JSON.stringify(Object.entries(config).sort())).digest('hex').slice(0, 10);
+    return new kplus.ConfigMap(this, 'Config', { metadata: { name: `${serviceName}-config-${hash}` }, data: config, immutable: true });
+  }
+
+  private envName(field: string, name: string): string {
+    if (!ENV_NAME.test(name)) {
+      failAt(this, `${field}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, starting with a letter or underscore');
+    }
+    return name;
   }
 }

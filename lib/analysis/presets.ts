@@ -1,22 +1,107 @@
 import { Duration } from 'cdk8s';
-import { AnalysisArg } from './analysis-template';
+import { AnalysisArg } from './analysis-arg';
 import { PrometheusMetric } from './prometheus-metric';
 import { DataPolicy, Threshold } from './threshold';
 import { goDuration } from '../util/durations';
+import { fail } from '../util/errors';
 
 /**
  * The Prometheus label carrying a pod's `rollouts-pod-template-hash`. The PodMonitor of each service
- * copies the pod label to this target label, which is how the queries see only canary pods.
+ * copies the pod label to this target label, which is how app-metric queries see only canary pods.
  */
 export const CANARY_HASH_LABEL = 'rollouts_pod_template_hash';
 
-/** The args every preset declares; the Rollout fills them in. */
+/** The args the presets declare; the Rollout fills them in. */
 export const PRESET_ARGS = {
   /** The pod template hash of the canary ReplicaSet, from `podTemplateHashValue: Latest`. */
   canaryHash: 'canary-hash',
+  /** The name of the Service that selects canary pods. */
+  canaryService: 'canary-service',
   /** The namespace the canary runs in. */
   namespace: 'namespace',
 } as const;
+
+/** Where request metrics come from, and how to select the canary's own requests in them. */
+export class MetricSource {
+  /**
+   * The app's own `http_requests_total{code}` counter and `http_request_duration_seconds` histogram,
+   * scoped to canary pods by their pod template hash. Works with any router, and without one.
+   */
+  public static readonly APP = new MetricSource({
+    requests: 'http_requests_total',
+    durationBuckets: 'http_request_duration_seconds_bucket',
+    serverErrors: 'code=~"5.."',
+    selector: `namespace="{{args.${PRESET_ARGS.namespace}}}",${CANARY_HASH_LABEL}="{{args.${PRESET_ARGS.canaryHash}}}"`,
+    args: [PRESET_ARGS.canaryHash, PRESET_ARGS.namespace],
+    durationUnit: 'seconds',
+  });
+
+  /**
+   * Istio's standard metrics as the canary's sidecars report them, selected by the canary Service
+   * (host-level traffic splitting). Istio reports durations in milliseconds.
+   */
+  public static readonly ISTIO = new MetricSource({
+    requests: 'istio_requests_total',
+    durationBuckets: 'istio_request_duration_milliseconds_bucket',
+    serverErrors: 'response_code=~"5.."',
+    selector: `reporter="destination",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.canaryService}}}"`,
+    args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+    durationUnit: 'milliseconds',
+  });
+
+  /**
+   * ingress-nginx's controller metrics for the canary Ingress's backend, the canary Service. The
+   * object's namespace is `exported_namespace`, because prometheus-operator's default
+   * `honorLabels: false` renames the controller's own `namespace` label.
+   */
+  public static readonly NGINX = new MetricSource({
+    requests: 'nginx_ingress_controller_requests',
+    durationBuckets: 'nginx_ingress_controller_request_duration_seconds_bucket',
+    serverErrors: 'status=~"5.."',
+    selector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",service="{{args.${PRESET_ARGS.canaryService}}}"`,
+    args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+    durationUnit: 'seconds',
+  });
+
+  private constructor(private readonly source: {
+    readonly requests: string;
+    readonly durationBuckets: string;
+    readonly serverErrors: string;
+    readonly selector: string;
+    readonly args: readonly string[];
+    readonly durationUnit: 'seconds' | 'milliseconds';
+  }) {}
+
+  /** The template args this source's queries refer to. */
+  public get args(): AnalysisArg[] {
+    return this.source.args.map(name => ({ name }));
+  }
+
+  /** The arg names this source's queries refer to. */
+  public get argNames(): readonly string[] {
+    return this.source.args;
+  }
+
+  /** The canary's share of non-5xx responses over `window`. */
+  public successRateQuery(window: string): string {
+    const { requests, selector, serverErrors } = this.source;
+    // A 5xx counter that never fired does not exist: without `or vector(0)` a healthy canary returns nothing.
+    return [
+      `1 - (sum(rate(${requests}{${selector},${serverErrors}}[${window}])) or vector(0))`,
+      `/ sum(rate(${requests}{${selector}}[${window}]))`,
+    ].join('\n');
+  }
+
+  /** The canary's latency quantile over `window`, in this source's unit. */
+  public latencyQuery(quantile: number, window: string): string {
+    return `histogram_quantile(${quantile}, sum by (le) (rate(${this.source.durationBuckets}{${this.source.selector}}[${window}])))`;
+  }
+
+  /** `duration` in the unit this source reports durations in. */
+  public durationValue(duration: Duration): number {
+    return this.source.durationUnit === 'milliseconds' ? duration.toMilliseconds() : duration.toMilliseconds() / 1000;
+  }
+}
 
 /** Options shared by the presets. */
 export interface PresetOptions {
@@ -39,43 +124,54 @@ export interface PresetOptions {
   readonly dataPolicy?: DataPolicy;
 }
 
-/** Options of {@link appHttpSuccessRate}. */
+/** Options of {@link successRateMetric}. */
 export interface SuccessRateOptions extends PresetOptions {
   /** The lowest share of non-5xx responses that passes, between 0 and 1. */
   readonly minSuccessRate: number;
 }
 
-/** A preset: the metric and the args it refers to. */
-export interface AnalysisPreset {
-  readonly metric: PrometheusMetric;
-  readonly args: AnalysisArg[];
+/** Options of {@link latencyMetric}. */
+export interface LatencyOptions extends PresetOptions {
+  /** The highest latency at the quantile that passes. */
+  readonly maxLatency: Duration;
+  /**
+   * The quantile measured, between 0 and 1.
+   * @default 0.99
+   */
+  readonly quantile?: number;
 }
 
 /**
- * The canary's HTTP success rate from the app's own `http_requests_total{code}` counter, scoped to
- * canary pods by their pod template hash. It works with any router, or none.
- *
- * The 5xx numerator is wrapped in `or vector(0)`: a counter that never fired does not exist, and
- * without the guard a healthy canary would return an empty result. No traffic at all gives 0/0 = NaN,
- * which the data policy decides.
+ * The canary's HTTP success rate. No traffic at all gives 0/0 = NaN, which the data policy decides.
  */
-export function appHttpSuccessRate(options: SuccessRateOptions): AnalysisPreset {
+export function successRateMetric(source: MetricSource, options: SuccessRateOptions): PrometheusMetric {
   const interval = options.interval ?? Duration.minutes(1);
-  const window = goDuration(interval);
-  const selector = `namespace="{{args.${PRESET_ARGS.namespace}}}",${CANARY_HASH_LABEL}="{{args.${PRESET_ARGS.canaryHash}}}"`;
-  const query = [
-    `1 - (sum(rate(http_requests_total{${selector},code=~"5.."}[${window}])) or vector(0))`,
-    `/ sum(rate(http_requests_total{${selector}}[${window}]))`,
-  ].join('\n');
-  return {
-    metric: new PrometheusMetric({
-      name: 'success-rate',
-      address: options.address,
-      query,
-      interval,
-      count: options.count,
-      threshold: Threshold.atLeast(options.minSuccessRate, options.dataPolicy),
-    }),
-    args: [{ name: PRESET_ARGS.canaryHash }, { name: PRESET_ARGS.namespace }],
-  };
+  return new PrometheusMetric({
+    name: 'success-rate',
+    address: options.address,
+    query: source.successRateQuery(goDuration(interval)),
+    interval,
+    count: options.count,
+    threshold: Threshold.atLeast(options.minSuccessRate, options.dataPolicy),
+  });
+}
+
+/**
+ * The canary's latency quantile, compared in the unit the source reports (Istio: milliseconds).
+ * No traffic gives NaN and an unbounded quantile +Inf, both of which the data policy decides.
+ */
+export function latencyMetric(source: MetricSource, options: LatencyOptions): PrometheusMetric {
+  const interval = options.interval ?? Duration.minutes(1);
+  const quantile = options.quantile ?? 0.99;
+  if (!(quantile > 0 && quantile < 1)) {
+    fail({ at: 'latencyMetric', field: 'quantile', value: quantile, rule: 'must be between 0 and 1, exclusive', fix: 'use a quantile such as 0.99' });
+  }
+  return new PrometheusMetric({
+    name: `latency-p${Math.round(quantile * 1000) / 10}`,
+    address: options.address,
+    query: source.latencyQuery(quantile, goDuration(interval)),
+    interval,
+    count: options.count,
+    threshold: Threshold.atMost(source.durationValue(options.maxLatency), options.dataPolicy),
+  });
 }

@@ -11,6 +11,11 @@ export interface IgnoredDifference {
   readonly group: string;
   /** The kind, e.g. `VirtualService`. */
   readonly kind: string;
+  /**
+   * The object's name.
+   * @default - every object of the kind
+   */
+  readonly name?: string;
   /** JSON pointers to the fields, e.g. `/spec/http/0/route`. */
   readonly jsonPointers: string[];
 }
@@ -93,7 +98,7 @@ export class Application extends Construct {
           syncOptions,
         },
         ignoreDifferences: ignoreDifferences.length
-          ? ignoreDifferences.map(d => ({ group: d.group, kind: d.kind, jsonPointers: d.jsonPointers }))
+          ? ignoreDifferences.map(d => ({ group: d.group, kind: d.kind, name: d.name, jsonPointers: d.jsonPointers }))
           : undefined,
       },
     });

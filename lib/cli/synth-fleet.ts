@@ -33,7 +33,8 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
   });
 }
 
-/** A one-line summary of a synth. */
+/** A summary of a synth: one line, then one line per note. */
 export function describeSynth(result: SafeSynthResult): string {
-  return `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
+  const summary = `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
+  return [summary, ...result.notes.map(note => `note: ${note}`)].join('\n');
 }

@@ -1,5 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Routing } from './routing';
+import { SecretKeyRef } from '../analysis/analysis-arg';
 
 /**
  * Autoscaling of a service. When set, a HorizontalPodAutoscaler owns the replica count
@@ -53,6 +55,28 @@ export interface ServiceSettings {
    */
   readonly minSuccessRate?: number;
   /**
+   * The highest p99 latency of the canary that passes analysis.
+   * @default - latency is not measured
+   */
+  readonly maxLatency?: Duration;
+  /**
+   * How traffic reaches the canary.
+   * @default Routing.replicas()
+   */
+  readonly routing?: Routing;
+  /**
+   * Plain configuration, as environment variables from a ConfigMap the chart creates. The ConfigMap's
+   * name carries a hash of its content, so a change rolls out as a canary like an image change.
+   * @default - none
+   */
+  readonly config?: Record<string, string>;
+  /**
+   * Environment variables from Secrets that exist in the cluster (created by External Secrets, Sealed
+   * Secrets or an operator), by variable name. Secret values never appear in `dist/`.
+   * @default - none
+   */
+  readonly secretEnv?: Record<string, SecretKeyRef>;
+  /**
    * How often the analysis measures, and the PromQL rate window.
    * @default Duration.minutes(1)
    */
@@ -71,6 +95,10 @@ export interface ResolvedServiceSettings {
   readonly resources: kplus.ContainerResources;
   readonly canaryWeights: number[];
   readonly minSuccessRate: number;
+  readonly maxLatency?: Duration;
+  readonly routing: Routing;
+  readonly config: Record<string, string>;
+  readonly secretEnv: Record<string, SecretKeyRef>;
   readonly analysisInterval: Duration;
   readonly analysisCount: number;
 }
@@ -83,6 +111,9 @@ const DEFAULT_SETTINGS: ResolvedServiceSettings = {
   },
   canaryWeights: [10, 50],
   minSuccessRate: 0.99,
+  routing: Routing.replicas(),
+  config: {},
+  secretEnv: {},
   analysisInterval: Duration.minutes(1),
   analysisCount: 5,
 };

@@ -1,6 +1,12 @@
 import * as ro from '../../imports/rollout-argoproj.io';
 
-/** Where an analysis step gets the value of a template arg. */
+/** Object fields the controller resolves for `fieldRef` args (the downward API's metadata fields). */
+const RESOLVABLE_FIELD = /^metadata\.(name|namespace|uid|labels\['[^']+'\]|annotations\['[^']+'\])$/;
+
+/**
+ * Where a Rollout's analysis gets the value of a template arg. Secret values are not among these:
+ * Argo Rollouts reads Secrets only in the template's own args (see `AnalysisArg.secretKeyRef`).
+ */
 export class ArgValue {
   /** A literal value. */
   public static of(value: string): ArgValue {
@@ -17,14 +23,25 @@ export class ArgValue {
     return new ArgValue({ valueFrom: { podTemplateHashValue: 'Stable' } });
   }
 
-  /** A field of the Rollout object, e.g. `metadata.namespace` or `metadata.labels['team']`. */
+  /** A metadata field of the Rollout, e.g. `metadata.namespace` or `metadata.labels['team']`. */
   public static fieldRef(fieldPath: string): ArgValue {
     return new ArgValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
   private constructor(private readonly source: Omit<ro.RolloutSpecStrategyCanaryStepsAnalysisArgs, 'name'>) {}
 
-  /** The arg entry of an analysis step. */
+  /** What is wrong with this value, if anything. */
+  public problem(): { value: string; rule: string; fix: string } | undefined {
+    const fieldPath = this.source.valueFrom?.fieldRef?.fieldPath;
+    if (fieldPath === undefined || RESOLVABLE_FIELD.test(fieldPath)) return undefined;
+    return {
+      value: fieldPath,
+      rule: 'is not a metadata field the controller can resolve',
+      fix: "use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']",
+    };
+  }
+
+  /** The arg entry of an analysis. */
   public toArg(name: string): ro.RolloutSpecStrategyCanaryStepsAnalysisArgs {
     return { name, ...this.source };
   }

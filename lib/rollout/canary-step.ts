@@ -1,49 +1,139 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AnalysisRunProps, analysisRunProblems, toAnalysis } from './analysis-run';
 import { ArgValue } from './arg-value';
+import { StringMatch } from './string-match';
+import { TrafficRouter } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { AnalysisTemplate } from '../analysis/analysis-template';
+import { AnalysisTemplateBase } from '../analysis/analysis-template-base';
+import { goDuration, seconds, wholeSecondsProblems } from '../util/durations';
 import { problemAt } from '../util/errors';
 
-/** The largest weight a canary step may set (Argo Rollouts' default `maxTrafficWeight`). */
+/** The largest weight a canary step may set unless the router allows a `maxTrafficWeight`. */
 export const MAX_TRAFFIC_WEIGHT = 100;
 
-/** Properties of an analysis step or of background analysis. */
-export interface AnalysisRunProps {
-  /** The templates to run; their metrics run together. */
-  readonly templates: AnalysisTemplate[];
+/** What a step needs to know of its strategy to check itself. */
+export interface StepContext {
+  /** The strategy's traffic router, if any. */
+  readonly router?: TrafficRouter;
+  /** The highest weight a step may set. */
+  readonly maxTrafficWeight: number;
+}
+
+/** Which ReplicaSet's pod template an experiment runs. */
+export class ExperimentSpecRef {
+  /** The new version's pod template. */
+  public static readonly CANARY = new ExperimentSpecRef('canary');
+  /** The stable version's pod template. */
+  public static readonly STABLE = new ExperimentSpecRef('stable');
+
+  private constructor(public readonly value: string) {}
+}
+
+/** One ReplicaSet an experiment runs beside the Rollout's own. */
+export interface ExperimentTemplate {
+  /** The name, unique within the experiment; analyses refer to its pod hash as `{{templates.NAME.podTemplateHash}}`. */
+  readonly name: string;
+  /** The pod template to run. */
+  readonly specRef: ExperimentSpecRef;
   /**
-   * Values for the templates' args, by arg name.
+   * Pods to run.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * A share of traffic sent to this ReplicaSet; needs a router that supports it (Istio).
+   * @default - no traffic: the experiment is measured on its own
+   */
+  readonly weight?: number;
+}
+
+/** An analysis an experiment runs. */
+export interface ExperimentAnalysis {
+  /** The analysis's name within the experiment. */
+  readonly name: string;
+  /** The template to run. */
+  readonly template: AnalysisTemplateBase;
+  /**
+   * Values for the template's args; `ArgValue.of('{{templates.NAME.podTemplateHash}}')` refers to an experiment template's pods.
    * @default - none
    */
   readonly args?: Record<string, ArgValue>;
+  /**
+   * Whether the experiment waits for this analysis to finish, instead of ending after `duration`.
+   * @default false
+   */
+  readonly requiredForCompletion?: boolean;
 }
 
-/** Checks that `run` fills every required arg of its templates and passes no unknown one. */
-export function analysisRunProblems(scope: IConstruct, field: string, run: AnalysisRunProps): string[] {
-  const problems: string[] = [];
-  if (run.templates.length === 0) {
-    problems.push(problemAt(scope, `${field}.templates`, [], 'an analysis needs at least one template', 'pass the AnalysisTemplate to run'));
-  }
-  const passed = Object.keys(run.args ?? {});
-  const declared = run.templates.flatMap(t => t.args.map(a => a.name));
-  for (const template of run.templates) {
-    for (const arg of template.requiredArgs.filter(a => !passed.includes(a))) {
-      problems.push(problemAt(scope, `${field}.args`, arg, `is required by analysis template '${template.name}' but gets no value`, `pass args: { '${arg}': ArgValue.of(...) }`));
-    }
-  }
-  for (const arg of passed.filter(a => !declared.includes(a))) {
-    problems.push(problemAt(scope, `${field}.args`, arg, 'is not declared by any of the templates', `pass only declared args: ${declared.join(', ') || '(none)'}`));
-  }
-  return problems;
+/** Properties of an experiment step. */
+export interface ExperimentStepProps {
+  /**
+   * How long the experiment runs.
+   * @default - until every analysis marked requiredForCompletion finishes
+   */
+  readonly duration?: Duration;
+  /** The ReplicaSets to run. */
+  readonly templates: ExperimentTemplate[];
+  /**
+   * Analyses comparing them.
+   * @default - none
+   */
+  readonly analyses?: ExperimentAnalysis[];
 }
 
-/** Renders an analysis run as the Rollout's step or background analysis takes it. */
-export function toAnalysis(run: AnalysisRunProps): ro.RolloutSpecStrategyCanaryStepsAnalysis {
-  return {
-    templates: run.templates.map(t => ({ templateName: t.name })),
-    args: Object.entries(run.args ?? {}).map(([name, value]) => value.toArg(name)),
-  };
+/** A request header a header route matches. */
+export interface HeaderMatch {
+  /** The header's name. */
+  readonly headerName: string;
+  /** How the header's value matches. */
+  readonly value: StringMatch;
+}
+
+/** Properties of a setHeaderRoute step. */
+export interface HeaderRouteProps {
+  /** The managed route's name; the strategy lists it in `managedRoutes`. */
+  readonly name: string;
+  /**
+   * Requests with all of these headers go to the canary. Without any, the route is removed.
+   * @default - remove the route
+   */
+  readonly match?: HeaderMatch[];
+}
+
+/** A request a mirror route copies to the canary. */
+export interface MirrorMatch {
+  /**
+   * The HTTP method.
+   * @default - any method
+   */
+  readonly method?: StringMatch;
+  /**
+   * The request path.
+   * @default - any path
+   */
+  readonly path?: StringMatch;
+  /**
+   * Headers, by name.
+   * @default - any headers
+   */
+  readonly headers?: Record<string, StringMatch>;
+}
+
+/** Properties of a setMirrorRoute step. */
+export interface MirrorRouteProps {
+  /** The managed route's name; the strategy lists it in `managedRoutes`. */
+  readonly name: string;
+  /**
+   * The share of matching requests copied to the canary, in percent.
+   * @default 100
+   */
+  readonly percentage?: number;
+  /**
+   * Requests matching any entry are mirrored. Without any, the route is removed.
+   * @default - remove the route
+   */
+  readonly match?: MirrorMatch[];
 }
 
 /** One step of a canary rollout. */
@@ -63,6 +153,36 @@ export abstract class CanaryStep {
     return new AnalysisStep(props);
   }
 
+  /** Runs `replicas` canary pods, whatever the traffic weight; needs a traffic router. */
+  public static setCanaryReplicas(replicas: number): CanaryStep {
+    return new SetCanaryScaleStep({ replicas }, 'replicas', replicas);
+  }
+
+  /** Runs `percent` of the desired pods as canary, whatever the traffic weight; needs a traffic router. */
+  public static setCanaryScaleWeight(percent: number): CanaryStep {
+    return new SetCanaryScaleStep({ weight: percent }, 'weight', percent);
+  }
+
+  /** Scales the canary with the traffic weight again, after setCanaryReplicas or setCanaryScaleWeight. */
+  public static matchTrafficWeight(): CanaryStep {
+    return new SetCanaryScaleStep({ matchTrafficWeight: true }, 'matchTrafficWeight', true);
+  }
+
+  /** Runs extra ReplicaSets (e.g. a baseline of stable beside the canary) and analyses comparing them. */
+  public static experiment(props: ExperimentStepProps): CanaryStep {
+    return new ExperimentStep(props);
+  }
+
+  /** Sends requests with matching headers to the canary, e.g. testers'; needs Istio or Gateway API. */
+  public static setHeaderRoute(props: HeaderRouteProps): CanaryStep {
+    return new HeaderRouteStep(props);
+  }
+
+  /** Copies matching requests to the canary and discards its answers; needs Istio. */
+  public static setMirrorRoute(props: MirrorRouteProps): CanaryStep {
+    return new MirrorRouteStep(props);
+  }
+
   /** The traffic weight this step sets, if it sets one. */
   public get weight(): number | undefined {
     return undefined;
@@ -73,11 +193,29 @@ export abstract class CanaryStep {
     return false;
   }
 
+  /** The managed route this step adds or removes, if any. */
+  public get routeName(): string | undefined {
+    return undefined;
+  }
+
   /** Problems with this step, naming `scope` and `steps[index]`. */
-  public abstract problems(scope: IConstruct, index: number): string[];
+  public abstract problems(scope: IConstruct, index: number, context: StepContext): string[];
 
   /** The step as the Rollout L1 takes it. */
   public abstract toStep(): ro.RolloutSpecStrategyCanarySteps;
+}
+
+/** The problem of a percentage outside 0..max. */
+function percentProblems(scope: IConstruct, field: string, value: number, max: number): string[] {
+  if (Number.isInteger(value) && value >= 0 && value <= max) return [];
+  return [problemAt(scope, field, value, `must be an integer from 0 to ${max}`, 'use a percentage such as 10')];
+}
+
+/** The problem of a step that needs a router feature the strategy lacks. */
+function routerProblems(scope: IConstruct, field: string, value: unknown, router: TrafficRouter | undefined, supported: (r: TrafficRouter) => boolean, routers: string): string[] {
+  if (router && supported(router)) return [];
+  const has = router ? `the ${router.displayName} router` : 'no traffic router';
+  return [problemAt(scope, field, value, `needs a traffic router that supports it (${routers}), and the strategy has ${has}`, `set trafficRouter to one of: ${routers}, or remove the step`)];
 }
 
 class SetWeightStep extends CanaryStep {
@@ -89,9 +227,8 @@ class SetWeightStep extends CanaryStep {
     return this.percent;
   }
 
-  public problems(scope: IConstruct, index: number): string[] {
-    if (Number.isInteger(this.percent) && this.percent >= 0 && this.percent <= MAX_TRAFFIC_WEIGHT) return [];
-    return [problemAt(scope, `steps[${index}].setWeight`, this.percent, `must be an integer from 0 to ${MAX_TRAFFIC_WEIGHT}`, 'use a percentage such as 10')];
+  public problems(scope: IConstruct, index: number, context: StepContext): string[] {
+    return percentProblems(scope, `steps[${index}].setWeight`, this.percent, context.maxTrafficWeight);
   }
 
   public toStep(): ro.RolloutSpecStrategyCanarySteps {
@@ -105,13 +242,11 @@ class PauseStep extends CanaryStep {
   }
 
   public problems(scope: IConstruct, index: number): string[] {
-    const seconds = this.duration?.toSeconds();
-    if (seconds === undefined || (Number.isInteger(seconds) && seconds >= 0)) return [];
-    return [problemAt(scope, `steps[${index}].pause.duration`, seconds, 'must be a whole number of seconds of at least 0', 'use Duration.seconds(n), or no duration to wait for a human')];
+    return wholeSecondsProblems(scope, `steps[${index}].pause.duration`, this.duration);
   }
 
   public toStep(): ro.RolloutSpecStrategyCanarySteps {
-    const duration = this.duration ? ro.RolloutSpecStrategyCanaryStepsPauseDuration.fromNumber(this.duration.toSeconds()) : undefined;
+    const duration = this.duration ? ro.RolloutSpecStrategyCanaryStepsPauseDuration.fromNumber(seconds(this.duration)) : undefined;
     return { pause: { duration } };
   }
 }
@@ -131,5 +266,144 @@ class AnalysisStep extends CanaryStep {
 
   public toStep(): ro.RolloutSpecStrategyCanarySteps {
     return { analysis: toAnalysis(this.run) };
+  }
+}
+
+class SetCanaryScaleStep extends CanaryStep {
+  constructor(private readonly scale: ro.RolloutSpecStrategyCanaryStepsSetCanaryScale, private readonly field: string, private readonly value: number | boolean) {
+    super();
+  }
+
+  public problems(scope: IConstruct, index: number, context: StepContext): string[] {
+    const field = `steps[${index}].setCanaryScale.${this.field}`;
+    const problems = routerProblems(scope, field, this.value, context.router, () => true, 'gateway api, istio, ingress-nginx');
+    if (this.scale.weight !== undefined) problems.push(...percentProblems(scope, field, this.scale.weight, 100));
+    if (this.scale.replicas !== undefined && !(Number.isInteger(this.scale.replicas) && this.scale.replicas >= 0)) {
+      problems.push(problemAt(scope, field, this.scale.replicas, 'must be an integer of at least 0', 'use a replica count such as 1'));
+    }
+    return problems;
+  }
+
+  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+    return { setCanaryScale: this.scale };
+  }
+}
+
+class ExperimentStep extends CanaryStep {
+  constructor(private readonly props: ExperimentStepProps) {
+    super();
+  }
+
+  public problems(scope: IConstruct, index: number, context: StepContext): string[] {
+    const field = `steps[${index}].experiment`;
+    const problems: string[] = [];
+    if (this.props.templates.length === 0) {
+      problems.push(problemAt(scope, `${field}.templates`, [], 'an experiment needs at least one template', 'add a template with ExperimentSpecRef.CANARY'));
+    }
+    const names = this.props.templates.map(t => t.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate !== undefined) problems.push(problemAt(scope, `${field}.templates[].name`, duplicate, 'template names must be unique within an experiment', 'rename one of the templates'));
+    for (const template of this.props.templates.filter(t => t.weight !== undefined)) {
+      const weightField = `${field}.templates[${template.name}].weight`;
+      problems.push(...routerProblems(scope, weightField, template.weight, context.router, r => r.supportsExperimentWeight, 'istio'));
+      problems.push(...percentProblems(scope, weightField, template.weight!, context.maxTrafficWeight));
+    }
+    problems.push(...wholeSecondsProblems(scope, `${field}.duration`, this.props.duration, 1));
+    const analyses = this.props.analyses ?? [];
+    if (this.props.duration === undefined && !analyses.some(a => a.requiredForCompletion)) {
+      problems.push(problemAt(scope, `${field}.duration`, 'undefined', 'an experiment without a duration never ends unless an analysis is requiredForCompletion', 'set a duration or mark an analysis requiredForCompletion'));
+    }
+    for (const analysis of analyses) {
+      problems.push(...analysisRunProblems(scope, `${field}.analyses[${analysis.name}]`, { templates: [analysis.template], args: analysis.args }));
+    }
+    return problems;
+  }
+
+  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+    return {
+      experiment: {
+        duration: this.props.duration ? goDuration(this.props.duration) : undefined,
+        templates: this.props.templates.map(t => ({ name: t.name, specRef: t.specRef.value, replicas: t.replicas, weight: t.weight })),
+        analyses: this.props.analyses?.map(a => ({
+          name: a.name,
+          templateName: a.template.name,
+          clusterScope: a.template.clusterScoped || undefined,
+          args: Object.entries(a.args ?? {}).map(([name, value]) => value.toArg(name)),
+          requiredForCompletion: a.requiredForCompletion,
+        })),
+      },
+    };
+  }
+}
+
+/** The problem of a route name the controller rejects, and of an empty match value. */
+function routeProblems(scope: IConstruct, field: string, name: string, matches: StringMatch[]): string[] {
+  const problems: string[] = [];
+  if (name.trim() === '') problems.push(problemAt(scope, `${field}.name`, name, 'must not be empty', 'name the route, e.g. testers'));
+  for (const match of matches.filter(m => m.value === '')) {
+    problems.push(problemAt(scope, `${field}.match`, match.value, 'a match value must not be empty', 'match a value, or remove the match'));
+  }
+  return problems;
+}
+
+class HeaderRouteStep extends CanaryStep {
+  constructor(private readonly props: HeaderRouteProps) {
+    super();
+  }
+
+  public override get routeName(): string {
+    return this.props.name;
+  }
+
+  public problems(scope: IConstruct, index: number, context: StepContext): string[] {
+    const field = `steps[${index}].setHeaderRoute`;
+    return [
+      ...routerProblems(scope, field, this.props.name, context.router, r => r.supportsHeaderRoutes, 'gateway api, istio'),
+      ...routeProblems(scope, field, this.props.name, (this.props.match ?? []).map(m => m.value)),
+    ];
+  }
+
+  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+    return {
+      setHeaderRoute: {
+        name: this.props.name,
+        match: this.props.match?.map(m => ({ headerName: m.headerName, headerValue: m.value.toJson() })),
+      },
+    };
+  }
+}
+
+class MirrorRouteStep extends CanaryStep {
+  constructor(private readonly props: MirrorRouteProps) {
+    super();
+  }
+
+  public override get routeName(): string {
+    return this.props.name;
+  }
+
+  public problems(scope: IConstruct, index: number, context: StepContext): string[] {
+    const field = `steps[${index}].setMirrorRoute`;
+    const matches = (this.props.match ?? []).flatMap(m => [m.method, m.path, ...Object.values(m.headers ?? {})]).filter((m): m is StringMatch => m !== undefined);
+    return [
+      ...routerProblems(scope, field, this.props.name, context.router, r => r.supportsMirrorRoutes, 'istio'),
+      ...routeProblems(scope, field, this.props.name, matches),
+      ...this.props.percentage === undefined ? [] : percentProblems(scope, `${field}.percentage`, this.props.percentage, 100),
+    ];
+  }
+
+  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+    const json = (m?: StringMatch) => m?.toJson();
+    return {
+      setMirrorRoute: {
+        name: this.props.name,
+        percentage: this.props.percentage,
+        match: this.props.match?.map(m => ({
+          method: json(m.method),
+          path: json(m.path),
+          headers: m.headers && Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v.toJson()])),
+        })),
+      },
+    };
   }
 }

@@ -1,9 +1,12 @@
-import { ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { RolloutStrategy } from './rollout-strategy';
+import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
+import { ControllerOwnedField } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { failAt } from '../util/errors';
+import { addSynthNotes } from '../synth/synth-notes';
+import { seconds, wholeSecondsProblems } from '../util/durations';
+import { ConfigError, failAt, problemAt } from '../util/errors';
 
 /** The label the Rollout selects its pods by, set to the Rollout's name. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -12,8 +15,8 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'metadata'> {
   /** Metadata; `name` is required because Services, analysis and Argo CD refer to it. */
   readonly metadata: ApiObjectMetadata & { readonly name: string };
-  /** How new versions replace old ones. */
-  readonly strategy: RolloutStrategy;
+  /** How new versions replace old ones: `RolloutStrategy.canary(...)` or `RolloutStrategy.blueGreen(...)`. */
+  readonly strategy: IRolloutStrategy;
   /**
    * Desired pods; ignored (and not emitted) once an autoscaler owns the count.
    * @default 3
@@ -41,10 +44,10 @@ export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'meta
  * It is a cdk8s-plus Workload, so containers, probes, security contexts, scheduling, Services and
  * autoscalers work as they do for a cdk8s-plus Deployment.
  */
-export class Rollout extends kplus.Workload implements kplus.IScalable {
+export class Rollout extends kplus.Workload implements kplus.IScalable, StrategyTarget {
   public readonly resourceType = 'rollouts';
   /** How new versions replace old ones. */
-  public readonly strategy: RolloutStrategy;
+  public readonly strategy: IRolloutStrategy;
   /** Desired pods as given; emitted as 3 when unset, and not at all once an autoscaler owns the count. */
   public readonly replicas?: number;
   public readonly revisionHistoryLimit: number;
@@ -67,13 +70,31 @@ export class Rollout extends kplus.Workload implements kplus.IScalable {
     if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
       failAt(this, 'replicas', this.replicas, 'must be an integer of at least 1', 'use at least 2 replicas so a PodDisruptionBudget can keep one up');
     }
-    if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
-      failAt(this, 'progressDeadline', this.progressDeadline.toSeconds(), `must be longer than minReady (${this.minReady.toSeconds()}s)`, 'raise progressDeadline or lower minReady');
+    const [problem] = [...wholeSecondsProblems(this, 'progressDeadline', this.progressDeadline, 1), ...wholeSecondsProblems(this, 'minReady', this.minReady)];
+    if (problem) throw new ConfigError(problem);
+    if (seconds(this.progressDeadline) <= seconds(this.minReady)) {
+      failAt(this, 'progressDeadline', `${seconds(this.progressDeadline)}s`, `must be longer than minReady (${seconds(this.minReady)}s)`, 'raise progressDeadline or lower minReady');
     }
     const selector = { [NAME_LABEL]: props.metadata.name };
     this.select(kplus.LabelSelector.of({ labels: selector }));
     this.podMetadata.addLabel(NAME_LABEL, props.metadata.name);
-    this.node.addValidation({ validate: () => this.strategy.problems(this) });
+    this.node.addValidation({ validate: () => [...this.strategy.problems(this), ...this.podProblems()] });
+    addSynthNotes(this, () => this.strategy.notes(this));
+  }
+
+  /** The desired pods, or undefined when an autoscaler owns the count. */
+  public get desiredReplicas(): number | undefined {
+    return this.hasAutoscaler ? undefined : this.replicas ?? 3;
+  }
+
+  /** The labels of the Rollout's pods. */
+  public get podLabels(): Record<string, string> {
+    return this.podMetadata.toJson().labels ?? {};
+  }
+
+  /** Fields of other objects (routes, virtual services) the controller writes while releasing this Rollout. */
+  public controllerOwnedFields(): ControllerOwnedField[] {
+    return this.strategy.controllerOwnedFields();
   }
 
   /** Services and network policies select this Rollout's pods by its selector labels. */
@@ -97,16 +118,45 @@ export class Rollout extends kplus.Workload implements kplus.IScalable {
     };
   }
 
+  /**
+   * The pod template's labels must include the selector's, every Service of the strategy must select
+   * the pods, and no container may carry a literal environment value: values come from ConfigMaps and
+   * Secrets, so no secret is ever written into `dist/`.
+   */
+  private podProblems(): string[] {
+    const labels = this.podLabels;
+    const problems: string[] = [];
+    const missing = (selector: Record<string, string>) => Object.entries(selector).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+    for (const label of missing(this.matchLabels)) {
+      problems.push(problemAt(this, 'selector.matchLabels', label, 'is not a label of the pod template, so the rollout would select no pods', 'add the label to the pod metadata'));
+    }
+    for (const service of this.strategy.services) {
+      const selector: Record<string, string> = ApiObject.of(service).toJson().spec?.selector ?? {};
+      const unmatched = missing(selector);
+      if (Object.keys(selector).length === 0 || unmatched.length > 0) {
+        problems.push(problemAt(this, `services[${service.name}].selector`, unmatched.join(',') || '(empty)', 'does not select the rollout\'s pods, so the service would get no endpoints', 'call service.select(rollout)'));
+      }
+    }
+    for (const container of this.containers) {
+      for (const [name, value] of Object.entries(container.env.variables)) {
+        if (value.value !== undefined) {
+          problems.push(problemAt(this, `containers[${container.name}].env.${name}`, '(literal value)', 'environment values must come from a configmap or secret, never a literal in dist/', 'use kplus.EnvValue.fromConfigMap(...) or kplus.EnvValue.fromSecretValue(...)'));
+        }
+      }
+    }
+    return problems;
+  }
+
   private toSpec(): ro.RolloutSpec {
     const metadata = this.podMetadata.toJson();
     // cdk8s-plus labels every pod with its construct address; this Rollout selects by name instead.
     delete metadata.labels?.[kplus.Pod.ADDRESS_LABEL];
     return {
-      replicas: this.hasAutoscaler ? undefined : this.replicas ?? 3,
+      replicas: this.desiredReplicas,
       revisionHistoryLimit: this.revisionHistoryLimit,
-      progressDeadlineSeconds: this.progressDeadline.toSeconds(),
+      progressDeadlineSeconds: seconds(this.progressDeadline),
       progressDeadlineAbort: true,
-      minReadySeconds: this.minReady.toSeconds(),
+      minReadySeconds: seconds(this.minReady),
       selector: this._toLabelSelector(),
       template: { metadata, spec: toRolloutPodSpec(this._toPodSpec()) },
       strategy: this.strategy.toStrategy(),

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
+import { synthNotes } from './synth-notes';
 import { ConfigError } from '../util/errors';
 
 /** Properties of {@link safeSynth}. */
@@ -29,6 +30,8 @@ export interface SafeSynthResult {
   readonly distFiles: string[];
   /** Paths of the other files written, relative to the root. */
   readonly otherFiles: string[];
+  /** Facts a reviewer should know about the output, e.g. the real canary share of replica-based canaries. */
+  readonly notes: string[];
 }
 
 /** The folder Argo CD watches. */
@@ -42,7 +45,8 @@ export const DIST = 'dist';
  * @throws ConfigError for every problem a user can cause, naming where, what and how to fix it
  */
 export function safeSynth(props: SafeSynthProps): SafeSynthResult {
-  const files = renderApp(props.build());
+  const app = props.build();
+  const files = renderApp(app);
   for (const [file, content] of props.extraFiles ?? []) files.set(file, content);
   const distFiles = [...files.keys()].filter(f => f.startsWith(`${DIST}/`));
   const otherFiles = [...files.keys()].filter(f => !f.startsWith(`${DIST}/`));
@@ -67,7 +71,7 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  return { distFiles, otherFiles };
+  return { distFiles, otherFiles, notes: synthNotes(app) };
 }
 
 /** Renames the staged `dist/` over the live one, and each other staged file over its live copy. */

@@ -1,1 +1,2 @@
 export * from './pod-disruption-budget';
+export * from './pod-monitor';

@@ -1,12 +1,15 @@
 import { App, Testing } from 'cdk8s';
 import { fleet } from '../../fleet';
 import { ArgoCdChart } from '../../charts/argocd-chart';
+import { ServiceChart } from '../../charts/service-chart';
 import { ReleasePins } from '../../lib/fleet/release-pins';
 import { ROOT } from '../helpers';
 
 describe('ArgoCdChart', () => {
   const app = new App();
-  const chart = new ArgoCdChart(app, 'argocd', { fleet, deployments: fleet.deployments(ReleasePins.load(ROOT, ['staging', 'production'])) });
+  const services = fleet.deployments(ReleasePins.load(ROOT, ['staging', 'production']))
+    .map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
+  const chart = new ArgoCdChart(app, 'argocd', { fleet, services });
   const objects = Testing.synth(chart);
   const named = (name: string) => objects.find(o => o.metadata.name === name);
 
@@ -19,9 +22,9 @@ describe('ArgoCdChart', () => {
   });
 
   test('GIVEN a service Application WHEN read THEN it syncs its own folder automatically and safely', () => {
-    const application = named('api-production');
-    expect(application.spec.source).toEqual({ repoURL: fleet.repoUrl, targetRevision: 'main', path: 'dist/production/api', directory: { recurse: false } });
-    expect(application.spec.destination).toEqual({ name: 'production', namespace: 'shop' });
+    const application = named('api-staging');
+    expect(application.spec.source).toEqual({ repoURL: fleet.repoUrl, targetRevision: 'main', path: 'dist/staging/api', directory: { recurse: false } });
+    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop-staging' });
     expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
     expect(application.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
     expect(application.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true']);
@@ -43,5 +46,14 @@ describe('ArgoCdChart', () => {
     expect(root.spec.project).toBe('default');
     expect(root.spec.source.path).toBe('dist/argocd/staging/apps');
     expect(root.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+  });
+
+  test('GIVEN services behind routers WHEN read THEN their Applications ignore the weights the controller writes, and only theirs', () => {
+    expect(named('api-production').spec.ignoreDifferences).toEqual([
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'api', jsonPointers: ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'] },
+    ]);
+    expect(named('api-production').spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true']));
+    expect(named('web-staging').spec.ignoreDifferences[0]).toMatchObject({ kind: 'HTTPRoute', name: 'web' });
+    expect(named('api-staging').spec.ignoreDifferences).toBeUndefined();
   });
 });

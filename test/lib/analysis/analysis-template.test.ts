@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { appHttpSuccessRate } from '../../../lib/analysis/presets';
+import { MetricSource, successRateMetric } from '../../../lib/analysis/presets';
 import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
 import { Threshold } from '../../../lib/analysis/threshold';
 import { validationProblems } from '../../../lib/synth/render';
@@ -15,8 +15,8 @@ describe('AnalysisTemplate', () => {
   test('GIVEN the app success-rate preset WHEN synthesized THEN the query is scoped to canary pods and guarded', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'test');
-    const preset = appHttpSuccessRate({ address: ADDRESS, minSuccessRate: 0.99 });
-    new AnalysisTemplate(chart, 'SuccessRate', { metadata: { name: 'api-success-rate' }, metrics: [preset.metric], args: preset.args });
+    const metric = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99 });
+    new AnalysisTemplate(chart, 'SuccessRate', { metadata: { name: 'api-success-rate' }, metrics: [metric], args: MetricSource.APP.args });
 
     const [template] = Testing.synth(chart);
     expect(validationProblems(app)).toEqual([]);
@@ -46,6 +46,6 @@ describe('AnalysisTemplate', () => {
   test('GIVEN duplicate metric names or no metrics WHEN constructed THEN it throws', () => {
     const chart = new Chart(Testing.app(), 'test');
     expect(() => new AnalysisTemplate(chart, 'Dup', { metrics: [metric(), metric()] })).toThrow("test/Dup: 'metrics[].name' is 'm': metric names must be unique within a template; rename one of the metrics");
-    expect(() => new AnalysisTemplate(chart, 'None', { metrics: [] })).toThrow("test/None: 'metrics' is []: an analysis template needs at least one metric");
+    expect(() => new AnalysisTemplate(chart, 'None', { metrics: [] })).toThrow("test/None: 'metrics' is []: an analysis template needs at least one metric; add a PrometheusMetric, e.g. from a preset in lib/analysis/presets.ts");
   });
 });

@@ -1,44 +1,19 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { rolloutFixture } from './fixture';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
 import { ArgValue } from '../../../lib/rollout/arg-value';
 import { CanaryStep } from '../../../lib/rollout/canary-step';
-import { Rollout } from '../../../lib/rollout/rollout';
 import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
 import { validationProblems } from '../../../lib/synth/render';
+import { synthNotes } from '../../../lib/synth/synth-notes';
 
 function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean; replicas?: number } = {}) {
-  const app = Testing.app();
-  const chart = new Chart(app, 'test');
-  const template = new AnalysisTemplate(chart, 'Analysis', {
-    metadata: { name: 'rate' },
-    metrics: [new PrometheusMetric({ name: 'm', address: 'http://p:9090', query: 'sum(up{hash="{{args.hash}}"})', threshold: Threshold.atLeast(1) })],
-    args: [{ name: 'hash' }],
-  });
-  const stable = new kplus.Service(chart, 'Stable', { metadata: { name: 'app-stable' }, ports: [{ port: 80, targetPort: 8080 }] });
-  const canary = options.sameServices ? stable : new kplus.Service(chart, 'Canary', { metadata: { name: 'app-canary' }, ports: [{ port: 80, targetPort: 8080 }] });
-  const analysis = CanaryStep.analysis({ templates: [template], args: { hash: ArgValue.canaryPodTemplateHash() } });
-  const rollout = new Rollout(chart, 'Rollout', {
-    metadata: { name: 'app' },
-    replicas: options.replicas,
-    strategy: RolloutStrategy.canary({
-      stableService: stable,
-      canaryService: canary,
-      steps: steps ? steps(template) : [CanaryStep.setWeight(10), analysis, CanaryStep.setWeight(50), analysis],
-    }),
-  });
-  rollout.addContainer({
-    name: 'app',
-    image: 'ghcr.io/acme/app@sha256:' + 'a'.repeat(64),
-    portNumber: 8080,
-    readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-    resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) } },
-  });
-  stable.select(rollout);
-  canary.select(rollout);
-  return { app, chart, rollout, template };
+  return rolloutFixture(parts => RolloutStrategy.canary({
+    stableService: parts.stable,
+    canaryService: options.sameServices ? parts.stable : parts.canary,
+    steps: steps ? steps(parts.template) : [CanaryStep.setWeight(10), parts.analysis, CanaryStep.setWeight(50), parts.analysis],
+  }), options);
 }
 
 const rolloutOf = (chart: Chart) => Testing.synth(chart).find(o => o.kind === 'Rollout');
@@ -89,13 +64,13 @@ describe('Rollout', () => {
     ['a weight above 100', (t: AnalysisTemplate) => [CanaryStep.setWeight(150), CanaryStep.analysis({ templates: [t], args: { hash: ArgValue.of('x') } })],
       ["test/Rollout: 'steps[0].setWeight' is 150: must be an integer from 0 to 100; use a percentage such as 10"]],
     ['a weight nobody measures', () => [CanaryStep.setWeight(20), CanaryStep.pause()],
-      ["test/Rollout: 'steps[0].setWeight' is 20: the canary takes traffic here but no analysis measures it before the next weight or the promotion; add CanaryStep.analysis(...) after steps[0]"]],
+      ["test/Rollout: 'steps[0].setWeight' is 20: the canary takes traffic here but no analysis measures it before the next weight or the promotion; add CanaryStep.analysis(...) after steps[0], or background analysis from step 0"]],
     ['a missing template arg', (t: AnalysisTemplate) => [CanaryStep.setWeight(10), CanaryStep.analysis({ templates: [t] })],
       ["test/Rollout: 'steps[1].analysis.args' is 'hash': is required by analysis template 'rate' but gets no value; pass args: { 'hash': ArgValue.of(...) }"]],
     ['an unknown template arg', (t: AnalysisTemplate) => [CanaryStep.setWeight(10), CanaryStep.analysis({ templates: [t], args: { hash: ArgValue.of('x'), pod: ArgValue.of('y') } })],
       ["test/Rollout: 'steps[1].analysis.args' is 'pod': is not declared by any of the templates; pass only declared args: hash"]],
-    ['a fractional pause', () => [CanaryStep.pause({ toSeconds: () => 1.5 } as never)],
-      ["test/Rollout: 'steps[0].pause.duration' is 1.5: must be a whole number of seconds of at least 0; use Duration.seconds(n), or no duration to wait for a human"]],
+    ['a fractional pause', () => [CanaryStep.pause(Duration.millis(1500))],
+      ["test/Rollout: 'steps[0].pause.duration' is '1.5s': must be a whole number of seconds of at least 0; set duration with Duration.seconds(n) or Duration.minutes(n)"]],
   ])('GIVEN %s WHEN validated THEN the problem is reported with path, field, value and fix', (_, steps, messages) => {
     const { app } = setup(steps);
     expect(validationProblems(app)).toEqual(messages);
@@ -108,5 +83,30 @@ describe('Rollout', () => {
 
   test('GIVEN zero replicas WHEN constructed THEN it throws with the fix', () => {
     expect(() => setup(undefined, { replicas: 0 })).toThrow("test/Rollout: 'replicas' is 0: must be an integer of at least 1; use at least 2 replicas so a PodDisruptionBudget can keep one up");
+  });
+
+  test('GIVEN a literal environment value WHEN validated THEN it is refused, and ConfigMap or Secret references pass', () => {
+    const { app, chart, rollout } = setup();
+    const [container] = rollout.containers;
+    container.env.addVariable('MODE', kplus.EnvValue.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'Config', 'app-config'), 'mode'));
+    container.env.addVariable('PASSWORD', kplus.EnvValue.fromValue('hunter2'));
+    expect(validationProblems(app)).toEqual([
+      "test/Rollout: 'containers[app].env.PASSWORD' is '(literal value)': environment values must come from a configmap or secret, never a literal in dist/; use kplus.EnvValue.fromConfigMap(...) or kplus.EnvValue.fromSecretValue(...)",
+    ]);
+  });
+
+  test('GIVEN a strategy Service that selects other pods WHEN validated THEN the problem names the Service and the missing labels', () => {
+    const { app, canary } = setup();
+    canary.selectLabel('tier', 'backend');
+    expect(validationProblems(app)).toEqual([
+      "test/Rollout: 'services[app-canary].selector' is 'tier=backend': does not select the rollout's pods, so the service would get no endpoints; call service.select(rollout)",
+    ]);
+  });
+
+  test('GIVEN a replica-based canary WHEN notes are read THEN they give the real share of each weight', () => {
+    const { app } = setup(undefined, { replicas: 4 });
+    expect(synthNotes(app)).toEqual([
+      'test/Rollout: no traffic router, so the canary\'s share is its share of 4 replicas: setWeight 10 runs 1 canary and 4 stable pods (20% of traffic); setWeight 50 runs 2 canary and 2 stable pods (50% of traffic)',
+    ]);
   });
 });

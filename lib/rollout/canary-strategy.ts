@@ -1,0 +1,232 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AnalysisRunProps, analysisRunProblems, toAnalysis } from './analysis-run';
+import { AntiAffinity } from './anti-affinity';
+import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
+import { replicaSplit, surgePods } from './replica-share';
+import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
+import type { ControllerOwnedField, TrafficRouter } from './traffic-router';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { seconds, wholeSecondsProblems } from '../util/durations';
+import { problemAt } from '../util/errors';
+
+/** Analysis that runs beside the steps, from one step on, until the rollout completes. */
+export interface BackgroundAnalysisProps extends AnalysisRunProps {
+  /**
+   * The index of the step the analysis starts at.
+   * @default 0
+   */
+  readonly startingStep?: number;
+}
+
+/** Properties of a canary strategy. */
+export interface CanaryStrategyProps {
+  /** The Service that selects stable pods; the controller pins its selector to the stable ReplicaSet. */
+  readonly stableService: kplus.Service;
+  /** The Service that selects canary pods; the controller pins its selector to the canary ReplicaSet. */
+  readonly canaryService: kplus.Service;
+  /** The steps, in order; after the last one the canary is promoted to stable. */
+  readonly steps: CanaryStep[];
+  /**
+   * How traffic is split.
+   * @default - by replica count: the canary's share of traffic is its share of the pods
+   */
+  readonly trafficRouter?: TrafficRouter;
+  /**
+   * The weight that counts as all traffic, for routers that allow another than 100 (Gateway API, ingress-nginx).
+   * @default 100
+   */
+  readonly maxTrafficWeight?: number;
+  /**
+   * Analysis running beside the steps.
+   * @default - only the analysis steps measure
+   */
+  readonly backgroundAnalysis?: BackgroundAnalysisProps;
+  /**
+   * Extra pods allowed above the desired count during an update.
+   * @default kplus.PercentOrAbsolute.percent(25)
+   */
+  readonly maxSurge?: kplus.PercentOrAbsolute;
+  /**
+   * Pods allowed below the desired count during an update. Zero keeps full capacity through a release.
+   * @default kplus.PercentOrAbsolute.absolute(0)
+   */
+  readonly maxUnavailable?: kplus.PercentOrAbsolute;
+  /**
+   * How long the canary keeps running after an abort, so that routers have moved traffic off it; needs a router.
+   * @default - Argo Rollouts' default of 30 seconds
+   */
+  readonly abortScaleDownDelay?: Duration;
+  /**
+   * How long the old stable pods keep running after promotion, while routers move traffic; needs a router.
+   * @default - Argo Rollouts' default of 30 seconds
+   */
+  readonly scaleDownDelay?: Duration;
+  /**
+   * Scale the stable pods down as the canary takes traffic, instead of keeping them all; needs a router
+   * and excludes scaleDownDelay.
+   * @default false
+   */
+  readonly dynamicStableScale?: boolean;
+  /**
+   * Metadata the canary pods carry while they are the canary.
+   * @default - none
+   */
+  readonly canaryMetadata?: EphemeralMetadata;
+  /**
+   * Metadata the stable pods carry while they are stable.
+   * @default - none
+   */
+  readonly stableMetadata?: EphemeralMetadata;
+  /**
+   * Keep canary pods off the stable pods' nodes.
+   * @default - no anti-affinity
+   */
+  readonly antiAffinity?: AntiAffinity;
+}
+
+/** A canary strategy: shifts a growing share of traffic to the new version, measuring it on the way. */
+export class CanaryStrategy implements IRolloutStrategy {
+  public readonly steps: readonly CanaryStep[];
+  public readonly stableService: kplus.Service;
+  public readonly canaryService: kplus.Service;
+  public readonly trafficRouter?: TrafficRouter;
+  public readonly maxTrafficWeight: number;
+  private readonly maxSurge: kplus.PercentOrAbsolute;
+  private readonly maxUnavailable: kplus.PercentOrAbsolute;
+
+  constructor(private readonly props: CanaryStrategyProps) {
+    this.steps = props.steps;
+    this.stableService = props.stableService;
+    this.canaryService = props.canaryService;
+    this.trafficRouter = props.trafficRouter;
+    this.maxTrafficWeight = props.maxTrafficWeight ?? MAX_TRAFFIC_WEIGHT;
+    this.maxSurge = props.maxSurge ?? kplus.PercentOrAbsolute.percent(25);
+    this.maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0);
+  }
+
+  public get services(): kplus.Service[] {
+    return [this.stableService, this.canaryService];
+  }
+
+  /** The managed routes the header and mirror steps use, which the controller must be told of. */
+  public get managedRoutes(): string[] {
+    return [...new Set(this.steps.map(s => s.routeName).filter((n): n is string => n !== undefined))];
+  }
+
+  public problems(scope: StrategyTarget): string[] {
+    const router = this.trafficRouter;
+    const context: StepContext = { router, maxTrafficWeight: this.maxTrafficWeight };
+    const problems = this.steps.flatMap((step, i) => step.problems(scope, i, context));
+    const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field, value, rule, fix));
+    if (this.canaryService.name === this.stableService.name) {
+      problem('canaryService', this.canaryService.name, 'must differ from stableService: the controller rewrites both selectors', 'use two Services, e.g. <name>-canary and <name>-stable');
+    }
+    if (this.maxSurge.isZero() && this.maxUnavailable.isZero()) {
+      problem('maxSurge', 0, 'maxSurge and maxUnavailable cannot both be zero, or no pod can ever be replaced', 'keep the default maxSurge of 25%');
+    }
+    if (this.props.maxTrafficWeight !== undefined) {
+      if (!router?.supportsMaxTrafficWeight) problem('maxTrafficWeight', this.maxTrafficWeight, 'works only with the gateway api or ingress-nginx router', 'remove maxTrafficWeight or use one of those routers');
+      if (!Number.isInteger(this.maxTrafficWeight) || this.maxTrafficWeight < 1) problem('maxTrafficWeight', this.maxTrafficWeight, 'must be a positive integer', 'remove it to use 100');
+    }
+    const needsRouter = [
+      ['scaleDownDelay', this.props.scaleDownDelay && `${seconds(this.props.scaleDownDelay)}s`],
+      ['abortScaleDownDelay', this.props.abortScaleDownDelay && `${seconds(this.props.abortScaleDownDelay)}s`],
+      ['dynamicStableScale', this.props.dynamicStableScale || undefined],
+    ] as const;
+    for (const [field, value] of needsRouter.filter(([, v]) => v !== undefined)) {
+      if (!router) problem(field, value, 'works only with a traffic router: without one, pods are the traffic split', `remove ${field} or set a trafficRouter`);
+    }
+    problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.props.scaleDownDelay));
+    problems.push(...wholeSecondsProblems(scope, 'abortScaleDownDelay', this.props.abortScaleDownDelay));
+    if (this.props.dynamicStableScale && this.props.scaleDownDelay) {
+      problem('dynamicStableScale', true, 'cannot be combined with scaleDownDelay', 'remove one of them');
+    }
+    if (router) problems.push(...router.problems(scope, { stable: this.stableService, canary: this.canaryService }));
+    const background = this.props.backgroundAnalysis;
+    if (background) {
+      problems.push(...analysisRunProblems(scope, 'analysis', background));
+      const start = background.startingStep ?? 0;
+      if (!Number.isInteger(start) || start < 0 || start >= Math.max(this.steps.length, 1)) {
+        problem('analysis.startingStep', start, `must be the index of a step, from 0 to ${Math.max(this.steps.length - 1, 0)}`, 'start at the first setWeight step');
+      }
+    }
+    problems.push(...this.props.antiAffinity?.problems(scope) ?? []);
+    problems.push(...this.unmeasuredTrafficProblems(scope));
+    return problems;
+  }
+
+  public notes(scope: StrategyTarget): string[] {
+    const replicas = scope.desiredReplicas;
+    if (this.trafficRouter || replicas === undefined) return [];
+    const surge = surgePods(replicas, this.maxSurge.value);
+    const shares = this.steps.map(s => s.weight).filter((w): w is number => w !== undefined && w > 0 && w < 100)
+      .map(weight => {
+        const split = replicaSplit(replicas, weight, surge);
+        return `setWeight ${weight} runs ${split.canary} canary and ${split.stable} stable pods (${Math.round(split.share)}% of traffic)`;
+      });
+    return shares.length ? [`${scope.node.path}: no traffic router, so the canary's share is its share of ${replicas} replicas: ${shares.join('; ')}`] : [];
+  }
+
+  public controllerOwnedFields(): ControllerOwnedField[] {
+    return this.trafficRouter?.controllerOwnedFields(this.managedRoutes.length > 0) ?? [];
+  }
+
+  public toStrategy(): ro.RolloutSpecStrategy {
+    const routes = this.managedRoutes;
+    const background = this.props.backgroundAnalysis;
+    return {
+      canary: {
+        stableService: this.stableService.name,
+        canaryService: this.canaryService.name,
+        maxSurge: intOrPercent(this.maxSurge, ro.RolloutSpecStrategyCanaryMaxSurge),
+        maxUnavailable: intOrPercent(this.maxUnavailable, ro.RolloutSpecStrategyCanaryMaxUnavailable),
+        trafficRouting: this.trafficRouter && {
+          ...this.trafficRouter.toTrafficRouting(),
+          maxTrafficWeight: this.props.maxTrafficWeight,
+          managedRoutes: routes.length ? routes.map(name => ({ name })) : undefined,
+        },
+        analysis: background && { ...toAnalysis(background), startingStep: background.startingStep },
+        abortScaleDownDelaySeconds: this.props.abortScaleDownDelay && seconds(this.props.abortScaleDownDelay),
+        scaleDownDelaySeconds: this.props.scaleDownDelay && seconds(this.props.scaleDownDelay),
+        dynamicStableScale: this.props.dynamicStableScale,
+        canaryMetadata: this.props.canaryMetadata,
+        stableMetadata: this.props.stableMetadata,
+        antiAffinity: this.props.antiAffinity?.toJson(),
+        steps: this.steps.map(s => s.toStep()),
+      },
+    };
+  }
+
+  /**
+   * Every weight above zero must be measured, by an analysis step or by background analysis, before
+   * the next weight or the final promotion; a canary without steps is promoted at once, unmeasured.
+   */
+  private unmeasuredTrafficProblems(scope: StrategyTarget): string[] {
+    const backgroundFrom = this.props.backgroundAnalysis ? this.props.backgroundAnalysis.startingStep ?? 0 : undefined;
+    if (this.steps.length === 0 && backgroundFrom === undefined) {
+      return [problemAt(scope, 'steps', [], 'a canary without steps sends all traffic to the new version at once, unmeasured', 'add CanaryStep.setWeight(10) and CanaryStep.analysis(...)')];
+    }
+    const problems: string[] = [];
+    let unmeasured: { index: number; weight: number } | undefined;
+    const check = () => {
+      if (unmeasured) {
+        problems.push(problemAt(scope, `steps[${unmeasured.index}].setWeight`, unmeasured.weight, 'the canary takes traffic here but no analysis measures it before the next weight or the promotion', `add CanaryStep.analysis(...) after steps[${unmeasured.index}], or background analysis from step ${unmeasured.index}`));
+      }
+    };
+    this.steps.forEach((step, index) => {
+      if (step.weight !== undefined) {
+        check();
+        unmeasured = step.weight > 0 ? { index, weight: step.weight } : undefined;
+      }
+      if (step.measures || (backgroundFrom !== undefined && index >= backgroundFrom)) unmeasured = undefined;
+    });
+    check();
+    return problems;
+  }
+}
+
+/** kplus holds a number or an `N%` string; Kubernetes rejects a bare number written as a string. */
+export function intOrPercent<T>(value: kplus.PercentOrAbsolute, type: { fromNumber(n: number): T; fromString(s: string): T }): T {
+  return typeof value.value === 'number' ? type.fromNumber(value.value) : type.fromString(String(value.value));
+}

@@ -1,0 +1,171 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { HttpRoute } from './http-route';
+import { VirtualService } from './virtual-service';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { problemAt } from '../util/errors';
+
+/** The name under which the Argo Rollouts Gateway API plugin is registered and configured. */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/** A field the rollout controller writes at run time, which Argo CD must leave alone. */
+export interface ControllerOwnedField {
+  /** The API group of the kind. */
+  readonly group: string;
+  /** The kind. */
+  readonly kind: string;
+  /** The object's name. */
+  readonly name: string;
+  /** JSON pointers to the fields. */
+  readonly jsonPointers: string[];
+}
+
+/** The Services a canary strategy splits traffic between. */
+export interface CanaryServices {
+  readonly stable: kplus.Service;
+  readonly canary: kplus.Service;
+}
+
+/**
+ * How the canary's share of traffic is enforced. Without a router, the share is the canary's share of
+ * pods; with one, the router sets exact weights and the pod count can follow independently.
+ */
+export abstract class TrafficRouter {
+  /** The Argo Rollouts Gateway API plugin reweights the backends of an HTTPRoute. */
+  public static gatewayApi(route: HttpRoute): TrafficRouter {
+    return new GatewayApiRouter(route);
+  }
+
+  /** Argo Rollouts reweights the route of an Istio VirtualService. */
+  public static istio(virtualService: VirtualService): TrafficRouter {
+    return new IstioRouter(virtualService);
+  }
+
+  /**
+   * Argo Rollouts clones the stable Ingress into a canary Ingress with ingress-nginx's canary
+   * annotations. ingress-nginx was retired upstream in March 2026; prefer Gateway API for new clusters.
+   */
+  public static nginx(stableIngress: kplus.Ingress): TrafficRouter {
+    return new NginxRouter(stableIngress);
+  }
+
+  /** The router's name in messages. */
+  public abstract readonly displayName: string;
+  /** Whether setHeaderRoute steps work with this router. */
+  public abstract readonly supportsHeaderRoutes: boolean;
+  /** Whether setMirrorRoute steps work with this router. */
+  public abstract readonly supportsMirrorRoutes: boolean;
+  /** Whether `maxTrafficWeight` works with this router. */
+  public abstract readonly supportsMaxTrafficWeight: boolean;
+  /** Whether experiment templates may take a traffic weight with this router. */
+  public abstract readonly supportsExperimentWeight: boolean;
+
+  /** Problems with the router's objects for the strategy's Services. */
+  public abstract problems(scope: IConstruct, services: CanaryServices): string[];
+
+  /** The `trafficRouting` block, without `managedRoutes` and `maxTrafficWeight`, which the strategy adds. */
+  public abstract toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting;
+
+  /**
+   * The fields the controller writes at run time.
+   * @param managedRoutes whether header or mirror routes are added, which rewrite whole route lists
+   */
+  public abstract controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[];
+}
+
+/** The problem of a router object that splits traffic between other Services than the strategy's. */
+function servicesProblems(scope: IConstruct, object: string, objectServices: CanaryServices, services: CanaryServices): string[] {
+  return (['stable', 'canary'] as const)
+    .filter(role => objectServices[role] !== services[role])
+    .map(role => problemAt(scope, `trafficRouting.${object}`, objectServices[role].name, `routes ${role} traffic to another service than the strategy's ${role}Service '${services[role].name}'`, `create the ${object} with the strategy's ${role}Service`));
+}
+
+class GatewayApiRouter extends TrafficRouter {
+  public readonly displayName = 'gateway api';
+  public readonly supportsHeaderRoutes = true;
+  public readonly supportsMirrorRoutes = false;
+  public readonly supportsMaxTrafficWeight = true;
+  public readonly supportsExperimentWeight = false;
+
+  constructor(private readonly route: HttpRoute) {
+    super();
+  }
+
+  public problems(scope: IConstruct, services: CanaryServices): string[] {
+    return servicesProblems(scope, 'httpRoute', { stable: this.route.stableService, canary: this.route.canaryService }, services);
+  }
+
+  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+    return { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: this.route.name } } };
+  }
+
+  public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
+    const pointers = managedRoutes ? ['/spec/rules'] : ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'];
+    return [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: this.route.name, jsonPointers: pointers }];
+  }
+}
+
+class IstioRouter extends TrafficRouter {
+  public readonly displayName = 'istio';
+  public readonly supportsHeaderRoutes = true;
+  public readonly supportsMirrorRoutes = true;
+  public readonly supportsMaxTrafficWeight = false;
+  public readonly supportsExperimentWeight = true;
+
+  constructor(private readonly virtualService: VirtualService) {
+    super();
+  }
+
+  public problems(scope: IConstruct, services: CanaryServices): string[] {
+    return servicesProblems(scope, 'virtualService', { stable: this.virtualService.stableService, canary: this.virtualService.canaryService }, services);
+  }
+
+  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+    const rule = this.virtualService.destinationRule;
+    return {
+      istio: {
+        virtualService: { name: this.virtualService.name, routes: [VirtualService.ROUTE] },
+        destinationRule: rule && { name: rule.name, stableSubsetName: 'stable', canarySubsetName: 'canary' },
+      },
+    };
+  }
+
+  public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
+    const pointers = managedRoutes ? ['/spec/http'] : ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'];
+    const fields: ControllerOwnedField[] = [{ group: 'networking.istio.io', kind: 'VirtualService', name: this.virtualService.name, jsonPointers: pointers }];
+    const rule = this.virtualService.destinationRule;
+    // The controller labels each subset with its ReplicaSet's pod template hash.
+    if (rule) fields.push({ group: 'networking.istio.io', kind: 'DestinationRule', name: rule.name, jsonPointers: ['/spec/subsets'] });
+    return fields;
+  }
+}
+
+class NginxRouter extends TrafficRouter {
+  public readonly displayName = 'ingress-nginx';
+  public readonly supportsHeaderRoutes = false;
+  public readonly supportsMirrorRoutes = false;
+  public readonly supportsMaxTrafficWeight = true;
+  public readonly supportsExperimentWeight = false;
+
+  constructor(private readonly stableIngress: kplus.Ingress) {
+    super();
+  }
+
+  /** The controller clones the stable Ingress and points the clone at the canary Service. */
+  public problems(scope: IConstruct, services: CanaryServices): string[] {
+    const rules: { http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] = ApiObject.of(this.stableIngress).toJson().spec?.rules ?? [];
+    const backends = rules.flatMap(rule => rule.http?.paths ?? []).map(path => path.backend?.service?.name);
+    return [...new Set(backends)].filter(name => name !== services.stable.name)
+      .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable.name}'`, 'point every path of the stable ingress at the stable service'));
+  }
+
+  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+    return { nginx: { stableIngress: this.stableIngress.name } };
+  }
+
+  /** The canary Ingress is the controller's own object, owned by the Rollout and not in Git. */
+  public controllerOwnedFields(): ControllerOwnedField[] {
+    return [];
+  }
+}

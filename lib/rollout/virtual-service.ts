@@ -1,0 +1,78 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DestinationRule } from './destination-rule';
+import * as istio from '../../imports/istio-networking.istio.io';
+import { failAt } from '../util/errors';
+
+/** Properties of a {@link VirtualService}. */
+export interface VirtualServiceProps {
+  /**
+   * Metadata; give it an explicit `name`.
+   * @default - a name derived from the construct path
+   */
+  readonly metadata?: ApiObjectMetadata;
+  /** The hosts clients call, e.g. the Service's name inside the mesh or a public hostname. */
+  readonly hosts: string[];
+  /**
+   * Istio Gateways to bind to, as `namespace/name`; `mesh` is traffic between sidecars.
+   * @default ['mesh']
+   */
+  readonly gateways?: string[];
+  /** The Service of stable pods. */
+  readonly stableService: kplus.Service;
+  /** The Service of canary pods. */
+  readonly canaryService: kplus.Service;
+  /**
+   * Split one host by subset instead of routing to two hosts. Istio then reports both versions under
+   * the same destination Service, so measure the canary with app metrics, not Istio's.
+   * @default - split by host: the stable and canary Services
+   */
+  readonly destinationRule?: DestinationRule;
+  /** The Service port both destinations are reached on. */
+  readonly port: number;
+}
+
+/**
+ * An Istio VirtualService with one named HTTP route that Argo Rollouts reweights on every setWeight
+ * step, between the stable and canary Services (or the stable and canary subsets of one Service).
+ */
+export class VirtualService extends Construct {
+  /** The name of the HTTP route Argo Rollouts manages. */
+  public static readonly ROUTE = 'primary';
+
+  /** The VirtualService's `metadata.name`. */
+  public readonly name: string;
+  public readonly stableService: kplus.Service;
+  public readonly canaryService: kplus.Service;
+  public readonly destinationRule?: DestinationRule;
+
+  constructor(scope: Construct, id: string, props: VirtualServiceProps) {
+    super(scope, id);
+    this.stableService = props.stableService;
+    this.canaryService = props.canaryService;
+    this.destinationRule = props.destinationRule;
+    if (props.hosts.length === 0) {
+      failAt(this, 'hosts', [], 'a virtual service needs at least one host', 'pass the host clients call, e.g. the service name');
+    }
+    const rule = props.destinationRule;
+    const destination = (service: kplus.Service, subset: string, weight: number) => rule
+      ? { destination: { host: rule.service.name, subset, port: { number: props.port } }, weight }
+      : { destination: { host: service.name, port: { number: props.port } }, weight };
+    const resource = new istio.VirtualService(this, 'Resource', {
+      metadata: props.metadata,
+      spec: {
+        hosts: props.hosts,
+        gateways: props.gateways ?? ['mesh'],
+        http: [{
+          name: VirtualService.ROUTE,
+          route: [
+            destination(props.stableService, DestinationRule.STABLE_SUBSET, 100),
+            destination(props.canaryService, DestinationRule.CANARY_SUBSET, 0),
+          ],
+        }],
+      },
+    });
+    this.name = resource.name;
+  }
+}

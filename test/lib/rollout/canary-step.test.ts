@@ -1,0 +1,83 @@
+import { Duration } from 'cdk8s';
+import { rolloutFixture, FixtureParts } from './fixture';
+import { ArgValue } from '../../../lib/rollout/arg-value';
+import { CanaryStep, ExperimentSpecRef } from '../../../lib/rollout/canary-step';
+import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
+import { StringMatch } from '../../../lib/rollout/string-match';
+import { TrafficRouter } from '../../../lib/rollout/traffic-router';
+import { VirtualService } from '../../../lib/rollout/virtual-service';
+import { validationProblems } from '../../../lib/synth/render';
+
+/** A canary with an Istio router (or none) whose steps are `extra` followed by a measured weight. */
+function withSteps(extra: (p: FixtureParts) => CanaryStep[], options: { router?: boolean } = { router: true }) {
+  return rolloutFixture(p => RolloutStrategy.canary({
+    stableService: p.stable,
+    canaryService: p.canary,
+    trafficRouter: options.router
+      ? TrafficRouter.istio(new VirtualService(p.chart, 'Vs', { metadata: { name: 'app' }, hosts: ['app'], stableService: p.stable, canaryService: p.canary, port: 80 }))
+      : undefined,
+    steps: [...extra(p), CanaryStep.setWeight(10), p.analysis],
+  }));
+}
+
+describe('CanaryStep', () => {
+  test('GIVEN every step kind WHEN synthesized THEN each renders exactly one key, with durations as Go durations or seconds', () => {
+    const fixture = withSteps(p => [
+      CanaryStep.setCanaryReplicas(1),
+      CanaryStep.setCanaryScaleWeight(20),
+      CanaryStep.matchTrafficWeight(),
+      CanaryStep.pause(Duration.minutes(2)),
+      CanaryStep.pause(),
+      CanaryStep.experiment({
+        duration: Duration.minutes(10),
+        templates: [{ name: 'baseline', specRef: ExperimentSpecRef.STABLE }, { name: 'candidate', specRef: ExperimentSpecRef.CANARY, weight: 5 }],
+        analyses: [{ name: 'compare', template: p.template, args: { hash: ArgValue.of('{{templates.candidate.podTemplateHash}}') } }],
+      }),
+      CanaryStep.setMirrorRoute({ name: 'shadow', percentage: 50, match: [{ method: StringMatch.exact('GET'), path: StringMatch.prefix('/api') }] }),
+    ]);
+    expect(validationProblems(fixture.app)).toEqual([]);
+    const steps = fixture.rolloutJson().spec.strategy.canary.steps;
+    expect(steps.every((s: object) => Object.keys(s).length === 1)).toBe(true);
+    expect(steps.slice(0, 5)).toEqual([
+      { setCanaryScale: { replicas: 1 } },
+      { setCanaryScale: { weight: 20 } },
+      { setCanaryScale: { matchTrafficWeight: true } },
+      { pause: { duration: 120 } },
+      { pause: {} },
+    ]);
+    expect(steps[5].experiment).toEqual({
+      duration: '10m',
+      templates: [{ name: 'baseline', specRef: 'stable' }, { name: 'candidate', specRef: 'canary', weight: 5 }],
+      analyses: [{ name: 'compare', templateName: 'rate', args: [{ name: 'hash', value: '{{templates.candidate.podTemplateHash}}' }] }],
+    });
+    expect(steps[6]).toEqual({ setMirrorRoute: { name: 'shadow', percentage: 50, match: [{ method: { exact: 'GET' }, path: { prefix: '/api' } }] } });
+    expect(fixture.rolloutJson().spec.strategy.canary.trafficRouting.managedRoutes).toEqual([{ name: 'shadow' }]);
+  });
+
+  test.each<[string, (p: FixtureParts) => CanaryStep[], boolean, string[]]>([
+    ['setCanaryScale without a router', () => [CanaryStep.setCanaryReplicas(1)], false,
+      ["test/Rollout: 'steps[0].setCanaryScale.replicas' is 1: needs a traffic router that supports it (gateway api, istio, ingress-nginx), and the strategy has no traffic router; set trafficRouter to one of: gateway api, istio, ingress-nginx, or remove the step"]],
+    ['a setCanaryScale weight above 100', () => [CanaryStep.setCanaryScaleWeight(120)], true,
+      ["test/Rollout: 'steps[0].setCanaryScale.weight' is 120: must be an integer from 0 to 100; use a percentage such as 10"]],
+    ['a negative canary replica count', () => [CanaryStep.setCanaryReplicas(-1)], true,
+      ["test/Rollout: 'steps[0].setCanaryScale.replicas' is -1: must be an integer of at least 0; use a replica count such as 1"]],
+    ['a header route without a router', () => [CanaryStep.setHeaderRoute({ name: 'testers', match: [{ headerName: 'x', value: StringMatch.exact('1') }] })], false,
+      ["test/Rollout: 'steps[0].setHeaderRoute' is 'testers': needs a traffic router that supports it (gateway api, istio), and the strategy has no traffic router; set trafficRouter to one of: gateway api, istio, or remove the step"]],
+    ['an empty header match value', () => [CanaryStep.setHeaderRoute({ name: 'testers', match: [{ headerName: 'x', value: StringMatch.regex('') }] })], true,
+      ["test/Rollout: 'steps[0].setHeaderRoute.match' is '': a match value must not be empty; match a value, or remove the match"]],
+    ['a mirror route without Istio', () => [CanaryStep.setMirrorRoute({ name: 'shadow' })], false,
+      ["test/Rollout: 'steps[0].setMirrorRoute' is 'shadow': needs a traffic router that supports it (istio), and the strategy has no traffic router; set trafficRouter to one of: istio, or remove the step"]],
+    ['a mirror percentage above 100', () => [CanaryStep.setMirrorRoute({ name: 'shadow', percentage: 101 })], true,
+      ["test/Rollout: 'steps[0].setMirrorRoute.percentage' is 101: must be an integer from 0 to 100; use a percentage such as 10"]],
+    ['an experiment that never ends', p => [CanaryStep.experiment({ templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }], analyses: [{ name: 'a', template: p.template, args: { hash: ArgValue.of('x') } }] })], true,
+      ["test/Rollout: 'steps[0].experiment.duration' is 'undefined': an experiment without a duration never ends unless an analysis is requiredForCompletion; set a duration or mark an analysis requiredForCompletion"]],
+    ['an experiment weight without a router', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY, weight: 5 }] })], false,
+      ["test/Rollout: 'steps[0].experiment.templates[c].weight' is 5: needs a traffic router that supports it (istio), and the strategy has no traffic router; set trafficRouter to one of: istio, or remove the step"]],
+    ['duplicate experiment templates', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }, { name: 'c', specRef: ExperimentSpecRef.STABLE }] })], true,
+      ["test/Rollout: 'steps[0].experiment.templates[].name' is 'c': template names must be unique within an experiment; rename one of the templates"]],
+    ['an experiment analysis missing an arg', p => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }], analyses: [{ name: 'a', template: p.template }] })], true,
+      ["test/Rollout: 'steps[0].experiment.analyses[a].args' is 'hash': is required by analysis template 'rate' but gets no value; pass args: { 'hash': ArgValue.of(...) }"]],
+  ])('GIVEN %s WHEN validated THEN the problem names the step, the field and the fix', (_, steps, router, messages) => {
+    expect(validationProblems(withSteps(steps, { router }).app)).toEqual(messages);
+  });
+});

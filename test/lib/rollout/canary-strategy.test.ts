@@ -1,0 +1,127 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { rolloutFixture, FixtureParts } from './fixture';
+import { AntiAffinity } from '../../../lib/rollout/anti-affinity';
+import { ArgValue } from '../../../lib/rollout/arg-value';
+import { CanaryStep } from '../../../lib/rollout/canary-step';
+import { CanaryStrategyProps } from '../../../lib/rollout/canary-strategy';
+import { HttpRoute } from '../../../lib/rollout/http-route';
+import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
+import { StringMatch } from '../../../lib/rollout/string-match';
+import { TrafficRouter } from '../../../lib/rollout/traffic-router';
+import { VirtualService } from '../../../lib/rollout/virtual-service';
+import { validationProblems } from '../../../lib/synth/render';
+
+const gatewayRouter = (p: FixtureParts) => TrafficRouter.gatewayApi(new HttpRoute(p.chart, 'Route', {
+  metadata: { name: 'app' }, gateway: { name: 'public' }, stableService: p.stable, canaryService: p.canary, port: 80,
+}));
+const istioRouter = (p: FixtureParts) => TrafficRouter.istio(new VirtualService(p.chart, 'Vs', {
+  metadata: { name: 'app' }, hosts: ['app'], stableService: p.stable, canaryService: p.canary, port: 80,
+}));
+
+function canary(props: (p: FixtureParts) => Partial<CanaryStrategyProps>, options: { replicas?: number } = {}) {
+  return rolloutFixture(p => RolloutStrategy.canary({
+    stableService: p.stable,
+    canaryService: p.canary,
+    steps: [CanaryStep.setWeight(10), p.analysis],
+    ...props(p),
+  }), options);
+}
+
+describe('CanaryStrategy', () => {
+  test('GIVEN a Gateway API router and header routes WHEN synthesized THEN the plugin and the managed routes are configured', () => {
+    const fixture = canary(p => ({
+      trafficRouter: gatewayRouter(p),
+      steps: [
+        CanaryStep.setHeaderRoute({ name: 'testers', match: [{ headerName: 'x-canary', value: StringMatch.exact('yes') }] }),
+        CanaryStep.setWeight(10), p.analysis, CanaryStep.setHeaderRoute({ name: 'testers' }),
+      ],
+      maxTrafficWeight: 1000,
+    }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    const strategy = fixture.rolloutJson().spec.strategy.canary;
+    expect(strategy.trafficRouting).toEqual({
+      plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'app' } },
+      maxTrafficWeight: 1000,
+      managedRoutes: [{ name: 'testers' }],
+    });
+    expect(strategy.steps[0]).toEqual({ setHeaderRoute: { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] } });
+    // Header routes add rules to the route, so Argo CD must leave all of its rules alone.
+    expect(fixture.rollout.controllerOwnedFields()).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'app', jsonPointers: ['/spec/rules'] }]);
+    expect(fixture.rolloutJson()).toMatchSnapshot();
+  });
+
+  test('GIVEN background analysis from step 1 WHEN synthesized THEN it renders with startingStep and measures the weights from there', () => {
+    const fixture = canary(p => ({
+      steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(50), CanaryStep.pause(Duration.minutes(5))],
+      backgroundAnalysis: { templates: [p.template], args: { hash: ArgValue.canaryPodTemplateHash() }, startingStep: 0 },
+    }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    expect(fixture.rolloutJson().spec.strategy.canary.analysis).toEqual({
+      templates: [{ templateName: 'rate' }],
+      args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+      startingStep: 0,
+    });
+  });
+
+  test('GIVEN router-only settings and a router WHEN synthesized THEN they render in seconds with the metadata and anti-affinity', () => {
+    const fixture = canary(p => ({
+      trafficRouter: istioRouter(p),
+      abortScaleDownDelay: Duration.seconds(60),
+      dynamicStableScale: true,
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: { labels: { role: 'stable' } },
+      antiAffinity: AntiAffinity.preferred(100),
+    }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    expect(fixture.rolloutJson().spec.strategy.canary).toMatchObject({
+      abortScaleDownDelaySeconds: 60,
+      dynamicStableScale: true,
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: { labels: { role: 'stable' } },
+      antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 100 } },
+      trafficRouting: { istio: { virtualService: { name: 'app', routes: ['primary'] } } },
+    });
+  });
+
+  test.each<[string, (p: FixtureParts) => Partial<CanaryStrategyProps>, string[]]>([
+    ['scaleDownDelay without a router', () => ({ scaleDownDelay: Duration.seconds(30) }),
+      ["test/Rollout: 'scaleDownDelay' is '30s': works only with a traffic router: without one, pods are the traffic split; remove scaleDownDelay or set a trafficRouter"]],
+    ['dynamicStableScale without a router', () => ({ dynamicStableScale: true }),
+      ["test/Rollout: 'dynamicStableScale' is true: works only with a traffic router: without one, pods are the traffic split; remove dynamicStableScale or set a trafficRouter"]],
+    ['dynamicStableScale with scaleDownDelay', p => ({ trafficRouter: istioRouter(p), dynamicStableScale: true, scaleDownDelay: Duration.seconds(30) }),
+      ["test/Rollout: 'dynamicStableScale' is true: cannot be combined with scaleDownDelay; remove one of them"]],
+    ['maxTrafficWeight with Istio', p => ({ trafficRouter: istioRouter(p), maxTrafficWeight: 1000 }),
+      ["test/Rollout: 'maxTrafficWeight' is 1000: works only with the gateway api or ingress-nginx router; remove maxTrafficWeight or use one of those routers"]],
+    ['a weight above maxTrafficWeight', p => ({ trafficRouter: gatewayRouter(p), maxTrafficWeight: 50, steps: [CanaryStep.setWeight(60), p.analysis] }),
+      ["test/Rollout: 'steps[0].setWeight' is 60: must be an integer from 0 to 50; use a percentage such as 10"]],
+    ['a startingStep past the steps', p => ({ backgroundAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, startingStep: 2 } }),
+      ["test/Rollout: 'analysis.startingStep' is 2: must be the index of a step, from 0 to 1; start at the first setWeight step"]],
+    ['no steps', () => ({ steps: [] }),
+      ["test/Rollout: 'steps' is []: a canary without steps sends all traffic to the new version at once, unmeasured; add CanaryStep.setWeight(10) and CanaryStep.analysis(...)"]],
+    ['a preferred anti-affinity weight of 0', () => ({ antiAffinity: AntiAffinity.preferred(0) }),
+      ["test/Rollout: 'antiAffinity.weight' is 0: must be an integer from 1 to 100; use a weight such as 100"]],
+    ['a route to other Services than the strategy\'s', p => ({
+      trafficRouter: TrafficRouter.gatewayApi(new HttpRoute(p.chart, 'Other', { gateway: { name: 'g' }, stableService: p.canary, canaryService: p.canary, port: 80 })),
+    }), ["test/Rollout: 'trafficRouting.httpRoute' is 'app-canary': routes stable traffic to another service than the strategy's stableService 'app-stable'; create the httpRoute with the strategy's stableService"]],
+    ['no surge and no unavailability', () => ({ maxSurge: kplus.PercentOrAbsolute.absolute(0) }),
+      ["test/Rollout: 'maxSurge' is 0: maxSurge and maxUnavailable cannot both be zero, or no pod can ever be replaced; keep the default maxSurge of 25%"]],
+  ])('GIVEN %s WHEN validated THEN the problem names the field, value and fix', (_, props, messages) => {
+    expect(validationProblems(canary(props).app)).toEqual(messages);
+  });
+
+  test('GIVEN background analysis starting after an unmeasured weight WHEN validated THEN that weight is reported', () => {
+    const fixture = canary(p => ({
+      steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(1)), CanaryStep.setWeight(50), CanaryStep.pause(Duration.minutes(1))],
+      backgroundAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, startingStep: 2 },
+    }));
+    expect(validationProblems(fixture.app)).toEqual([
+      "test/Rollout: 'steps[0].setWeight' is 10: the canary takes traffic here but no analysis measures it before the next weight or the promotion; add CanaryStep.analysis(...) after steps[0], or background analysis from step 0",
+    ]);
+  });
+
+  test('GIVEN a router WHEN notes are read THEN there are none, because the router sets the exact share', () => {
+    const fixture = canary(p => ({ trafficRouter: istioRouter(p) }));
+    expect(fixture.rollout.strategy.notes(fixture.rollout)).toEqual([]);
+  });
+});

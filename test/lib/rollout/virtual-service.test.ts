@@ -1,0 +1,35 @@
+import { Testing } from 'cdk8s';
+import { routedServices } from './routes';
+import { DestinationRule } from '../../../lib/rollout/destination-rule';
+import { VirtualService } from '../../../lib/rollout/virtual-service';
+
+describe('VirtualService', () => {
+  test('GIVEN host-level splitting WHEN synthesized THEN the named route sends all traffic to the stable host', () => {
+    const { chart, stable, canary } = routedServices();
+    new VirtualService(chart, 'Vs', { metadata: { name: 'web' }, hosts: ['web'], stableService: stable, canaryService: canary, port: 80 });
+    const vs = Testing.synth(chart).find(o => o.kind === 'VirtualService');
+    expect(vs.spec.gateways).toEqual(['mesh']);
+    expect(vs.spec.http).toEqual([{ name: 'primary', route: [
+      { destination: { host: 'web-stable', port: { number: 80 } }, weight: 100 },
+      { destination: { host: 'web-canary', port: { number: 80 } }, weight: 0 },
+    ] }]);
+    expect(vs).toMatchSnapshot();
+  });
+
+  test('GIVEN a DestinationRule WHEN synthesized THEN the route splits one host by subset', () => {
+    const { chart, stable, canary } = routedServices();
+    const rule = new DestinationRule(chart, 'Dr', { metadata: { name: 'web' }, service: stable });
+    new VirtualService(chart, 'Vs', { metadata: { name: 'web' }, hosts: ['web'], stableService: stable, canaryService: canary, destinationRule: rule, port: 80 });
+    const vs = Testing.synth(chart).find(o => o.kind === 'VirtualService');
+    expect(vs.spec.http[0].route.map((r: any) => r.destination)).toEqual([
+      { host: 'web-stable', subset: 'stable', port: { number: 80 } },
+      { host: 'web-stable', subset: 'canary', port: { number: 80 } },
+    ]);
+  });
+
+  test('GIVEN no hosts WHEN constructed THEN it throws with the fix', () => {
+    const { chart, stable, canary } = routedServices();
+    expect(() => new VirtualService(chart, 'Vs', { hosts: [], stableService: stable, canaryService: canary, port: 80 }))
+      .toThrow("test/Vs: 'hosts' is []: a virtual service needs at least one host; pass the host clients call, e.g. the service name");
+  });
+});
