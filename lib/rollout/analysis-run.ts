@@ -56,6 +56,10 @@ export function analysisRunProblems(scope: IConstruct, field: string, run: Analy
     if (problem) problems.push(problemAt(scope, `${field}.args.${name}`, problem.value, problem.rule, problem.fix));
   }
   const metrics = run.templates.flatMap(t => t.metrics.map(m => m.name));
+  // The controller merges the templates' metrics into one AnalysisRun, where names must be unique.
+  for (const duplicate of new Set(metrics.filter((m, i) => metrics.indexOf(m) !== i))) {
+    problems.push(problemAt(scope, `${field}.templates`, duplicate, 'is a metric name of more than one template, and one analysis run needs unique metric names', 'rename the metric in one template, or run the templates in separate analyses'));
+  }
   for (const metric of (run.dryRunMetrics ?? []).filter(m => !metrics.includes(m))) {
     problems.push(problemAt(scope, `${field}.dryRunMetrics`, metric, 'names no metric of the templates', `use one of: ${metrics.join(', ')}`));
   }

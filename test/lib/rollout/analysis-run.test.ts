@@ -6,7 +6,7 @@ import { Threshold } from '../../../lib/analysis/threshold';
 import { analysisRunProblems, toAnalysis } from '../../../lib/rollout/analysis-run';
 import { ArgValue } from '../../../lib/rollout/arg-value';
 
-const metric = () => new PrometheusMetric({ name: 'm', address: 'http://p:9090', query: 'up', threshold: Threshold.atLeast(1) });
+const metric = (name = 'm') => new PrometheusMetric({ name, address: 'http://p:9090', query: 'up', threshold: Threshold.atLeast(1) });
 
 describe('analysisRunProblems', () => {
   const app = Testing.app();
@@ -14,7 +14,7 @@ describe('analysisRunProblems', () => {
   const elsewhere = new Chart(app, 'elsewhere', { namespace: 'other' });
   const local = new AnalysisTemplate(here, 'Local', { metadata: { name: 'local' }, metrics: [metric()] });
   const foreign = new AnalysisTemplate(elsewhere, 'Foreign', { metadata: { name: 'foreign' }, metrics: [metric()] });
-  const shared = new ClusterAnalysisTemplate(elsewhere, 'Shared', { metadata: { name: 'shared' }, metrics: [metric()] });
+  const shared = new ClusterAnalysisTemplate(elsewhere, 'Shared', { metadata: { name: 'shared' }, metrics: [metric('platform')] });
 
   test('GIVEN a template of the same namespace and a cluster template WHEN checked THEN both are found, and the cluster one renders clusterScope', () => {
     const run = { templates: [local, shared] };
@@ -35,6 +35,13 @@ describe('analysisRunProblems', () => {
     const withArg = new AnalysisTemplate(here, 'WithArg', { metrics: [metric()], args: [{ name: 'team' }] });
     expect(analysisRunProblems(here, 'analysis', { templates: [withArg], args: { team: ArgValue.fieldRef('spec.replicas') } })).toEqual([
       "here: 'analysis.args.team' is 'spec.replicas': is not a metadata field the controller can resolve; use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']",
+    ]);
+  });
+
+  test('GIVEN two templates with the same metric name WHEN checked THEN the merged run would clash', () => {
+    const other = new AnalysisTemplate(here, 'Other', { metadata: { name: 'other' }, metrics: [metric()] });
+    expect(analysisRunProblems(here, 'analysis', { templates: [local, other] })).toEqual([
+      "here: 'analysis.templates' is 'm': is a metric name of more than one template, and one analysis run needs unique metric names; rename the metric in one template, or run the templates in separate analyses",
     ]);
   });
 });
