@@ -36,7 +36,8 @@ export const fleet = new Fleet({
       },
       overrides: {
         // Staging splits by replica count; production's mesh splits exact weights.
-        production: { autoscaling: { minReplicas: 3, maxReplicas: 10 }, minSuccessRate: 0.995, routing: Routing.istio() },
+        staging: { expectedRequestRate: 2 },
+        production: { autoscaling: { minReplicas: 3, maxReplicas: 10 }, minSuccessRate: 0.995, routing: Routing.istio(), expectedRequestRate: 150 },
       },
     },
     {
@@ -47,11 +48,13 @@ export const fleet = new Fleet({
       readinessPath: '/ready',
       settings: {
         maxLatency: Duration.millis(500),
+        expectedRequestRate: 20,
         routing: Routing.gatewayApi({ gateway: { name: 'public', namespace: 'gateway-system' }, hostnames: ['staging.shop.example.com'] }),
       },
       overrides: {
         production: {
           routing: Routing.gatewayApi({ gateway: { name: 'public', namespace: 'gateway-system' }, hostnames: ['shop.example.com'] }),
+          expectedRequestRate: 200,
         },
       },
     },

@@ -4,8 +4,15 @@ import { CiWorkflows } from './ci-workflows';
 import { ServiceChart } from './service-chart';
 import { Fleet, ReleasePins } from '../lib/fleet';
 
+/** The whole app, and its service charts for commands that read them. */
+export interface FleetApp {
+  readonly app: App;
+  /** One chart per pinned service × environment, environments in promotion order. */
+  readonly services: readonly ServiceChart[];
+}
+
 /** Builds the whole app: a chart per pinned service × environment, the Argo CD objects, the workflows. */
-export function buildFleetApp(fleet: Fleet, pins: ReleasePins): App {
+export function buildFleetApp(fleet: Fleet, pins: ReleasePins): FleetApp {
   const app = new App({ outdir: 'unused: safeSynth writes the files' });
   const services = fleet.deployments(pins).map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, {
     fleet,
@@ -14,5 +21,5 @@ export function buildFleetApp(fleet: Fleet, pins: ReleasePins): App {
   }));
   new ArgoCdChart(app, 'argocd', { fleet, services });
   new CiWorkflows(app, 'ci', { fleet, runnerLabel: fleet.runnerLabel });
-  return app;
+  return { app, services };
 }

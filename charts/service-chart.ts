@@ -7,7 +7,8 @@ import { serviceRouting } from './service-routing';
 import { AnalysisTemplate, PRESET_ARGS, latencyMetric, successRateMetric } from '../lib/analysis';
 import { SyncWave } from '../lib/argocd';
 import { Fleet, ServiceDeployment } from '../lib/fleet';
-import { ArgValue, CanaryStep, ControllerOwnedField, Rollout, RolloutStrategy } from '../lib/rollout';
+import { EXPECTED_RPS_ANNOTATION } from '../lib/plan';
+import { AnalysisRunProps, ArgValue, CanaryStep, ControllerOwnedField, Rollout, RolloutStrategy } from '../lib/rollout';
 import { OutputFolder } from '../lib/synth';
 import { failAt } from '../lib/util/errors';
 import { PodDisruptionBudget, PodMonitor } from '../lib/workload';
@@ -39,6 +40,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class ServiceChart extends Chart {
   public readonly deployment: ServiceDeployment;
   public readonly rollout: Rollout;
+  /** The analysis every canary step runs: its template and the args the Rollout passes. */
+  public readonly analysis: AnalysisRunProps;
 
   constructor(scope: Construct, id: string, props: ServiceChartProps) {
     const { service, environment, image, settings } = props.deployment;
@@ -71,13 +74,17 @@ export class ServiceChart extends Chart {
       [PRESET_ARGS.canaryService]: ArgValue.of(canary.name),
       [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
     };
-    const runAnalysis = CanaryStep.analysis({
+    this.analysis = {
       templates: [analysis],
       args: Object.fromEntries(routing.metricSource.argNames.map(name => [name, argValues[name]])),
-    });
+    };
+    const runAnalysis = CanaryStep.analysis(this.analysis);
 
     this.rollout = new Rollout(this, 'Rollout', {
-      metadata: { name: service.name },
+      metadata: {
+        name: service.name,
+        annotations: settings.expectedRequestRate === undefined ? undefined : { [EXPECTED_RPS_ANNOTATION]: String(settings.expectedRequestRate) },
+      },
       replicas: settings.autoscaling ? undefined : settings.replicas,
       terminationGracePeriod: Duration.seconds(30),
       securityContext: { ensureNonRoot: true },

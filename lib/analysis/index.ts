@@ -7,3 +7,4 @@ export * from './prometheus-auth';
 export * from './prometheus-metric';
 export * from './promql';
 export * from './threshold';
+export * from './live-check';

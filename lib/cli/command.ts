@@ -28,14 +28,22 @@ export function required(value: string | undefined, flag: string, usage: string)
   return value;
 }
 
+/** What a command produced: its output, and whether it found what it checks for to be failing. */
+export interface CommandResult {
+  readonly output: string;
+  readonly failed: boolean;
+}
+
 /**
- * Runs a command and sets the exit code: 0 on success; 1 with `error: <message>` for a mistake the
- * user can fix; 1 with the stack for a bug.
+ * Runs a command and sets the exit code: 0 on success; 1 when the command reports a failed check;
+ * 1 with `error: <message>` for a mistake the user can fix; 1 with the stack for a bug.
  */
-export function runCommand(command: () => string): void {
+export async function runCommand(command: () => string | CommandResult | Promise<string | CommandResult>): Promise<void> {
   try {
-    const output = command();
+    const result = await command();
+    const { output, failed } = typeof result === 'string' ? { output: result, failed: false } : result;
     if (output) console.log(output);
+    if (failed) process.exitCode = 1;
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`error: ${e.message}`);

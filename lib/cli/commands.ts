@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseFlags, required } from './command';
+import { CommandResult, parseFlags, required } from './command';
 import { describeSynth, synthFleet } from './synth-fleet';
+import { buildFleetApp } from '../../charts/fleet-app';
+import { measureOnce } from '../analysis/live-check';
 import { Fleet } from '../fleet/fleet';
 import { ImageRef } from '../fleet/image-ref';
 import { ReleasePins } from '../fleet/release-pins';
+import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../plan';
 import { DIST } from '../synth/safe-synth';
 import { ConfigError } from '../util/errors';
 
@@ -12,6 +15,10 @@ const SYNTH_USAGE = 'npm run synth [-- --allow-prune]';
 const RELEASE_USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST';
 const PROMOTE_USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
 const FLEET_USAGE = 'npm run fleet [-- --json]';
+const PLAN_USAGE = 'npm run plan [-- --out FOLDER]';
+const CHECK_USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--env ENV] [--canary-hash HASH] [--stable-hash HASH]';
+/** Where `npm run plan` writes by default: outside `dist/`, so no Argo CD Application ever reads it. */
+export const PLAN_FOLDER = 'reports/plan';
 
 /**
  * `npm run synth`: synthesizes the fleet into `dist/`. Under `npx cdk8s synth` the result is also
@@ -67,6 +74,66 @@ export function fleetCommand(fleet: Fleet, root: string, argv: string[]): string
   const lines = rows.map(r => [r.service, r.language, ...fleet.environments.map(e => r.images[e.name] ?? '-')]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)));
   return [header, ...lines].map(cells => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * `npm run plan`: the canary plan of every Rollout in `dist/`, derived from the synthesized objects
+ * alone. Writes `plan.md` and one SVG chart per Rollout to the report folder, and prints the Markdown.
+ */
+export function planCommand(root: string, argv: string[]): string {
+  const flags = parseFlags(argv, { out: 'string' }, PLAN_USAGE);
+  const out = path.resolve(root, flags.out ?? PLAN_FOLDER);
+  const relativeOut = path.relative(root, out);
+  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
+    throw new ConfigError(`'--out' is '${flags.out}': Argo CD reads every yaml file under dist/, and reports do not belong there; write them outside dist/, e.g. ${PLAN_FOLDER}`);
+  }
+  const plans = planServices(readServiceFolders(path.join(root, DIST)));
+  if (plans.length === 0) throw new ConfigError(`${DIST}/: holds no Rollout to plan; run npm run synth first`);
+  const markdown = planMarkdown(plans);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'plan.md'), markdown);
+  for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));
+  return markdown;
+}
+
+/**
+ * `npm run analysis:check`: runs every metric of the selected services' canary analysis once against a
+ * live Prometheus, with the args the Rollout would pass, and judges each with the metric's typed
+ * threshold. Fails when any metric is Failed or Error.
+ */
+export async function analysisCheckCommand(fleet: Fleet, root: string, argv: string[]): Promise<CommandResult> {
+  const flags = parseFlags(argv, { 'prometheus': 'string', 'service': 'string', 'env': 'string', 'canary-hash': 'string', 'stable-hash': 'string' }, CHECK_USAGE);
+  const prometheus = required(flags.prometheus, 'prometheus', CHECK_USAGE);
+  if (!/^https?:\/\/[^\s]+$/.test(prometheus)) throw new ConfigError(`'--prometheus' is '${prometheus}': must be an http(s) url; use e.g. http://localhost:9090`);
+  const service = flags.service === undefined ? undefined : fleet.service(flags.service, '--service').name;
+  const env = flags.env === undefined ? undefined : fleet.environment(flags.env, '--env').name;
+  const charts = buildFleetApp(fleet, loadPins(fleet, root)).services
+    .filter(c => (service ?? c.deployment.service.name) === c.deployment.service.name && (env ?? c.deployment.environment.name) === c.deployment.environment.name);
+  if (charts.length === 0) throw new ConfigError(`'--service' is '${service}': it has no pin in '${env}', so there is no analysis to check; pick a deployed service (npm run fleet)`);
+
+  const lines: string[] = [];
+  let failed = false;
+  for (const chart of charts) {
+    const { environment, service: svc } = chart.deployment;
+    const context = { name: svc.name, namespace: environment.namespace, canaryHash: flags['canary-hash'], stableHash: flags['stable-hash'] };
+    for (const template of chart.analysis.templates) {
+      const args: Record<string, string> = {};
+      for (const arg of template.args) {
+        const value = chart.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
+        if (value === undefined) {
+          throw new ConfigError(`${environment.name}/${svc.name}: template '${template.name}' arg '${arg.name}' has no value here; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash`);
+        }
+        args[arg.name] = value;
+      }
+      for (const metric of template.metrics) {
+        const result = await measureOnce(metric, args, prometheus);
+        failed ||= result.phase === 'Failed' || result.phase === 'Error';
+        const detail = result.error ?? (result.values.length ? result.values.join(', ') : 'empty result');
+        lines.push(`${environment.name}/${svc.name} ${template.name}/${metric.name}: ${result.phase} (${detail}); condition ${metric.threshold.describe()}`);
+      }
+    }
+  }
+  return { output: lines.join('\n'), failed };
 }
 
 function loadPins(fleet: Fleet, root: string): ReleasePins {

@@ -27,7 +27,7 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
   const pins = options.pins ?? ReleasePins.load(root, fleet.environments.map(e => e.name));
   return safeSynth({
     root,
-    build: () => buildFleetApp(fleet, pins),
+    build: () => buildFleetApp(fleet, pins).app,
     allowPrune: options.allowPrune,
     extraFiles: options.extraFiles,
   });

@@ -60,6 +60,12 @@ export interface ServiceSettings {
    */
   readonly maxLatency?: Duration;
   /**
+   * The requests per second the service takes at full traffic. `npm run plan` uses it to check that
+   * each analysis window holds enough canary requests to judge the success-rate threshold.
+   * @default - not declared; the plan warns that it cannot check
+   */
+  readonly expectedRequestRate?: number;
+  /**
    * How traffic reaches the canary.
    * @default Routing.replicas()
    */
@@ -96,6 +102,7 @@ export interface ResolvedServiceSettings {
   readonly canaryWeights: number[];
   readonly minSuccessRate: number;
   readonly maxLatency?: Duration;
+  readonly expectedRequestRate?: number;
   readonly routing: Routing;
   readonly config: Record<string, string>;
   readonly secretEnv: Record<string, SecretKeyRef>;

@@ -44,6 +44,7 @@ export const Actions = {
   SETUP_PYTHON: new Action({ url: 'https://data.forgejo.org/actions/setup-python', sha: 'a26af69be951a213d495a4c3e4e4022e16d87065', version: 'v5.6.0' }),
   SETUP_BUILDX: new Action({ url: 'https://github.com/docker/setup-buildx-action', sha: 'b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2', version: 'v3.10.0' }),
   DOCKER_LOGIN: new Action({ url: 'https://github.com/docker/login-action', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' }),
+  UPLOAD_ARTIFACT: new Action({ url: 'https://data.forgejo.org/actions/upload-artifact', sha: 'a8a3f3ad30e3422c9c7b888a15615d19a852ae32', version: 'v3.1.3' }),
   BUILD_PUSH: new Action({ url: 'https://github.com/docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' }),
 } as const;
 

@@ -15,9 +15,27 @@ export interface InfraPipelineProps {
 /** Where the infra repo's own workflow is written. */
 export const INFRA_WORKFLOW_PATH = '.forgejo/workflows/infra.yaml';
 
+/** Where the plan is written on pull requests; the same default as `npm run plan`. */
+const PLAN_FOLDER = 'reports/plan';
+
+/**
+ * Posts the plan as a pull-request comment through the Forgejo API. A token that may not comment
+ * (pull requests from forks) records `posted=false`, and the next step uploads the plan instead.
+ */
+const COMMENT_SCRIPT = [
+  `body=$(node -e 'process.stdout.write(JSON.stringify({ body: require("fs").readFileSync(process.argv[1], "utf8") }))' ${PLAN_FOLDER}/plan.md)`,
+  'if curl -fsS -X POST -H "Authorization: token $TOKEN" -H "Content-Type: application/json" --data "$body" \\',
+  '  "$SERVER/api/v1/repos/$REPOSITORY/issues/$PR/comments" > /dev/null; then',
+  '  echo "posted=true" >> "$GITHUB_OUTPUT"',
+  'else',
+  '  echo "posted=false" >> "$GITHUB_OUTPUT"',
+  'fi',
+].join('\n');
+
 /**
  * The infra repo's own CI, the gate that keeps a bad bump out of `dist/`: synthesize, fail when the
- * committed output differs from a fresh synth, then run the tests.
+ * committed output differs from a fresh synth, then run the tests. On pull requests it also posts
+ * the canary plan, so reviewers see how fast a bad release would be caught.
  */
 export class InfraPipeline extends Construct {
   public readonly workflow: Workflow;
@@ -40,6 +58,21 @@ export class InfraPipeline extends Construct {
         Step.run('Synthesize', 'npm run synth'),
         Step.run('Fail on drift between the committed dist/ and a fresh synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo'),
         Step.run('Test', 'npm test'),
+        Step.run('Plan the canaries', `npm run plan -- --out ${PLAN_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
+        Step.run('Comment the plan on the pull request', COMMENT_SCRIPT, {
+          id: 'comment',
+          if: "github.event_name == 'pull_request'",
+          env: {
+            TOKEN: '${{ secrets.GITHUB_TOKEN }}',
+            SERVER: '${{ github.server_url }}',
+            REPOSITORY: '${{ github.repository }}',
+            PR: '${{ github.event.pull_request.number }}',
+          },
+        }),
+        Step.uses('Upload the plan where commenting is not allowed', Actions.UPLOAD_ARTIFACT, {
+          if: "github.event_name == 'pull_request' && steps.comment.outputs.posted == 'false'",
+          with: { name: 'canary-plan', path: PLAN_FOLDER },
+        }),
       ],
     });
   }

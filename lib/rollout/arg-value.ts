@@ -3,6 +3,18 @@ import * as ro from '../../imports/rollout-argoproj.io';
 /** Object fields the controller resolves for `fieldRef` args (the downward API's metadata fields). */
 const RESOLVABLE_FIELD = /^metadata\.(name|namespace|uid|labels\['[^']+'\]|annotations\['[^']+'\])$/;
 
+/** What the controller knows when it resolves args: the Rollout and its ReplicaSets' hashes. */
+export interface ArgContext {
+  /** The Rollout's name. */
+  readonly name: string;
+  /** The Rollout's namespace. */
+  readonly namespace: string;
+  /** The canary ReplicaSet's pod template hash, if known. */
+  readonly canaryHash?: string;
+  /** The stable ReplicaSet's pod template hash, if known. */
+  readonly stableHash?: string;
+}
+
 /**
  * Where a Rollout's analysis gets the value of a template arg. Secret values are not among these:
  * Argo Rollouts reads Secrets only in the template's own args (see `AnalysisArg.secretKeyRef`).
@@ -39,6 +51,18 @@ export class ArgValue {
       rule: 'is not a metadata field the controller can resolve',
       fix: "use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']",
     };
+  }
+
+  /** The value the controller would pass, or undefined when `context` lacks it (e.g. a hash not given). */
+  public resolve(context: ArgContext): string | undefined {
+    const { value, valueFrom } = this.source;
+    if (value !== undefined) return value;
+    if (valueFrom?.podTemplateHashValue === 'Latest') return context.canaryHash;
+    if (valueFrom?.podTemplateHashValue === 'Stable') return context.stableHash;
+    const fieldPath = valueFrom?.fieldRef?.fieldPath;
+    if (fieldPath === 'metadata.name') return context.name;
+    if (fieldPath === 'metadata.namespace') return context.namespace;
+    return undefined;
   }
 
   /** The arg entry of an analysis. */

@@ -1,5 +1,33 @@
 import { Threshold, Verdict } from '../../../lib/analysis/threshold';
 
+/**
+ * Evaluates a rendered expr-lang condition over `result` by translating the few constructs the
+ * conditions use (len, all, any, isNaN, isInf, #, &&, ||, !, comparisons) into JavaScript. Any
+ * other construct throws, so a condition this cannot read fails the test instead of passing.
+ */
+function exprLang(condition: string, result: number[]): boolean {
+  const js = condition
+    .replace(/len\(result\)/g, 'result.length')
+    .replace(/(all|any)\(result, \{/g, (_, fn) => `result.${fn === 'all' ? 'every' : 'some'}((h) => (`)
+    .replace(/\}\)/g, '))')
+    .replace(/isNaN\(#\)/g, 'Number.isNaN(h)')
+    .replace(/isInf\(#\)/g, '(!Number.isFinite(h) && !Number.isNaN(h))')
+    .replace(/#/g, 'h');
+  // Only the translated constructs remain; an unknown identifier throws a ReferenceError when run.
+  if (!/^[\sa-zA-Z0-9_.()&|!<>=+\-]*$/.test(js)) throw new Error(`cannot read '${condition}'`);
+  return new Function('result', `return (${js});`)(result);
+}
+
+/** The verdict of Argo Rollouts' EvaluateResult for the rendered conditions of `threshold`. */
+function argoVerdict(threshold: Threshold, result: number[]): string {
+  const success = exprLang(threshold.successCondition(), result);
+  const failureCondition = threshold.failureCondition();
+  // Without a failure condition, a measurement whose success condition is false has failed.
+  const failure = failureCondition === undefined ? !success : exprLang(failureCondition, result);
+  if (failure) return 'Failed';
+  return success ? 'Successful' : 'Inconclusive';
+}
+
 describe('Threshold', () => {
   test('GIVEN the fail-closed default WHEN rendered THEN no result[0] index is used and only a success condition exists', () => {
     const threshold = Threshold.atLeast(0.99);
@@ -29,5 +57,25 @@ describe('Threshold', () => {
 
   test('GIVEN a threshold WHEN described THEN every policy is named', () => {
     expect(Threshold.atLeast(0.99).describe()).toBe('>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)');
+  });
+
+  test('GIVEN every policy and many results WHEN the rendered conditions are evaluated as Argo Rollouts does THEN evaluate() agrees exactly', () => {
+    const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
+    const results = [[], [0.5], [0.995], [0.98], [NaN], [Infinity], [-Infinity], [0.995, NaN], [0.995, Infinity], [0.98, NaN], [NaN, Infinity], [1, 1, 1]];
+    let compared = 0;
+    for (const onEmpty of verdicts) for (const onNaN of verdicts) for (const onInf of verdicts) {
+      for (const threshold of [Threshold.atLeast(0.99, { onEmpty, onNaN, onInf }), Threshold.atMost(0.99, { onEmpty, onNaN, onInf })]) {
+        for (const result of results) {
+          expect(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${threshold.evaluate(result).phase}`)
+            .toBe(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${argoVerdict(threshold, result)}`);
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBe(27 * 2 * results.length);
+  });
+
+  test('GIVEN a condition with a construct the evaluator does not know WHEN evaluated THEN it refuses rather than guesses', () => {
+    expect(() => exprLang('result[0] > 1', [2])).toThrow("cannot read 'result[0] > 1'");
   });
 });

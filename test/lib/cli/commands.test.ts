@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { fleet } from '../../../fleet';
 import { Fleet, Routing, ServiceSettings } from '../../../lib/fleet';
-import { fleetCommand, promoteCommand, releaseCommand, synthCommand } from '../../../lib/cli/commands';
+import { analysisCheckCommand, fleetCommand, planCommand, promoteCommand, releaseCommand, synthCommand } from '../../../lib/cli/commands';
+import { fakePrometheus, vector } from '../../fake-prometheus';
 import { DIGEST, changedFiles, readTree, tempRepo } from '../../helpers';
 
 const NEW_API = `ghcr.io/acme/api:1.5.0@sha256:${DIGEST}`;
@@ -109,5 +110,62 @@ describe('synth of a broken fleet', () => {
     const before = readTree(root);
     expect(() => synthCommand(brokenFleet(settings), root, [])).toThrow(message);
     expect(readTree(root)).toEqual(before);
+  });
+});
+
+describe('plan', () => {
+  test('GIVEN the example fleet WHEN planned THEN plan.md and one chart per Rollout go to the report folder, outside dist/', () => {
+    const root = tempRepo();
+    const before = readTree(path.join(root, 'dist'));
+    const markdown = planCommand(root, []);
+    expect(fs.readdirSync(path.join(root, 'reports/plan')).sort()).toEqual(['plan.md', 'production-api.svg', 'production-web.svg', 'staging-api.svg', 'staging-web.svg']);
+    expect(fs.readFileSync(path.join(root, 'reports/plan/plan.md'), 'utf-8')).toBe(markdown);
+    expect(markdown).toContain('Traffic exposed before the first measurement can fail: **33% (setWeight 10 on 2 replicas)**');
+    expect(readTree(path.join(root, 'dist'))).toEqual(before);
+  });
+
+  test('GIVEN an output folder inside dist/ WHEN planned THEN it is refused, since Argo CD would read it', () => {
+    expect(() => planCommand(tempRepo(), ['--out', 'dist/plan'])).toThrow("'--out' is 'dist/plan': Argo CD reads every yaml file under dist/, and reports do not belong there");
+  });
+
+  test('GIVEN no dist/ WHEN planned THEN the error says to synthesize first', () => {
+    expect(() => planCommand(tempRepo({ withDist: false }), [])).toThrow('dist/: holds no Rollout to plan; run npm run synth first');
+  });
+});
+
+describe('analysis:check', () => {
+  test('GIVEN one value for every query WHEN checked THEN each metric is judged by its own threshold, and a failure fails the command', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.2'));
+    try {
+      const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'web', '--env', 'staging', '--canary-hash', 'abc123']);
+      expect(result.output.split('\n')).toEqual([
+        'staging/web web-canary/success-rate: Failed (0.2); condition >= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)',
+        'staging/web web-canary/latency-p99: Successful (0.2); condition <= 0.5 (empty: Failed, NaN: Failed, Inf: Failed)',
+      ]);
+      expect(result.failed).toBe(true);
+      expect(prometheus.queries[0]).toContain('namespace="shop-staging",rollouts_pod_template_hash="abc123"');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test('GIVEN an Istio service WHEN checked THEN the canary Service name fills its arg, and no hash is needed', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.999'));
+    try {
+      const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'api', '--env', 'production']);
+      expect(result).toEqual({ output: 'production/api api-canary/success-rate: Successful (0.999); condition >= 0.995 (empty: Failed, NaN: Failed, Inf: Failed)', failed: false });
+      expect(prometheus.queries[0]).toContain('destination_service_name="api-canary"');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test.each([
+    ['no --prometheus', [], "'--prometheus' is missing; usage: npm run analysis:check -- --prometheus URL"],
+    ['a bad url', ['--prometheus', 'localhost:9090'], "'--prometheus' is 'localhost:9090': must be an http(s) url"],
+    ['an unknown service', ['--prometheus', 'http://p', '--service', 'db'], "fleet: '--service' is 'db': is not a service of the fleet"],
+    ['a missing canary hash', ['--prometheus', 'http://p', '--service', 'web', '--env', 'staging'], "staging/web: template 'web-canary' arg 'canary-hash' has no value here; pass --canary-hash"],
+  ])('GIVEN %s WHEN checked THEN it fails with the fix', async (_, argv, message) => {
+    await expect(analysisCheckCommand(fleet, tempRepo(), argv)).rejects.toThrow(message);
   });
 });

@@ -1,0 +1,47 @@
+import { referencedArgs } from './promql';
+import { PrometheusMetric } from './prometheus-metric';
+
+/** The outcome of one metric measured once against a live Prometheus. */
+export interface LiveMeasurement {
+  readonly metric: string;
+  /** Successful, Failed or Inconclusive as Argo Rollouts would judge it, or Error when the query failed. */
+  readonly phase: 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
+  /** The values the query returned. */
+  readonly values: number[];
+  /** What went wrong, for Error. */
+  readonly error?: string;
+}
+
+/** Replaces every `{{args.NAME}}` in `text` with its value. */
+export function substituteArgs(text: string, args: Readonly<Record<string, string>>): string {
+  return referencedArgs(text).reduce((result, name) => result.replace(new RegExp(`\\{\\{\\s*args\\.${name.replace(/[.-]/g, '\\$&')}\\s*\\}\\}`, 'g'), args[name]), text);
+}
+
+/** A Prometheus sample value: Go's `NaN`, `+Inf` and `-Inf` included, which parseFloat does not read. */
+export function sampleValue(value: string): number {
+  if (value === '+Inf') return Infinity;
+  if (value === '-Inf') return -Infinity;
+  return Number(value);
+}
+
+/**
+ * Runs `metric`'s query once against the Prometheus at `prometheusUrl`, as the Argo Rollouts
+ * Prometheus provider does, and judges the result with the metric's own typed threshold: the
+ * same rules its rendered conditions encode.
+ */
+export async function measureOnce(metric: PrometheusMetric, args: Readonly<Record<string, string>>, prometheusUrl: string, timeoutMs = 10_000): Promise<LiveMeasurement> {
+  const query = substituteArgs(metric.query, args);
+  const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.json() as { status: string; error?: string; data?: { resultType: string; result: any } };
+    if (body.status !== 'success' || !body.data) return { metric: metric.name, phase: 'Error', values: [], error: body.error ?? `http ${response.status}` };
+    const { resultType, result } = body.data;
+    const values = resultType === 'vector' ? result.map((sample: { value: [number, string] }) => sampleValue(sample.value[1]))
+      : resultType === 'scalar' ? [sampleValue(result[1])] : undefined;
+    if (values === undefined) return { metric: metric.name, phase: 'Error', values: [], error: `the query returned a ${resultType}; it must return an instant vector` };
+    return { metric: metric.name, phase: metric.threshold.evaluate(values).phase as LiveMeasurement['phase'], values };
+  } catch (e) {
+    return { metric: metric.name, phase: 'Error', values: [], error: (e as Error).message };
+  }
+}

@@ -1,0 +1,274 @@
+import { KubeObject, ServiceObjects } from './dist-objects';
+import { replicaSplit, surgePods } from '../rollout/replica-share';
+
+/** The Rollout annotation declaring the requests per second a service takes at full traffic. */
+export const EXPECTED_RPS_ANNOTATION = 'infra-delivery.io/expected-requests-per-second';
+/** How long the Argo Rollouts controller waits before retrying a measurement that errored. */
+export const ERROR_RETRY_SECONDS = 10;
+/** Zero errors in n requests bound the error rate below 3/n at 95% confidence (the rule of three). */
+const RULE_OF_THREE = 3;
+/** A rate window should span at least this many scrapes, or rate() sees too few samples. */
+const SCRAPES_PER_WINDOW = 4;
+
+/** The timing of one metric of an analysis, derived from its template. */
+export interface MetricPlan {
+  readonly template: string;
+  readonly name: string;
+  readonly intervalS: number;
+  readonly count: number;
+  readonly failureLimit: number;
+  readonly consecutiveErrorLimit: number;
+  readonly initialDelayS: number;
+  /** The longest range selector of the query, e.g. 60 for `[1m]`. */
+  readonly windowS: number;
+  /** The lowest passing value when the metric is a success rate (`>= b` with b below 1). */
+  readonly minSuccessRate?: number;
+  /** Time for all `count` measurements: initialDelay + (count − 1) × interval. */
+  readonly durationS: number;
+  /** Worst case from an error spike to the abort: initialDelay + (failureLimit + 1) × interval + window. */
+  readonly detectionS: number;
+  /** Worst case from Prometheus failing to the abort: initialDelay + consecutiveErrorLimit × the 10 s retry. */
+  readonly errorAbortS: number;
+}
+
+/** One step of a Rollout's timeline. */
+export interface StepPlan {
+  readonly index: number;
+  /** A one-line description, e.g. `setWeight 10` or `analysis api-canary`. */
+  readonly action: string;
+  /** The weight in effect during the step. */
+  readonly weight: number;
+  /** The real share of traffic, in percent: the weight with a router, the pod share without. */
+  readonly share: number;
+  readonly startS: number;
+  /** The step's minimum duration; Infinity for a pause that waits for a human. */
+  readonly durationS: number;
+  /** The metrics an analysis step runs. */
+  readonly metrics: readonly MetricPlan[];
+}
+
+/** The derived release plan of one Rollout. */
+export interface RolloutPlan {
+  readonly environment: string;
+  readonly service: string;
+  /** The traffic router, or undefined for a replica-based canary. */
+  readonly router?: string;
+  /** The replicas the shares are computed for (the autoscaler's minimum when it owns the count). */
+  readonly replicas: number;
+  readonly autoscaled: boolean;
+  readonly steps: readonly StepPlan[];
+  /** Background analysis, if any, with the step it starts at. */
+  readonly background?: { readonly startingStep: number; readonly metrics: readonly MetricPlan[] };
+  /** The minimum time from the start of a release to full promotion; Infinity with a manual pause. */
+  readonly promotionS: number;
+  /** The highest real share of traffic reached before the first measurement can fail. */
+  readonly exposure: { readonly weight: number; readonly share: number };
+  readonly scrapeIntervalS?: number;
+  readonly expectedRps?: number;
+  readonly progressDeadlineS: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Derives the release plan of every Rollout from synthesized objects alone: the timeline, the
+ * worst-case detection time of each analysis, the traffic exposed before a measurement can fail,
+ * and warnings where the numbers do not add up.
+ */
+export function planServices(folders: readonly ServiceObjects[]): RolloutPlan[] {
+  const clusterTemplates = folders.flatMap(f => f.objects).filter(o => o.kind === 'ClusterAnalysisTemplate');
+  return folders.map(folder => planRollout(folder, clusterTemplates)).filter((p): p is RolloutPlan => p !== undefined);
+}
+
+/** The plan of the Rollout in one Application folder, or undefined when it holds none. */
+export function planRollout(folder: ServiceObjects, clusterTemplates: readonly KubeObject[] = []): RolloutPlan | undefined {
+  const rollout = folder.objects.find(o => o.kind === 'Rollout');
+  const canary = rollout?.spec?.strategy?.canary;
+  if (!rollout || !canary) return undefined;
+  const ofKind = (kind: string) => folder.objects.filter(o => o.kind === kind);
+  const templates = [...ofKind('AnalysisTemplate'), ...clusterTemplates];
+  const metricsOf = (analysis: { templates?: { templateName: string }[] }): MetricPlan[] => (analysis.templates ?? [])
+    .flatMap(ref => {
+      const template = templates.find(t => t.metadata.name === ref.templateName);
+      return (template?.spec?.metrics ?? []).map((m: any) => metricPlan(ref.templateName, m));
+    });
+
+  const hpa = ofKind('HorizontalPodAutoscaler')[0];
+  const autoscaled = rollout.spec.replicas === undefined && hpa !== undefined;
+  const replicas: number = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
+  const router = routerOf(canary.trafficRouting);
+  const surge = surgePods(replicas, canary.maxSurge ?? '25%');
+  const shareOf = (weight: number) => (router ? weight : replicaSplit(replicas, weight, surge).share);
+
+  const steps: StepPlan[] = [];
+  let weight = 0;
+  let clock = 0;
+  (canary.steps ?? []).forEach((step: any, index: number) => {
+    let action = Object.keys(step)[0];
+    let durationS = 0;
+    let metrics: MetricPlan[] = [];
+    if (step.setWeight !== undefined) {
+      weight = step.setWeight;
+      action = `setWeight ${weight}`;
+    } else if (step.pause) {
+      durationS = step.pause.duration === undefined ? Infinity : parseDuration(step.pause.duration);
+      action = durationS === Infinity ? 'pause until promoted by hand' : `pause ${formatDuration(durationS)}`;
+    } else if (step.analysis) {
+      metrics = metricsOf(step.analysis);
+      durationS = Math.max(0, ...metrics.map(m => m.durationS));
+      action = `analysis ${(step.analysis.templates ?? []).map((t: any) => t.templateName).join(', ')}`;
+    } else if (step.experiment) {
+      durationS = step.experiment.duration ? parseDuration(step.experiment.duration) : 0;
+    }
+    steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics });
+    clock += durationS;
+  });
+  const background = canary.analysis
+    ? { startingStep: canary.analysis.startingStep ?? 0, metrics: metricsOf(canary.analysis) }
+    : undefined;
+
+  const podMonitor = ofKind('PodMonitor')[0];
+  const scrapeInterval = podMonitor?.spec?.podMetricsEndpoints?.[0]?.interval;
+  const rps = Number(rollout.metadata.annotations?.[EXPECTED_RPS_ANNOTATION]);
+  const plan = {
+    environment: folder.environment,
+    service: folder.service,
+    router,
+    replicas,
+    autoscaled,
+    steps,
+    background,
+    promotionS: clock,
+    exposure: exposureOf(steps, background?.startingStep, shareOf),
+    scrapeIntervalS: scrapeInterval === undefined ? undefined : parseDuration(scrapeInterval),
+    expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
+    progressDeadlineS: rollout.spec.progressDeadlineSeconds ?? 600,
+  };
+  return { ...plan, warnings: warningsOf(plan) };
+}
+
+/** The timing of one template metric. */
+export function metricPlan(template: string, metric: any): MetricPlan {
+  const intervalS = metric.interval === undefined ? 0 : parseDuration(metric.interval);
+  const count = Number(metric.count ?? 1);
+  const failureLimit = Number(metric.failureLimit ?? 0);
+  const consecutiveErrorLimit = Number(metric.consecutiveErrorLimit ?? 4);
+  const initialDelayS = metric.initialDelay === undefined ? 0 : parseDuration(metric.initialDelay);
+  const windowS = rateWindow(metric.provider?.prometheus?.query ?? '');
+  const bound = /# >= ([0-9.]+)/.exec(metric.successCondition ?? '');
+  const minSuccessRate = bound && Number(bound[1]) > 0 && Number(bound[1]) < 1 ? Number(bound[1]) : undefined;
+  return {
+    template,
+    name: metric.name,
+    intervalS,
+    count,
+    failureLimit,
+    consecutiveErrorLimit,
+    initialDelayS,
+    windowS,
+    minSuccessRate,
+    durationS: initialDelayS + (count - 1) * intervalS,
+    detectionS: initialDelayS + (failureLimit + 1) * intervalS + windowS,
+    errorAbortS: initialDelayS + consecutiveErrorLimit * ERROR_RETRY_SECONDS,
+  };
+}
+
+/** Seconds of a Go duration (`1h30m`, `90s`, `500ms`) or of a plain number of seconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map(p => p[0]).join('') !== value) throw new Error(`'${value}' is not a duration`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
+
+/** The longest range selector of a PromQL query, in seconds; 0 when it has none. */
+export function rateWindow(query: string): number {
+  const ranges = [...query.matchAll(/\[(\d+(?:ms|s|m|h|d|w|y)(?:\d+(?:ms|s|m|h|d|w|y))*)(?::[^\]]*)?\]/g)].map(m => parseDuration(m[1]));
+  return Math.max(0, ...ranges);
+}
+
+/** `90` → `1m 30s`; Infinity → `∞`. */
+export function formatDuration(totalSeconds: number): string {
+  if (totalSeconds === Infinity) return '∞';
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = Math.round(totalSeconds % 60);
+  return [h && `${h}h`, m && `${m}m`, s && `${s}s`].filter(Boolean).join(' ') || '0s';
+}
+
+function routerOf(trafficRouting: any): string | undefined {
+  if (!trafficRouting) return undefined;
+  if (trafficRouting.istio) return 'istio';
+  if (trafficRouting.nginx) return 'ingress-nginx';
+  if (trafficRouting.plugins?.['argoproj-labs/gatewayAPI']) return 'gateway api';
+  return Object.keys(trafficRouting).find(k => k !== 'managedRoutes' && k !== 'maxTrafficWeight') ?? 'router';
+}
+
+/**
+ * The highest share set before the first measurement: weights of the steps before the first analysis
+ * step, and up to and including the step background analysis starts at. Without any, everything.
+ */
+function exposureOf(steps: StepPlan[], backgroundStart: number | undefined, shareOf: (w: number) => number): { weight: number; share: number } {
+  const firstAnalysis = steps.find(s => s.metrics.length > 0)?.index ?? Infinity;
+  const unmeasured = steps.filter(s => s.index < firstAnalysis && (backgroundStart === undefined || s.index <= backgroundStart));
+  if (firstAnalysis === Infinity && backgroundStart === undefined) return { weight: 100, share: 100 };
+  const weight = Math.max(0, ...unmeasured.map(s => s.weight));
+  return { weight, share: shareOf(weight) };
+}
+
+function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
+  const warnings: string[] = [];
+  const { steps, background } = plan;
+  const backgroundDetection = background && Math.max(0, ...background.metrics.map(m => m.detectionS));
+  const covered = (index: number) => background !== undefined && index >= background.startingStep;
+
+  steps.forEach((step, i) => {
+    if (step.action.startsWith('pause ') && step.durationS !== Infinity && covered(i) && backgroundDetection! > step.durationS) {
+      warnings.push(`steps[${i}]: the ${formatDuration(step.durationS)} pause is shorter than the ${formatDuration(backgroundDetection!)} background analysis needs to catch an error spike, so the next step starts unjudged`);
+    }
+    if (step.action.startsWith('setWeight') && step.weight > 0) {
+      const next = steps.findIndex((s, j) => j > i && s.action.startsWith('setWeight'));
+      const span = steps.slice(i, next === -1 ? undefined : next);
+      if (!span.some(s => s.metrics.length > 0 || covered(s.index))) {
+        warnings.push(`steps[${i}]: weight ${step.weight} takes traffic with no analysis running before the next weight or the promotion`);
+      }
+    }
+  });
+
+  const measured = [...steps.filter(s => s.metrics.length).map(s => ({ share: s.share, metrics: s.metrics, where: `steps[${s.index}]` })),
+    ...background ? [{ share: 100, metrics: background.metrics, where: 'background analysis' }] : []];
+  const seen = new Set<string>();
+  for (const { metrics, where } of measured) {
+    for (const m of metrics) {
+      const key = `${m.template}/${m.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (m.windowS > m.intervalS) {
+        warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window is longer than the ${formatDuration(m.intervalS)} interval, so one spike fails several measurements and old data judges new pods (${where})`);
+      }
+      if (plan.scrapeIntervalS && m.windowS < SCRAPES_PER_WINDOW * plan.scrapeIntervalS) {
+        warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window spans fewer than ${SCRAPES_PER_WINDOW} scrapes of ${formatDuration(plan.scrapeIntervalS)}, so rate() is noisy or empty`);
+      }
+    }
+  }
+
+  const analysisS = steps.reduce((sum, s) => sum + (s.metrics.length ? s.durationS : 0), 0);
+  if (analysisS > plan.progressDeadlineS) {
+    warnings.push(`the analysis steps take ${formatDuration(analysisS)} in all, more than progressDeadlineSeconds (${formatDuration(plan.progressDeadlineS)})`);
+  }
+
+  for (const step of steps) {
+    for (const m of step.metrics.filter(x => x.minSuccessRate !== undefined)) {
+      if (plan.expectedRps === undefined) continue;
+      const needed = Math.ceil(RULE_OF_THREE / (1 - m.minSuccessRate!));
+      const perWindow = plan.expectedRps * (step.share / 100) * m.windowS;
+      if (perWindow < needed) {
+        warnings.push(`steps[${step.index}] ${m.template}/${m.name}: about ${Math.floor(perWindow)} canary requests per ${formatDuration(m.windowS)} window at ${Math.round(step.share)}% of ${plan.expectedRps} rps; judging a ${m.minSuccessRate} success rate needs about ${needed} (3 / ${+(1 - m.minSuccessRate!).toFixed(6)})`);
+      }
+    }
+  }
+  if (plan.expectedRps === undefined && steps.some(s => s.metrics.some(m => m.minSuccessRate !== undefined))) {
+    warnings.push(`no expected request rate is declared (annotation ${EXPECTED_RPS_ANNOTATION}), so whether each window holds enough requests cannot be checked`);
+  }
+  return warnings;
+}

@@ -1,0 +1,41 @@
+import { fakePrometheus, vector } from '../../fake-prometheus';
+import { measureOnce, sampleValue, substituteArgs } from '../../../lib/analysis/live-check';
+import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
+import { Threshold } from '../../../lib/analysis/threshold';
+
+const metric = new PrometheusMetric({ name: 'success-rate', address: 'unused', query: 'rate(x{hash="{{args.canary-hash}}", ns="{{ args.namespace }}"}[1m])', threshold: Threshold.atLeast(0.99) });
+
+describe('live check', () => {
+  test('GIVEN args WHEN substituted THEN every reference is replaced, with or without spaces', () => {
+    expect(substituteArgs(metric.query, { 'canary-hash': 'abc', 'namespace': 'shop' })).toBe('rate(x{hash="abc", ns="shop"}[1m])');
+  });
+
+  test('GIVEN the values Prometheus writes WHEN read THEN NaN and both infinities are numbers', () => {
+    expect([sampleValue('0.5'), sampleValue('NaN'), sampleValue('+Inf'), sampleValue('-Inf')]).toEqual([0.5, NaN, Infinity, -Infinity]);
+  });
+
+  test.each([
+    ['a healthy value', vector('0.999'), 'Successful', [0.999]],
+    ['an error spike', vector('0.8'), 'Failed', [0.8]],
+    ['no traffic (NaN), fail-closed', vector('NaN'), 'Failed', [NaN]],
+    ['no series at all, fail-closed', vector(), 'Failed', []],
+    ['a query error', { status: 'error', error: 'parse error' }, 'Error', []],
+    ['a matrix', { status: 'success', data: { resultType: 'matrix', result: [] } }, 'Error', []],
+  ])('GIVEN %s WHEN measured THEN the verdict is the threshold\'s', async (_, answer, phase, values) => {
+    const prometheus = await fakePrometheus(() => answer);
+    try {
+      const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, `${prometheus.url}/`);
+      expect(result.phase).toBe(phase);
+      expect(result.values).toEqual(values);
+      expect(prometheus.queries).toEqual(['rate(x{hash="abc", ns="shop"}[1m])']);
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test('GIVEN no Prometheus WHEN measured THEN the measurement is an Error naming the cause', async () => {
+    const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, 'http://127.0.0.1:1', 2000);
+    expect(result.phase).toBe('Error');
+    expect(result.error).toBeDefined();
+  });
+});

@@ -1,0 +1,147 @@
+import { EXPECTED_RPS_ANNOTATION, formatDuration, metricPlan, parseDuration, planRollout, planServices, rateWindow } from '../../../lib/plan/canary-plan';
+import { KubeObject, ServiceObjects } from '../../../lib/plan/dist-objects';
+
+const template = (name: string, metric: object): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
+});
+const rollout = (canary: object, extra: { replicas?: number; rps?: number; progressDeadlineSeconds?: number } = {}): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name: 'app', annotations: extra.rps ? { [EXPECTED_RPS_ANNOTATION]: String(extra.rps) } : undefined },
+  spec: { replicas: extra.replicas, progressDeadlineSeconds: extra.progressDeadlineSeconds, strategy: { canary } },
+});
+const podMonitor = (interval: string): KubeObject => ({
+  apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'app' }, spec: { podMetricsEndpoints: [{ interval }] },
+});
+const folder = (objects: KubeObject[]): ServiceObjects => ({ environment: 'staging', service: 'app', objects });
+
+describe('planRollout', () => {
+  // Worked by hand: initialDelay 30s, interval 1m, count 5, failureLimit 1, window 2m, 3 replicas with one surge pod.
+  const successRate = template('rate', {
+    name: 'success-rate', interval: '1m', count: 5, failureLimit: 1, consecutiveErrorLimit: 4, initialDelay: '30s',
+    successCondition: 'len(result) > 0 && all(result, {(!isNaN(#) && !isInf(#) && # >= 0.99)})',
+    provider: { prometheus: { query: 'sum(rate(x[2m])) / sum(rate(y[2m]))' } },
+  });
+  const plan = planRollout(folder([
+    rollout({
+      maxSurge: '25%',
+      steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }, { setWeight: 50 }, { pause: { duration: 30 } }, { setWeight: 80 }],
+    }, { replicas: 3, rps: 8, progressDeadlineSeconds: 300 }),
+    successRate,
+    podMonitor('30s'),
+  ]))!;
+
+  test('GIVEN a replica-based canary WHEN planned THEN each step has its real share, start and duration', () => {
+    expect(plan.steps.map(s => [s.action, Math.round(s.share), s.startS, s.durationS])).toEqual([
+      ['setWeight 10', 25, 0, 0], // 1 canary + 3 stable with the surge pod is closer to 10% than 1 + 2
+      ['analysis rate', 25, 0, 270], // 30s + 4 × 1m
+      ['setWeight 50', 50, 270, 0], // 2 + 2
+      ['pause 30s', 50, 270, 30],
+      ['setWeight 80', 75, 300, 0], // 3 + 1
+    ]);
+    expect(plan.promotionS).toBe(300);
+    expect(plan.router).toBeUndefined();
+  });
+
+  test('GIVEN the analysis WHEN planned THEN detection, the error path and the exposure follow the documented formulas', () => {
+    const [metric] = plan.steps[1].metrics;
+    expect(metric.detectionS).toBe(30 + 2 * 60 + 120);
+    expect(metric.errorAbortS).toBe(30 + 4 * 10);
+    expect(metric.minSuccessRate).toBe(0.99);
+    expect(plan.exposure).toEqual({ weight: 10, share: 25 });
+  });
+
+  test('GIVEN the weak spots of this canary WHEN planned THEN each is a warning with its numbers', () => {
+    expect(plan.warnings).toEqual([
+      'steps[2]: weight 50 takes traffic with no analysis running before the next weight or the promotion',
+      'steps[4]: weight 80 takes traffic with no analysis running before the next weight or the promotion',
+      'rate/success-rate: the 2m rate window is longer than the 1m interval, so one spike fails several measurements and old data judges new pods (steps[1])',
+      'steps[1] rate/success-rate: about 240 canary requests per 2m window at 25% of 8 rps; judging a 0.99 success rate needs about 300 (3 / 0.01)',
+    ]);
+  });
+
+  test('GIVEN background analysis and a router WHEN planned THEN a pause shorter than detection is flagged and exposure counts the steps before it starts', () => {
+    const background = planRollout(folder([
+      rollout({
+        trafficRouting: { istio: { virtualService: { name: 'app' } } },
+        analysis: { templates: [{ templateName: 'bg' }], startingStep: 1 },
+        steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 60 }, { pause: { duration: '10m' } }],
+      }, { replicas: 3 }),
+      template('bg', { name: 'errors', interval: '30s', count: 10, failureLimit: 2, provider: { prometheus: { query: 'sum(rate(x[30s]))' } } }),
+      podMonitor('5s'),
+    ]))!;
+    expect(background.router).toBe('istio');
+    expect(background.steps.map(s => s.share)).toEqual([20, 20, 60, 60]);
+    expect(background.exposure).toEqual({ weight: 20, share: 20 });
+    expect(background.promotionS).toBe(660);
+    // 0 + (2 + 1) × 30s + 30s = 2m, longer than the 1m pause.
+    expect(background.warnings).toEqual(['steps[1]: the 1m pause is shorter than the 2m background analysis needs to catch an error spike, so the next step starts unjudged']);
+  });
+
+  test('GIVEN a scrape interval too long for the window, long analysis and a manual pause WHEN planned THEN each shows', () => {
+    const slow = planRollout(folder([
+      rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }, { pause: {} }] }, { replicas: 10, progressDeadlineSeconds: 100 }),
+      template('rate', { name: 'p', interval: '1m', count: 3, successCondition: '# >= 0.99', provider: { prometheus: { query: 'rate(x[1m])' } } }),
+      podMonitor('30s'),
+    ]))!;
+    expect(slow.promotionS).toBe(Infinity);
+    expect(slow.steps[2].action).toBe('pause until promoted by hand');
+    expect(slow.warnings).toEqual([
+      'rate/p: the 1m rate window spans fewer than 4 scrapes of 30s, so rate() is noisy or empty',
+      'the analysis steps take 2m in all, more than progressDeadlineSeconds (1m 40s)',
+      `no expected request rate is declared (annotation ${EXPECTED_RPS_ANNOTATION}), so whether each window holds enough requests cannot be checked`,
+    ]);
+  });
+
+  test('GIVEN no analysis at all WHEN planned THEN all traffic is exposed unmeasured', () => {
+    const none = planRollout(folder([rollout({ steps: [{ setWeight: 50 }] }, { replicas: 2 })]))!;
+    expect(none.exposure).toEqual({ weight: 100, share: 100 });
+    expect(none.warnings).toEqual(['steps[0]: weight 50 takes traffic with no analysis running before the next weight or the promotion']);
+  });
+
+  test('GIVEN a folder without a Rollout WHEN planned THEN there is no plan', () => {
+    expect(planRollout(folder([podMonitor('15s')]))).toBeUndefined();
+  });
+});
+
+describe('planServices', () => {
+  test('GIVEN a ClusterAnalysisTemplate in another folder and an autoscaler WHEN planned THEN the template is found and the HPA minimum is used', () => {
+    const [plan] = planServices([
+      folder([
+        rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'shared', clusterScope: true }] } }] }),
+        { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'app' }, spec: { minReplicas: 4 } },
+      ]),
+      { environment: 'platform', service: 'templates', objects: [{ ...template('shared', { name: 'm', interval: '1m', count: 2, provider: { prometheus: { query: 'up' } } }), kind: 'ClusterAnalysisTemplate' }] },
+    ]);
+    expect(plan.steps[1].durationS).toBe(60);
+    expect(plan.replicas).toBe(4);
+    expect(plan.autoscaled).toBe(true);
+  });
+});
+
+describe('durations and windows', () => {
+  test.each([['1h30m', 5400], ['90s', 90], ['500ms', 0.5], [45, 45], ['45', 45]])('GIVEN %s WHEN parsed THEN it is %d seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  test('GIVEN something else WHEN parsed THEN it throws', () => {
+    expect(() => parseDuration('5 minutes')).toThrow("'5 minutes' is not a duration");
+  });
+
+  test('GIVEN queries WHEN their window is read THEN the longest range counts, subqueries included', () => {
+    expect(rateWindow('sum(rate(a[1m])) / sum(rate(b[5m]))')).toBe(300);
+    expect(rateWindow('max_over_time(rate(a[30s])[10m:1m])')).toBe(600);
+    expect(rateWindow('up')).toBe(0);
+  });
+
+  test('GIVEN seconds WHEN formatted THEN the units read naturally', () => {
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(90)).toBe('1m 30s');
+    expect(formatDuration(3600)).toBe('1h');
+    expect(formatDuration(Infinity)).toBe('∞');
+  });
+
+  test('GIVEN a metric without interval or count WHEN planned THEN Argo Rollouts defaults apply: one measurement', () => {
+    expect(metricPlan('t', { name: 'm', provider: { prometheus: { query: 'up' } } })).toMatchObject({ count: 1, durationS: 0, consecutiveErrorLimit: 4, errorAbortS: 40 });
+  });
+});
