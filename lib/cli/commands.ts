@@ -128,7 +128,7 @@ export async function analysisCheckCommand(fleet: Fleet, root: string, argv: str
       for (const metric of template.metrics) {
         const result = await measureOnce(metric, args, prometheus);
         failed ||= result.phase === 'Failed' || result.phase === 'Error';
-        const detail = result.error ?? (result.values.length ? result.values.join(', ') : 'empty result');
+        const detail = result.error ?? (result.values.length ? result.values.map(v => Number(v.toPrecision(6))).join(', ') : 'empty result');
         lines.push(`${environment.name}/${svc.name} ${template.name}/${metric.name}: ${result.phase} (${detail}); condition ${metric.threshold.describe()}`);
       }
     }

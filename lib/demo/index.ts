@@ -1,0 +1,3 @@
+export * from './analysis-demo';
+export * from './demo-pod';
+export * from './prometheus-server';

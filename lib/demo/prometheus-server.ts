@@ -1,0 +1,103 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError } from '../util/errors';
+
+/** A scrape target and the labels Prometheus attaches to its series. */
+export interface ScrapeTarget {
+  readonly port: number;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * A real Prometheus (Debian's `prometheus` binary) on loopback, scraping the given targets every
+ * second, with its data in a temporary folder that `stop()` removes.
+ */
+export class PrometheusServer {
+  /** Starts Prometheus and waits until it is ready. */
+  public static async start(targets: readonly ScrapeTarget[], timeoutMs = 30_000): Promise<PrometheusServer> {
+    const binary = findPrometheus();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-prometheus-'));
+    const port = await freePort();
+    const config = [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'scrape_configs:',
+      '  - job_name: demo',
+      '    static_configs:',
+      ...targets.map(t => `      - targets: ['127.0.0.1:${t.port}']\n        labels: ${JSON.stringify(t.labels)}`),
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), `${config}\n`);
+    const child = spawn(binary, [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', chunk => { stderr += chunk; });
+    const server = new PrometheusServer(child, `http://127.0.0.1:${port}`, dir);
+    try {
+      await waitFor(async () => (await fetch(`${server.url}/-/ready`)).ok, timeoutMs, () => `prometheus did not become ready: ${stderr.trim() || 'no output'}`);
+    } catch (e) {
+      await server.stop();
+      throw e;
+    }
+    return server;
+  }
+
+  private constructor(private readonly child: ChildProcess, public readonly url: string, private readonly dir: string) {}
+
+  /** The values of an instant query, as numbers. */
+  public async query(promql: string): Promise<number[]> {
+    const response = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const body = await response.json() as { data?: { result: { value: [number, string] }[] } };
+    return (body.data?.result ?? []).map(r => Number(r.value[1]));
+  }
+
+  /** Stops Prometheus and removes its data. */
+  public async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise(resolve => this.child.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+      if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it is true, or throws `message()` after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(message());
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** The `prometheus` binary in `dirs`: PATH, then where Debian installs it. */
+export function findPrometheus(dirs = (process.env.PATH ?? '').split(path.delimiter).concat('/usr/bin')): string {
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'prometheus');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new ConfigError("prometheus: the 'prometheus' binary is not installed; install Debian's package with apt-get install -y prometheus");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
