@@ -15,6 +15,14 @@ export function referencedArgs(text: string): string[] {
  * @returns a description of the first syntax error, or undefined when the query parses
  */
 export function promqlSyntaxError(query: string): string | undefined {
+  // A fleet repeats the same preset queries for every service: parse each text once.
+  if (!syntaxErrors.has(query)) syntaxErrors.set(query, firstSyntaxError(query));
+  return syntaxErrors.get(query);
+}
+
+const syntaxErrors = new Map<string, string | undefined>();
+
+function firstSyntaxError(query: string): string | undefined {
   const text = query.replace(ARG_REFERENCE, '1');
   if (text.trim() === '') return 'the query is empty';
   let error: string | undefined;

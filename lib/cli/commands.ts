@@ -4,6 +4,7 @@ import { CommandResult, parseFlags, required } from './command';
 import { describeSynth, synthFleet } from './synth-fleet';
 import { buildFleetApp } from '../../charts/fleet-app';
 import { measureOnce } from '../analysis/live-check';
+import { runBench } from '../bench/run-bench';
 import { Fleet } from '../fleet/fleet';
 import { ImageRef } from '../fleet/image-ref';
 import { ReleasePins } from '../fleet/release-pins';
@@ -17,6 +18,7 @@ const PROMOTE_USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
 const FLEET_USAGE = 'npm run fleet [-- --json]';
 const PLAN_USAGE = 'npm run plan [-- --out FOLDER]';
 const CHECK_USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--env ENV] [--canary-hash HASH] [--stable-hash HASH]';
+const BENCH_USAGE = 'npm run bench [-- --services N --envs E --runs R --no-kustomize]';
 /** Where `npm run plan` writes by default: outside `dist/`, so no Argo CD Application ever reads it. */
 export const PLAN_FOLDER = 'reports/plan';
 
@@ -134,6 +136,27 @@ export async function analysisCheckCommand(fleet: Fleet, root: string, argv: str
     }
   }
   return { output: lines.join('\n'), failed };
+}
+
+/**
+ * `npm run bench`: synthesizes a generated N × E fleet and prints one JSON line with its size, time,
+ * memory, the `yaml`-only floor and kustomize's time for the same documents. The comparison with
+ * kustomize goes to stderr, and a difference in the rendered objects fails the command.
+ */
+export function benchCommand(argv: string[]): CommandResult {
+  const flags = parseFlags(argv, { 'services': 'string', 'envs': 'string', 'runs': 'string', 'no-kustomize': 'boolean' }, BENCH_USAGE);
+  const count = (flag: 'services' | 'envs' | 'runs', fallback: number) => {
+    const value = Number(flags[flag] ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`'--${flag}' is '${flags[flag]}': must be a positive integer; usage: ${BENCH_USAGE}`);
+    return value;
+  };
+  const { result, differences } = runBench({ services: count('services', 100), envs: count('envs', 3), runs: count('runs', 1), kustomize: !flags['no-kustomize'] });
+  if (result.kustomize_s !== null) {
+    const verdict = differences.length ? `${differences.length} objects differ, e.g. ${differences.slice(0, 3).join('; ')}` : `both render the same ${result.documents} objects`;
+    console.error(`kustomize took ${(result.kustomize_s / result.wall_s).toFixed(1)}× as long as the synth; ${verdict}`);
+  }
+  console.error(`the synth took ${(result.wall_s / result.floor_s).toFixed(2)}× the yaml-only floor`);
+  return { output: JSON.stringify(result), failed: differences.length > 0 };
 }
 
 function loadPins(fleet: Fleet, root: string): ReleasePins {

@@ -32,6 +32,17 @@ export class ReleasePins {
     return new ReleasePins(pins);
   }
 
+  /**
+   * Pins given in memory, by environment then service, e.g. for a benchmark fleet.
+   * @throws ConfigError naming the environment, the service and a malformed ref
+   */
+  public static of(pins: Readonly<Record<string, Readonly<Record<string, string>>>>): ReleasePins {
+    return new ReleasePins(new Map(Object.entries(pins).map(([env, services]) => [
+      env,
+      new Map(Object.entries(services).map(([service, ref]) => [service, ImageRef.parse(ref, `pins: ${env}/${service}`)])),
+    ])));
+  }
+
   private constructor(private readonly pins: ReadonlyMap<string, ReadonlyMap<string, ImageRef>>,
   ) {}
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { OutputFile, documentCount as fileDocuments } from './output-file';
 
 /** How much a synth may remove before it needs `--allow-prune`. */
 export interface PruneLimits {
@@ -24,7 +25,7 @@ interface Inventory {
  *
  * @returns the reasons to refuse; empty when the synth may proceed
  */
-export function pruneProblems(currentDist: string, nextDist: Map<string, string>, limits: PruneLimits = {}): string[] {
+export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string, OutputFile>, limits: PruneLimits = {}): string[] {
   if (!fs.existsSync(currentDist)) return [];
   const before = inventoryOfFolder(currentDist);
   const after = inventoryOfFiles(nextDist);
@@ -48,37 +49,38 @@ function foldersOf(relativeFile: string): string[] {
   return parts.length >= 3 ? [parts[0], `${parts[0]}/${parts[1]}`] : [];
 }
 
-function documentCount(content: string): number {
-  return content.split(/^---$/m).filter(part => part.trim() !== '').length;
-}
-
+/** The document counts of the YAML files already in `dist`, by path relative to it. */
 function inventoryOfFolder(dist: string): Inventory {
-  const files = new Map<string, string>();
+  const counts = new Map<string, number>();
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name)) files.set(path.relative(dist, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf-8'));
+      else if (/\.ya?ml$/.test(entry.name)) {
+        const documents = fs.readFileSync(full, 'utf-8').split(/^---$/m).filter(part => part.trim() !== '').length;
+        counts.set(path.relative(dist, full).split(path.sep).join('/'), documents);
+      }
     }
   };
   walk(dist);
-  return inventoryOf(files);
+  return inventoryOf(counts);
 }
 
-function inventoryOfFiles(next: Map<string, string>): Inventory {
-  const files = new Map<string, string>();
+/** The document counts of the YAML files about to be written under `dist/`. */
+function inventoryOfFiles(next: ReadonlyMap<string, OutputFile>): Inventory {
+  const counts = new Map<string, number>();
   for (const [file, content] of next) {
-    if (file.startsWith('dist/') && /\.ya?ml$/.test(file)) files.set(file.slice('dist/'.length), content);
+    if (file.startsWith('dist/') && /\.ya?ml$/.test(file)) counts.set(file.slice('dist/'.length), fileDocuments(content));
   }
-  return inventoryOf(files);
+  return inventoryOf(counts);
 }
 
-function inventoryOf(files: Map<string, string>): Inventory {
+function inventoryOf(counts: ReadonlyMap<string, number>): Inventory {
   const folders = new Set<string>();
   let documents = 0;
-  for (const [file, content] of files) {
+  for (const [file, count] of counts) {
     foldersOf(file).forEach(f => folders.add(f));
-    documents += documentCount(content);
+    documents += count;
   }
   return { folders, documents };
 }

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import * as YAML from 'yaml';
 import { OutputFolder } from './output-folder';
 import { isRenderedFile } from './rendered-file';
+import { OutputFile } from './output-file';
 import { ConfigError } from '../util/errors';
 
 /**
@@ -17,23 +17,27 @@ export function validationProblems(app: App): string[] {
 /**
  * Renders the app to files: each ApiObject into the folder of its nearest {@link OutputFolder}, each
  * rendered file (a workflow, say) to its own path. Validation runs first, over the whole tree, so a
- * single synth reports every problem at once.
+ * single synth reports every problem at once. Documents stay objects here; `writeFiles` serializes them.
  *
- * @returns file contents by path relative to the repository root, sorted by path
+ * @returns the files by path relative to the repository root, sorted by path
  * @throws ConfigError listing every validation problem
  */
-export function renderApp(app: App): Map<string, string> {
+export function renderApp(app: App): Map<string, OutputFile> {
   const problems = validationProblems(app);
   if (problems.length > 0) {
     throw new ConfigError(`${problems.length} problem${problems.length > 1 ? 's' : ''} found:\n${problems.map(p => `  - ${p}`).join('\n')}`);
   }
-  const files = new Map<string, string[]>();
-  const add = (file: string, content: string, owner: string) => {
+  const documents = new Map<string, unknown[]>();
+  const texts = new Map<string, string>();
+  const claim = (file: string, owner: string): string => {
     const normalized = path.posix.normalize(file);
     if (normalized.startsWith('..') || path.posix.isAbsolute(normalized)) {
       throw new ConfigError(`${owner}: output path '${file}' leaves the repository; use a path relative to the repository root`);
     }
-    files.set(normalized, [...(files.get(normalized) ?? []), content]);
+    if (texts.has(normalized) || (documents.has(normalized) && !normalized.endsWith('.yaml'))) {
+      throw new ConfigError(`${normalized}: several constructs write this file; give each its own output path`);
+    }
+    return normalized;
   };
   for (const construct of app.node.findAll()) {
     if (ApiObject.isApiObject(construct)) {
@@ -42,19 +46,17 @@ export function renderApp(app: App): Map<string, string> {
         throw new ConfigError(`${construct.node.path}: has no output folder; create it inside a chart marked with OutputFolder`);
       }
       const json = construct.toJson();
-      const file = folder.fileName ?? `${json.kind}-${json.metadata.name}.yaml`.toLowerCase();
-      add(path.posix.join(folder.path, file), YAML.stringify(json, { lineWidth: 0, aliasDuplicateObjects: false }), construct.node.path);
+      const file = claim(path.posix.join(folder.path, folder.fileName ?? `${json.kind}-${json.metadata.name}.yaml`.toLowerCase()), construct.node.path);
+      documents.set(file, [...documents.get(file) ?? [], json]);
     } else if (isRenderedFile(construct)) {
-      add(construct.outputPath, construct.render(), construct.node.path);
+      const file = claim(construct.outputPath, construct.node.path);
+      if (documents.has(file)) throw new ConfigError(`${file}: several constructs write this file; give each its own output path`);
+      texts.set(file, construct.render());
     }
   }
-  const rendered = new Map<string, string>();
-  for (const file of [...files.keys()].sort()) {
-    const parts = files.get(file)!;
-    if (parts.length > 1 && !file.endsWith('.yaml')) {
-      throw new ConfigError(`${file}: ${parts.length} constructs write this file; give each its own output path`);
-    }
-    rendered.set(file, parts.join('---\n'));
+  const files = new Map<string, OutputFile>();
+  for (const file of [...documents.keys(), ...texts.keys()].sort()) {
+    files.set(file, documents.has(file) ? { documents: documents.get(file)! } : { text: texts.get(file)! });
   }
-  return rendered;
+  return files;
 }

@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { synthNotes } from './synth-notes';
+import { writeFiles } from './yaml-serializer';
 import { ConfigError } from '../util/errors';
 
 /** Properties of {@link safeSynth}. */
@@ -47,7 +48,7 @@ export const DIST = 'dist';
 export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   const app = props.build();
   const files = renderApp(app);
-  for (const [file, content] of props.extraFiles ?? []) files.set(file, content);
+  for (const [file, text] of props.extraFiles ?? []) files.set(file, { text });
   const distFiles = [...files.keys()].filter(f => f.startsWith(`${DIST}/`));
   const otherFiles = [...files.keys()].filter(f => !f.startsWith(`${DIST}/`));
   if (distFiles.length === 0) {
@@ -62,11 +63,7 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
 
   const staging = fs.mkdtempSync(path.join(props.root, '.synth-staging-'));
   try {
-    for (const [file, content] of files) {
-      const target = path.join(staging, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, content);
-    }
+    writeFiles(staging, files);
     swapInto(props.root, staging, otherFiles);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { fleet } from '../../../fleet';
 import { Fleet, Routing, ServiceSettings } from '../../../lib/fleet';
-import { analysisCheckCommand, fleetCommand, planCommand, promoteCommand, releaseCommand, synthCommand } from '../../../lib/cli/commands';
+import { analysisCheckCommand, benchCommand, fleetCommand, planCommand, promoteCommand, releaseCommand, synthCommand } from '../../../lib/cli/commands';
 import { fakePrometheus, vector } from '../../fake-prometheus';
 import { DIGEST, changedFiles, readTree, tempRepo } from '../../helpers';
 
@@ -167,5 +167,15 @@ describe('analysis:check', () => {
     ['a missing canary hash', ['--prometheus', 'http://p', '--service', 'web', '--env', 'staging'], "staging/web: template 'web-canary' arg 'canary-hash' has no value here; pass --canary-hash"],
   ])('GIVEN %s WHEN checked THEN it fails with the fix', async (_, argv, message) => {
     await expect(analysisCheckCommand(fleet, tempRepo(), argv)).rejects.toThrow(message);
+  });
+});
+
+describe('bench', () => {
+  test.each([
+    ['a non-numeric service count', ['--services', 'many'], "'--services' is 'many': must be a positive integer; usage: npm run bench"],
+    ['zero environments', ['--envs', '0'], "'--envs' is '0': must be a positive integer"],
+    ['an unknown flag', ['--kustomize'], "unknown option '--kustomize'"],
+  ])('GIVEN %s WHEN benchmarked THEN it fails with the usage', (_, argv, message) => {
+    expect(() => benchCommand(argv)).toThrow(message);
   });
 });

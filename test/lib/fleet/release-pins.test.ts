@@ -31,4 +31,11 @@ describe('ReleasePins', () => {
   ])('GIVEN %s WHEN loaded THEN it fails naming the file', (_, content, message) => {
     expect(() => ReleasePins.load(repoWith(content), ['staging'])).toThrow(message);
   });
+
+  test('GIVEN pins in memory WHEN built THEN they read like loaded ones, and a malformed ref names where it is', () => {
+    const pins = ReleasePins.of({ staging: { api: `ghcr.io/acme/api@sha256:${DIGEST}` } });
+    expect(pins.get('staging', 'api')!.toString()).toBe(`ghcr.io/acme/api@sha256:${DIGEST}`);
+    expect(pins.services('staging')).toEqual(['api']);
+    expect(() => ReleasePins.of({ staging: { api: 'ghcr.io/acme/api:latest' } })).toThrow("pins: staging/api: image 'ghcr.io/acme/api:latest' uses the tag 'latest' and no digest");
+  });
 });

@@ -1,0 +1,3 @@
+import { benchCommand, runCommand } from '../lib/cli';
+
+void runCommand(() => benchCommand(process.argv.slice(2)));

@@ -1,0 +1,40 @@
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { OutputFolder } from '../../../lib/synth/output-folder';
+import { renderApp } from '../../../lib/synth/render';
+import { markRenderedFile } from '../../../lib/synth/rendered-file';
+
+function renderedFile(scope: Construct, id: string, outputPath: string): void {
+  const file = Object.assign(new Construct(scope, id), { outputPath, render: () => `${id}\n` });
+  markRenderedFile(file);
+}
+
+describe('renderApp', () => {
+  test('GIVEN objects and rendered files WHEN rendered THEN files come sorted, documents stay objects and texts stay texts', () => {
+    const app = new App();
+    const chart = new Chart(app, 'svc');
+    OutputFolder.mark(chart, { path: 'dist/staging/svc' });
+    new kplus.ConfigMap(chart, 'B', { metadata: { name: 'b' } });
+    new kplus.ConfigMap(chart, 'A', { metadata: { name: 'a' } });
+    const root = new Chart(app, 'root');
+    OutputFolder.mark(root, { path: 'dist/argocd', fileName: 'root.yaml' });
+    new kplus.ConfigMap(root, 'One', { metadata: { name: 'one' } });
+    new kplus.ConfigMap(root, 'Two', { metadata: { name: 'two' } });
+    renderedFile(app, 'Workflow', '.forgejo/workflows/x.yaml');
+    const files = renderApp(app);
+    expect([...files.keys()]).toEqual(['.forgejo/workflows/x.yaml', 'dist/argocd/root.yaml', 'dist/staging/svc/configmap-a.yaml', 'dist/staging/svc/configmap-b.yaml']);
+    expect(files.get('.forgejo/workflows/x.yaml')).toEqual({ text: 'Workflow\n' });
+    expect((files.get('dist/argocd/root.yaml') as { documents: { metadata: { name: string } }[] }).documents.map(d => d.metadata.name)).toEqual(['one', 'two']);
+  });
+
+  test.each<[string, (app: App) => void, string]>([
+    ['an object outside any output folder', app => new kplus.ConfigMap(new Chart(app, 'loose'), 'C'), 'loose/C/Resource: has no output folder; create it inside a chart marked with OutputFolder'],
+    ['a path leaving the repository', app => renderedFile(app, 'Escape', '../outside.yaml'), "Escape: output path '../outside.yaml' leaves the repository; use a path relative to the repository root"],
+    ['two files on one path', app => { renderedFile(app, 'A', 'x.txt'); renderedFile(app, 'B', 'x.txt'); }, 'x.txt: several constructs write this file; give each its own output path'],
+  ])('GIVEN %s WHEN rendered THEN it throws naming the construct or path', (_, build, message) => {
+    const app = new App();
+    build(app);
+    expect(() => renderApp(app)).toThrow(message);
+  });
+});

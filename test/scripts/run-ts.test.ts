@@ -1,0 +1,31 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT } from '../helpers';
+
+function run(entry: string, args: string[] = []): string {
+  return execFileSync('node', [path.join(ROOT, 'scripts/run-ts.cjs'), entry, ...args], { cwd: ROOT, encoding: 'utf-8' });
+}
+
+describe('run-ts', () => {
+  test('GIVEN a TypeScript entry and arguments WHEN run THEN it runs as the entry itself, with its own __dirname and argv', () => {
+    const fleet = JSON.parse(run('bin/fleet.ts', ['--json']));
+    expect(fleet.environments).toEqual(['staging', 'production']);
+  });
+
+  test('GIVEN an entry changed after it was bundled WHEN run again THEN the new code runs', () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'run-ts-test-'));
+    const entry = path.join(dir, 'entry.ts');
+    try {
+      fs.writeFileSync(entry, "const greeting: string = 'first';\nconsole.log(greeting, __filename === process.argv[1]);\n");
+      expect(run(entry)).toBe('first true\n');
+      fs.writeFileSync(entry, "const greeting: string = 'second';\nconsole.log(greeting);\n");
+      // The cache compares modification times; make the edit visibly newer than the bundle.
+      const later = new Date(Date.now() + 2000);
+      fs.utimesSync(entry, later, later);
+      expect(run(entry)).toBe('second\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
