@@ -42,6 +42,8 @@ export async function measureOnce(metric: PrometheusMetric, args: Readonly<Recor
     if (values === undefined) return { metric: metric.name, phase: 'Error', values: [], error: `the query returned a ${resultType}; it must return an instant vector` };
     return { metric: metric.name, phase: metric.threshold.evaluate(values).phase as LiveMeasurement['phase'], values };
   } catch (e) {
-    return { metric: metric.name, phase: 'Error', values: [], error: (e as Error).message };
+    // fetch reports "fetch failed" and keeps the reason (refused, unknown host, timeout) as its cause.
+    const error = e as Error & { cause?: Error };
+    return { metric: metric.name, phase: 'Error', values: [], error: error.cause?.message ?? error.message };
   }
 }

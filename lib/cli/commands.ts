@@ -111,7 +111,9 @@ export async function analysisCheckCommand(fleet: Fleet, root: string, argv: str
   const env = flags.env === undefined ? undefined : fleet.environment(flags.env, '--env').name;
   const charts = buildFleetApp(fleet, loadPins(fleet, root)).services
     .filter(c => (service ?? c.deployment.service.name) === c.deployment.service.name && (env ?? c.deployment.environment.name) === c.deployment.environment.name);
-  if (charts.length === 0) throw new ConfigError(`'--service' is '${service}': it has no pin in '${env}', so there is no analysis to check; pick a deployed service (npm run fleet)`);
+  if (charts.length === 0) {
+    throw new ConfigError(`'--service' is '${service ?? '(any)'}' and '--env' is '${env ?? '(any)'}': no pinned deployment matches, so there is no analysis to check; pick a deployed service and environment (npm run fleet)`);
+  }
 
   const lines: string[] = [];
   let failed = false;

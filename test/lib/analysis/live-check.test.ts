@@ -34,8 +34,10 @@ describe('live check', () => {
   });
 
   test('GIVEN no Prometheus WHEN measured THEN the measurement is an Error naming the cause', async () => {
-    const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, 'http://127.0.0.1:1', 2000);
+    const closed = await fakePrometheus(() => vector());
+    await closed.close();
+    const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, closed.url, 2000);
     expect(result.phase).toBe('Error');
-    expect(result.error).toBeDefined();
+    expect(result.error).toBe(`connect ECONNREFUSED ${closed.url.replace('http://', '')}`);
   });
 });

@@ -168,6 +168,13 @@ describe('analysis:check', () => {
   ])('GIVEN %s WHEN checked THEN it fails with the fix', async (_, argv, message) => {
     await expect(analysisCheckCommand(fleet, tempRepo(), argv)).rejects.toThrow(message);
   });
+
+  test('GIVEN a service not pinned in the environment WHEN checked THEN it says nothing matches', async () => {
+    const root = tempRepo();
+    fs.writeFileSync(path.join(root, 'releases/production.json'), '{}\n');
+    await expect(analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--service', 'web', '--env', 'production']))
+      .rejects.toThrow("'--service' is 'web' and '--env' is 'production': no pinned deployment matches, so there is no analysis to check");
+  });
 });
 
 describe('bench', () => {
