@@ -1,12 +1,17 @@
+/** Something that becomes one YAML document when written: an ApiObject, or plain data wrapped alike. */
+export interface Serializable {
+  toJson(): unknown;
+}
+
 /**
- * One file of a synth's output: Kubernetes documents, serialized to YAML when written, or a file
- * rendered to text already (a workflow, a pin file).
+ * One file of a synth's output: Kubernetes objects, resolved and serialized to YAML only when the file
+ * is written, or a file that renders its own text (a workflow, a pin file).
  */
 export type OutputFile =
-  | { readonly documents: readonly unknown[] }
-  | { readonly text: string };
+  | { readonly objects: readonly Serializable[] }
+  | { readonly render: () => string };
 
-/** The Kubernetes documents of a file; a text file counts as one document when it is YAML. */
+/** The Kubernetes documents of a file; a rendered file counts as one document when it is YAML. */
 export function documentCount(file: OutputFile): number {
-  return 'documents' in file ? file.documents.length : 1;
+  return 'objects' in file ? file.objects.length : 1;
 }

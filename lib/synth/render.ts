@@ -17,7 +17,8 @@ export function validationProblems(app: App): string[] {
 /**
  * Renders the app to files: each ApiObject into the folder of its nearest {@link OutputFolder}, each
  * rendered file (a workflow, say) to its own path. Validation runs first, over the whole tree, so a
- * single synth reports every problem at once. Documents stay objects here; `writeFiles` serializes them.
+ * single synth reports every problem at once. Nothing is resolved or serialized here: `writeFiles`
+ * does both, spread over two threads for a large output.
  *
  * @returns the files by path relative to the repository root, sorted by path
  * @throws ConfigError listing every validation problem
@@ -27,8 +28,8 @@ export function renderApp(app: App): Map<string, OutputFile> {
   if (problems.length > 0) {
     throw new ConfigError(`${problems.length} problem${problems.length > 1 ? 's' : ''} found:\n${problems.map(p => `  - ${p}`).join('\n')}`);
   }
-  const documents = new Map<string, unknown[]>();
-  const texts = new Map<string, string>();
+  const documents = new Map<string, ApiObject[]>();
+  const texts = new Map<string, () => string>();
   const claim = (file: string, owner: string): string => {
     const normalized = path.posix.normalize(file);
     if (normalized.startsWith('..') || path.posix.isAbsolute(normalized)) {
@@ -45,18 +46,17 @@ export function renderApp(app: App): Map<string, OutputFile> {
       if (!folder) {
         throw new ConfigError(`${construct.node.path}: has no output folder; create it inside a chart marked with OutputFolder`);
       }
-      const json = construct.toJson();
-      const file = claim(path.posix.join(folder.path, folder.fileName ?? `${json.kind}-${json.metadata.name}.yaml`.toLowerCase()), construct.node.path);
-      documents.set(file, [...documents.get(file) ?? [], json]);
+      const file = claim(path.posix.join(folder.path, folder.fileName ?? `${construct.kind}-${construct.name}.yaml`.toLowerCase()), construct.node.path);
+      documents.set(file, [...documents.get(file) ?? [], construct]);
     } else if (isRenderedFile(construct)) {
       const file = claim(construct.outputPath, construct.node.path);
       if (documents.has(file)) throw new ConfigError(`${file}: several constructs write this file; give each its own output path`);
-      texts.set(file, construct.render());
+      texts.set(file, () => construct.render());
     }
   }
   const files = new Map<string, OutputFile>();
   for (const file of [...documents.keys(), ...texts.keys()].sort()) {
-    files.set(file, documents.has(file) ? { documents: documents.get(file)! } : { text: texts.get(file)! });
+    files.set(file, documents.has(file) ? { objects: documents.get(file)! } : { render: texts.get(file)! });
   }
   return files;
 }

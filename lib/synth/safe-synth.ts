@@ -48,7 +48,7 @@ export const DIST = 'dist';
 export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   const app = props.build();
   const files = renderApp(app);
-  for (const [file, text] of props.extraFiles ?? []) files.set(file, { text });
+  for (const [file, text] of props.extraFiles ?? []) files.set(file, { render: () => text });
   const distFiles = [...files.keys()].filter(f => f.startsWith(`${DIST}/`));
   const otherFiles = [...files.keys()].filter(f => !f.startsWith(`${DIST}/`));
   if (distFiles.length === 0) {

@@ -12,10 +12,11 @@ const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 export const PARALLEL_THRESHOLD = 2000;
 
 /**
- * The main thread's share of a parallel write. The worker also pays for its start, for reading its
- * share (JSON), and for loading `yaml`, so an even split leaves the main thread waiting.
+ * The worker's share of the documents of a parallel write. The main thread resolves the worker's
+ * share first and hands it over; while the worker serializes, the main thread resolves and writes
+ * the rest and renders the workflows. The worker also pays for its start and for reading its share.
  */
-const MAIN_SHARE = 0.6;
+const WORKER_SHARE = 0.6;
 
 /** The longest the main thread waits for the worker. */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
@@ -27,7 +28,7 @@ export function toYaml(document: unknown): string {
 
 /** A file's content as written. */
 export function fileContent(file: OutputFile): string {
-  return 'text' in file ? file.text : file.documents.map(toYaml).join('---\n');
+  return 'render' in file ? file.render() : file.objects.map(o => toYaml(o.toJson())).join('---\n');
 }
 
 // Plain CommonJS, evaluated in the worker: it serializes and writes its share of the files.
@@ -51,26 +52,28 @@ Atomics.notify(signal, 0);
 `;
 
 /**
- * Writes `files` under `dir`, creating folders. YAML serialization is most of a large synth's time,
- * so a large output is split with one worker thread on the machine's second core, which serializes
- * and writes its share. The call stays synchronous: the main thread writes its share, then blocks
- * until the worker reports.
+ * Writes `files` under `dir`, creating folders: resolves each object, serializes it to YAML and
+ * writes it. That is most of a large synth's time, so a large output is split with one worker thread
+ * on the machine's second core. The call stays synchronous: the main thread does its share, then
+ * blocks until the worker reports.
  */
 export function writeFiles(dir: string, files: ReadonlyMap<string, OutputFile>, threshold = PARALLEL_THRESHOLD): void {
   for (const folder of new Set([...files.keys()].map(file => path.dirname(path.join(dir, file))))) fs.mkdirSync(folder, { recursive: true });
-  const yamlFiles = [...files].filter((entry): entry is [string, { documents: unknown[] }] => 'documents' in entry[1]);
-  const total = yamlFiles.reduce((sum, [, f]) => sum + f.documents.length, 0);
-  let workerFiles: [string, { documents: unknown[] }][] = [];
+  const objectFiles = [...files].flatMap(([file, content]) => ('objects' in content ? [[file, content.objects] as const] : []));
+  const total = objectFiles.reduce((sum, [, objects]) => sum + objects.length, 0);
+  const workerFiles = new Map<string, unknown[]>();
   if (total >= threshold && os.availableParallelism() >= 2) {
-    let counted = 0;
-    const split = yamlFiles.findIndex(([, f]) => (counted += f.documents.length) > total * MAIN_SHARE);
-    workerFiles = yamlFiles.slice(split);
+    let assigned = 0;
+    for (const [file, objects] of objectFiles) {
+      if (assigned >= total * WORKER_SHARE) break;
+      workerFiles.set(file, objects.map(o => o.toJson()));
+      assigned += objects.length;
+    }
   }
-  const inWorker = new Set(workerFiles.map(([file]) => file));
-  const worker = workerFiles.length ? startWorker(dir, workerFiles) : undefined;
+  const worker = workerFiles.size ? startWorker(dir, workerFiles) : undefined;
   try {
     for (const [file, content] of files) {
-      if (!inWorker.has(file)) fs.writeFileSync(path.join(dir, file), fileContent(content));
+      if (!workerFiles.has(file)) fs.writeFileSync(path.join(dir, file), fileContent(content));
     }
     worker?.wait();
   } finally {
@@ -78,12 +81,12 @@ export function writeFiles(dir: string, files: ReadonlyMap<string, OutputFile>, 
   }
 }
 
-function startWorker(dir: string, files: [string, { documents: unknown[] }][]): { wait(): void; stop(): void } {
+function startWorker(dir: string, files: ReadonlyMap<string, unknown[]>): { wait(): void; stop(): void } {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { port: port2, signal, yamlPath: require.resolve('yaml'), dir, json: JSON.stringify(files.map(([f, c]) => [f, c.documents])), options: YAML_OPTIONS },
+    workerData: { port: port2, signal, yamlPath: require.resolve('yaml'), dir, json: JSON.stringify([...files]), options: YAML_OPTIONS },
     transferList: [port2],
   });
   return {

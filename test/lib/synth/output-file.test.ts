@@ -1,8 +1,8 @@
 import { documentCount } from '../../../lib/synth/output-file';
 
 describe('documentCount', () => {
-  test('GIVEN document and text files WHEN counted THEN documents count one each and a text file one', () => {
-    expect(documentCount({ documents: [{}, {}] })).toBe(2);
-    expect(documentCount({ text: 'name: ci\n' })).toBe(1);
+  test('GIVEN object and rendered files WHEN counted THEN objects count one each and a rendered file one', () => {
+    expect(documentCount({ objects: [{ toJson: () => ({}) }, { toJson: () => ({}) }] })).toBe(2);
+    expect(documentCount({ render: () => 'name: ci\n' })).toBe(1);
   });
 });

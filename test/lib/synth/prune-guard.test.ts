@@ -21,7 +21,7 @@ describe('pruneProblems', () => {
 
   test('GIVEN an environment folder that disappears WHEN checked THEN both it and its services are named', () => {
     const current = distWith({ 'prod/api/a.yaml': doc, 'staging/api/a.yaml': doc });
-    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { documents: [{ kind: 'X' }] }]]), { maxDroppedShare: 1 })).toEqual([
+    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 1 })).toEqual([
       'dist/prod would be removed, and Argo CD would prune everything it deployed',
       'dist/prod/api would be removed, and Argo CD would prune everything it deployed',
     ]);
@@ -29,9 +29,9 @@ describe('pruneProblems', () => {
 
   test('GIVEN more documents dropped than allowed WHEN checked THEN the share is reported', () => {
     const current = distWith({ 'staging/api/a.yaml': `${doc}---\n${doc}---\n${doc}---\n${doc}` });
-    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { documents: [{ kind: 'X' }] }]]))).toEqual([
+    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]))).toEqual([
       '3 of 4 documents in dist/ would be dropped (75%, more than the 10% allowed)',
     ]);
-    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { documents: [{ kind: 'X' }] }]]), { maxDroppedShare: 0.8 })).toEqual([]);
+    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 0.8 })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OutputFolder } from '../../../lib/synth/output-folder';
@@ -11,7 +11,7 @@ function renderedFile(scope: Construct, id: string, outputPath: string): void {
 }
 
 describe('renderApp', () => {
-  test('GIVEN objects and rendered files WHEN rendered THEN files come sorted, documents stay objects and texts stay texts', () => {
+  test('GIVEN objects and rendered files WHEN rendered THEN files come sorted, holding their objects and renderers, nothing resolved yet', () => {
     const app = new App();
     const chart = new Chart(app, 'svc');
     OutputFolder.mark(chart, { path: 'dist/staging/svc' });
@@ -24,8 +24,8 @@ describe('renderApp', () => {
     renderedFile(app, 'Workflow', '.forgejo/workflows/x.yaml');
     const files = renderApp(app);
     expect([...files.keys()]).toEqual(['.forgejo/workflows/x.yaml', 'dist/argocd/root.yaml', 'dist/staging/svc/configmap-a.yaml', 'dist/staging/svc/configmap-b.yaml']);
-    expect(files.get('.forgejo/workflows/x.yaml')).toEqual({ text: 'Workflow\n' });
-    expect((files.get('dist/argocd/root.yaml') as { documents: { metadata: { name: string } }[] }).documents.map(d => d.metadata.name)).toEqual(['one', 'two']);
+    expect((files.get('.forgejo/workflows/x.yaml') as { render: () => string }).render()).toBe('Workflow\n');
+    expect((files.get('dist/argocd/root.yaml') as { objects: ApiObject[] }).objects.map(o => o.name)).toEqual(['one', 'two']);
   });
 
   test.each<[string, (app: App) => void, string]>([
