@@ -11,6 +11,7 @@ import { KubeObject, readServiceFolders } from '../plan/dist-objects';
 import { DIST, safeSynth } from '../synth/safe-synth';
 import { toYaml } from '../synth/yaml-serializer';
 import { ConfigError } from '../util/errors';
+import { findExecutable } from '../util/executables';
 
 /** The one JSON line `npm run bench` prints. */
 export interface BenchResult {
@@ -159,8 +160,7 @@ function yamlFiles(folder: string): string[] {
 }
 
 function findOnPath(binary: string): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (fs.existsSync(path.join(dir, binary))) return path.join(dir, binary);
-  }
-  throw new ConfigError(`bench: '${binary}' is not on PATH; install it, or run with --no-kustomize`);
+  const found = findExecutable(binary);
+  if (!found) throw new ConfigError(`bench: '${binary}' is not on PATH; install it, or run with --no-kustomize`);
+  return found;
 }

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from '../util/errors';
+import { findExecutable, pathFolders } from '../util/executables';
 
 /** A scrape target and the labels Prometheus attaches to its series. */
 export interface ScrapeTarget {
@@ -83,12 +84,10 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** The `prometheus` binary in `dirs`: PATH, then where Debian installs it. */
-export function findPrometheus(dirs = (process.env.PATH ?? '').split(path.delimiter).concat('/usr/bin')): string {
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'prometheus');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new ConfigError("prometheus: the 'prometheus' binary is not installed; install Debian's package with apt-get install -y prometheus");
+export function findPrometheus(folders = [...pathFolders(), '/usr/bin']): string {
+  const found = findExecutable('prometheus', folders);
+  if (!found) throw new ConfigError("prometheus: the 'prometheus' binary is not installed; install Debian's package with apt-get install -y prometheus");
+  return found;
 }
 
 function freePort(): Promise<number> {
