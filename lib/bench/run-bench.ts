@@ -7,7 +7,7 @@ import * as YAML from 'yaml';
 import { benchFleet } from './bench-fleet';
 import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 import { buildFleetApp } from '../../charts/fleet-app';
-import { KubeObject, readServiceFolders } from '../plan/dist-objects';
+import { KubeObject } from '../plan/dist-objects';
 import { DIST, safeSynth } from '../synth/safe-synth';
 import { toYaml } from '../synth/yaml-serializer';
 import { ConfigError } from '../util/errors';
@@ -79,7 +79,7 @@ export function runBench(options: BenchOptions): BenchReport {
     let kustomize: number | null = null;
     let differences: string[] = [];
     if (options.kustomize ?? true) {
-      const rendered = renderWithKustomize(root, dist, fleet.environments.map(e => ({ name: e.name, namespace: e.namespace })));
+      const rendered = renderWithKustomize(root, documents, fleet.environments.map(e => ({ name: e.name, namespace: e.namespace })));
       kustomize = rendered.seconds;
       differences = compareObjects(objects, rendered.objects);
     }
@@ -118,19 +118,29 @@ function serializationFloor(documents: { file: string; objects: KubeObject[] }[]
   return (performance.now() - start) / 1000;
 }
 
-/** Writes the equivalent kustomize tree and times `kubectl kustomize` over it. */
-function renderWithKustomize(root: string, dist: string, environments: { name: string; namespace: string }[]): { seconds: number; objects: KubeObject[] } {
+/**
+ * Writes the kustomize tree equivalent to the synthesized `documents` (by path under `dist/`) and
+ * times `kubectl kustomize` over it.
+ */
+function renderWithKustomize(root: string, documents: { file: string; objects: KubeObject[] }[], environments: { name: string; namespace: string }[]): { seconds: number; objects: KubeObject[] } {
   const kubectl = findOnPath('kubectl');
-  const folders = readServiceFolders(dist);
-  const services: ServiceRenderings[] = [...new Set(folders.map(f => f.service))].map(service => ({
+  const byService = new Map<string, Map<string, KubeObject[]>>();
+  const extra: KubeObject[] = [];
+  for (const { file, objects } of documents) {
+    const [environment, service] = file.split('/');
+    if (!environments.some(e => e.name === environment)) {
+      extra.push(...objects);
+      continue;
+    }
+    const renderings = byService.get(service) ?? byService.set(service, new Map()).get(service)!;
+    renderings.set(environment, [...renderings.get(environment) ?? [], ...objects]);
+  }
+  // The first environment in promotion order is every service's base.
+  const services: ServiceRenderings[] = [...byService].map(([service, renderings]) => ({
     service,
-    environments: new Map(environments.flatMap(env => {
-      const folder = folders.find(f => f.service === service && f.environment === env.name);
-      return folder ? [[env.name, { namespace: env.namespace, objects: folder.objects }] as const] : [];
-    })),
+    environments: new Map(environments.filter(env => renderings.has(env.name))
+      .map(env => [env.name, { namespace: env.namespace, objects: renderings.get(env.name)! }] as const)),
   }));
-  const extra = yamlFiles(path.join(dist, 'argocd'))
-    .flatMap(file => YAML.parseAllDocuments(fs.readFileSync(path.join(dist, 'argocd', file), 'utf-8')).map(d => d.toJS() as KubeObject));
   const roots = writeKustomizeTree(path.join(root, 'kustomize'), services, extra);
   let seconds = 0;
   const objects: KubeObject[] = [];
@@ -149,8 +159,15 @@ export function compareObjects(ours: readonly KubeObject[], theirs: readonly Kub
   const canonical = (value: unknown): string => JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v));
   const theirsByKey = new Map(theirs.map(o => [key(o), canonical(o)]));
-  const differences = ours.filter(o => theirsByKey.get(key(o)) !== canonical(o)).map(o => `${key(o)}: ${theirsByKey.has(key(o)) ? 'renders differently' : 'missing from kustomize'}`);
-  const oursKeys = new Set(ours.map(key));
+  const oursKeys = new Set<string>();
+  const differences: string[] = [];
+  for (const object of ours) {
+    const id = key(object);
+    oursKeys.add(id);
+    const rendered = theirsByKey.get(id);
+    if (rendered === undefined) differences.push(`${id}: missing from kustomize`);
+    else if (rendered !== canonical(object)) differences.push(`${id}: renders differently`);
+  }
   return [...differences, ...theirs.filter(o => !oursKeys.has(key(o))).map(o => `${key(o)}: only in kustomize`)];
 }
 

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { CommandResult, parseFlags, required } from './command';
 import { describeSynth, synthFleet } from './synth-fleet';
 import { buildFleetApp } from '../../charts/fleet-app';
-import { measureOnce } from '../analysis/live-check';
+import { ServiceChart } from '../../charts/service-chart';
+import { LiveMeasurement, measureOnce } from '../analysis/live-check';
 import { runBench } from '../bench/run-bench';
 import { Fleet } from '../fleet/fleet';
 import { ImageRef } from '../fleet/image-ref';
-import { ReleasePins } from '../fleet/release-pins';
 import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../plan';
 import { DIST } from '../synth/safe-synth';
 import { ConfigError } from '../util/errors';
@@ -51,7 +51,7 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
   const from = fleet.environment(required(flags.from, 'from', PROMOTE_USAGE), '--from').name;
   const to = fleet.environment(required(flags.to, 'to', PROMOTE_USAGE), '--to').name;
   if (from === to) throw new ConfigError(`'--to' is '${to}': it must differ from '--from'; promote to the next environment`);
-  const image = loadPins(fleet, root).get(from, service);
+  const image = fleet.loadPins(root).get(from, service);
   if (!image) {
     throw new ConfigError(`'--from' is '${from}': service '${service}' has no pin there, so there is nothing to promote; release it there first with npm run release -- --service ${service} --env ${from} --image ...`);
   }
@@ -62,7 +62,7 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
 /** `npm run fleet`: the services × environments and their pinned images, as a table or JSON. */
 export function fleetCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { json: 'boolean' }, FLEET_USAGE);
-  const pins = loadPins(fleet, root);
+  const pins = fleet.loadPins(root);
   const rows = fleet.services.map(service => ({
     service: service.name,
     language: service.language.name,
@@ -107,37 +107,60 @@ export async function analysisCheckCommand(fleet: Fleet, root: string, argv: str
   const flags = parseFlags(argv, { 'prometheus': 'string', 'service': 'string', 'env': 'string', 'canary-hash': 'string', 'stable-hash': 'string' }, CHECK_USAGE);
   const prometheus = required(flags.prometheus, 'prometheus', CHECK_USAGE);
   if (!/^https?:\/\/[^\s]+$/.test(prometheus)) throw new ConfigError(`'--prometheus' is '${prometheus}': must be an http(s) url; use e.g. http://localhost:9090`);
-  const service = flags.service === undefined ? undefined : fleet.service(flags.service, '--service').name;
-  const env = flags.env === undefined ? undefined : fleet.environment(flags.env, '--env').name;
-  const charts = buildFleetApp(fleet, loadPins(fleet, root)).services
-    .filter(c => (service ?? c.deployment.service.name) === c.deployment.service.name && (env ?? c.deployment.environment.name) === c.deployment.environment.name);
-  if (charts.length === 0) {
-    throw new ConfigError(`'--service' is '${service ?? '(any)'}' and '--env' is '${env ?? '(any)'}': no pinned deployment matches, so there is no analysis to check; pick a deployed service and environment (npm run fleet)`);
+  const checks: AnalysisCheck[] = [];
+  for (const chart of deployedCharts(fleet, root, flags.service, flags.env)) {
+    checks.push(...await checkAnalysis(chart, prometheus, { canaryHash: flags['canary-hash'], stableHash: flags['stable-hash'] }));
   }
+  return { output: checks.map(c => c.line).join('\n'), failed: checks.some(c => c.phase === 'Failed' || c.phase === 'Error') };
+}
 
-  const lines: string[] = [];
-  let failed = false;
-  for (const chart of charts) {
-    const { environment, service: svc } = chart.deployment;
-    const context = { name: svc.name, namespace: environment.namespace, canaryHash: flags['canary-hash'], stableHash: flags['stable-hash'] };
-    for (const template of chart.analysis.templates) {
-      const args: Record<string, string> = {};
-      for (const arg of template.args) {
-        const value = chart.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
-        if (value === undefined) {
-          throw new ConfigError(`${environment.name}/${svc.name}: template '${template.name}' arg '${arg.name}' has no value here; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash`);
-        }
-        args[arg.name] = value;
+/**
+ * The service charts of the fleet's pinned deployments, narrowed to one service and one environment
+ * where they are named.
+ * @throws ConfigError for an unknown name, or when no pinned deployment matches
+ */
+export function deployedCharts(fleet: Fleet, root: string, service?: string, env?: string): ServiceChart[] {
+  const serviceName = service === undefined ? undefined : fleet.service(service, '--service').name;
+  const envName = env === undefined ? undefined : fleet.environment(env, '--env').name;
+  const charts = buildFleetApp(fleet, fleet.loadPins(root)).services
+    .filter(c => (serviceName ?? c.deployment.service.name) === c.deployment.service.name && (envName ?? c.deployment.environment.name) === c.deployment.environment.name);
+  if (charts.length === 0) {
+    throw new ConfigError(`'--service' is '${serviceName ?? '(any)'}' and '--env' is '${envName ?? '(any)'}': no pinned deployment matches, so there is no analysis to check; pick a deployed service and environment (npm run fleet)`);
+  }
+  return charts;
+}
+
+/** One metric of a canary analysis, measured once. */
+export interface AnalysisCheck {
+  readonly phase: LiveMeasurement['phase'];
+  /** The result as `analysis:check` prints it. */
+  readonly line: string;
+}
+
+/**
+ * Runs every metric of one service chart's canary analysis once against a live Prometheus, with the
+ * args the Rollout would pass, and judges each with the metric's typed threshold.
+ */
+export async function checkAnalysis(chart: ServiceChart, prometheus: string, hashes: { canaryHash?: string; stableHash?: string }): Promise<AnalysisCheck[]> {
+  const { environment, service } = chart.deployment;
+  const context = { name: service.name, namespace: environment.namespace, ...hashes };
+  const checks: AnalysisCheck[] = [];
+  for (const template of chart.analysis.templates) {
+    const args: Record<string, string> = {};
+    for (const arg of template.args) {
+      const value = chart.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
+      if (value === undefined) {
+        throw new ConfigError(`${environment.name}/${service.name}: template '${template.name}' arg '${arg.name}' has no value here; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash`);
       }
-      for (const metric of template.metrics) {
-        const result = await measureOnce(metric, args, prometheus);
-        failed ||= result.phase === 'Failed' || result.phase === 'Error';
-        const detail = result.error ?? (result.values.length ? result.values.map(v => Number(v.toPrecision(6))).join(', ') : 'empty result');
-        lines.push(`${environment.name}/${svc.name} ${template.name}/${metric.name}: ${result.phase} (${detail}); condition ${metric.threshold.describe()}`);
-      }
+      args[arg.name] = value;
+    }
+    for (const metric of template.metrics) {
+      const result = await measureOnce(metric, args, prometheus);
+      const detail = result.error ?? (result.values.length ? result.values.map(v => Number(v.toPrecision(6))).join(', ') : 'empty result');
+      checks.push({ phase: result.phase, line: `${environment.name}/${service.name} ${template.name}/${metric.name}: ${result.phase} (${detail}); condition ${metric.threshold.describe()}` });
     }
   }
-  return { output: lines.join('\n'), failed };
+  return checks;
 }
 
 /**
@@ -161,12 +184,8 @@ export function benchCommand(argv: string[]): CommandResult {
   return { output: JSON.stringify(result), failed: differences.length > 0 };
 }
 
-function loadPins(fleet: Fleet, root: string): ReleasePins {
-  return ReleasePins.load(root, fleet.environments.map(e => e.name));
-}
-
 function writePin(fleet: Fleet, root: string, env: string, service: string, image: ImageRef): string {
-  const pins = loadPins(fleet, root).with(env, service, image);
+  const pins = fleet.loadPins(root).with(env, service, image);
   const result = synthFleet(fleet, root, { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]) });
   return `pinned ${service} in ${env} to ${image}\n${describeSynth(result)}`;
 }

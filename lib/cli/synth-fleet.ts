@@ -24,7 +24,7 @@ export interface SynthFleetOptions {
 
 /** Synthesizes the fleet under `root` with {@link safeSynth}: every command that writes goes through here. */
 export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOptions = {}): SafeSynthResult {
-  const pins = options.pins ?? ReleasePins.load(root, fleet.environments.map(e => e.name));
+  const pins = options.pins ?? fleet.loadPins(root);
   return safeSynth({
     root,
     build: () => buildFleetApp(fleet, pins).app,

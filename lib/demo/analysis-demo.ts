@@ -1,10 +1,7 @@
 import { DemoPod, PodBehavior } from './demo-pod';
 import { PrometheusServer, sleep, waitFor } from './prometheus-server';
-import { buildFleetApp } from '../../charts/fleet-app';
-import { analysisCheckCommand } from '../cli/commands';
+import { checkAnalysis, deployedCharts } from '../cli/commands';
 import { Fleet } from '../fleet/fleet';
-import { ReleasePins } from '../fleet/release-pins';
-import { ConfigError } from '../util/errors';
 
 /** One canary the demo measures. */
 export interface DemoScenario {
@@ -75,11 +72,8 @@ export interface AnalysisDemoOptions {
  */
 export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<DemoResult[]> {
   const log = options.log ?? (() => undefined);
-  const service = options.service ?? 'web';
-  const environment = options.fleet.environment(options.environment ?? 'staging', '--env');
-  const chart = buildFleetApp(options.fleet, ReleasePins.load(options.root, options.fleet.environments.map(e => e.name))).services
-    .find(c => c.deployment.service.name === service && c.deployment.environment === environment);
-  if (!chart) throw new ConfigError(`'--service' is '${service}': it has no pin in '${environment.name}'; pick a deployed service`);
+  const [chart] = deployedCharts(options.fleet, options.root, options.service ?? 'web', options.environment ?? 'staging');
+  const { environment } = chart.deployment;
   const metrics = chart.analysis.templates.flatMap(t => t.metrics);
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
 
@@ -106,11 +100,8 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
 
     const results: DemoResult[] = [];
     for (const scenario of SCENARIOS) {
-      const check = await analysisCheckCommand(options.fleet, options.root, [
-        '--prometheus', prometheus.url, '--service', service, '--env', environment.name, '--canary-hash', scenario.hash,
-      ]);
-      const lines = check.output.split('\n');
-      results.push({ scenario: scenario.name, ...expectedVerdict(scenario, metrics), verdict: worstVerdict(lines), lines });
+      const checks = await checkAnalysis(chart, prometheus.url, { canaryHash: scenario.hash });
+      results.push({ scenario: scenario.name, ...expectedVerdict(scenario, metrics), verdict: worst(checks.map(c => c.phase)), lines: checks.map(c => c.line) });
     }
     return results;
   } finally {
@@ -139,10 +130,6 @@ function expectedVerdict(scenario: DemoScenario, metrics: readonly { name: strin
 }
 
 /** The overall verdict of an analysis: its worst metric's. */
-function worstVerdict(lines: readonly string[]): string {
-  return worst(lines.map(line => /: (Successful|Failed|Inconclusive|Error) \(/.exec(line)?.[1] ?? 'Error'));
-}
-
 function worst(phases: readonly string[]): string {
   return ['Error', 'Failed', 'Inconclusive', 'Successful'].find(p => phases.includes(p)) ?? 'Successful';
 }

@@ -64,6 +64,11 @@ export class Fleet {
     return this.environments.filter(e => names.includes(e.name));
   }
 
+  /** The pins of every environment of the fleet, from `releases/` under `root`. */
+  public loadPins(root: string): ReleasePins {
+    return ReleasePins.load(root, this.environments.map(e => e.name));
+  }
+
   /** Every service × environment that holds a pin, environments in promotion order, services sorted. */
   public deployments(pins: ReleasePins): ServiceDeployment[] {
     this.checkPins(pins);

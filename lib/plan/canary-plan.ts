@@ -235,8 +235,8 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     }
   });
 
-  const measured = [...steps.filter(s => s.metrics.length).map(s => ({ share: s.share, metrics: s.metrics, where: `steps[${s.index}]` })),
-    ...background ? [{ share: 100, metrics: background.metrics, where: 'background analysis' }] : []];
+  const measured = [...steps.filter(s => s.metrics.length).map(s => ({ metrics: s.metrics, where: `steps[${s.index}]` })),
+    ...background ? [{ metrics: background.metrics, where: 'background analysis' }] : []];
   const seen = new Set<string>();
   for (const { metrics, where } of measured) {
     for (const m of metrics) {

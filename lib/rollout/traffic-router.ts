@@ -81,6 +81,15 @@ function servicesProblems(scope: IConstruct, object: string, objectServices: Can
     .map(role => problemAt(scope, `trafficRouting.${object}`, objectServices[role].name, `routes ${role} traffic to another service than the strategy's ${role}Service '${services[role].name}'`, `create the ${object} with the strategy's ${role}Service`));
 }
 
+/**
+ * The pointers to the fields the controller rewrites in a route list: the stable and canary weights
+ * of the first route (both route objects list stable first, canary second), or the whole list once
+ * header or mirror routes are added to it.
+ */
+function routePointers(list: string, destinations: string, managedRoutes: boolean): string[] {
+  return managedRoutes ? [list] : [`${list}/0/${destinations}/0/weight`, `${list}/0/${destinations}/1/weight`];
+}
+
 class GatewayApiRouter extends TrafficRouter {
   public readonly displayName = 'gateway api';
   public readonly supportsHeaderRoutes = true;
@@ -101,8 +110,7 @@ class GatewayApiRouter extends TrafficRouter {
   }
 
   public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
-    const pointers = managedRoutes ? ['/spec/rules'] : ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'];
-    return [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: this.route.name, jsonPointers: pointers }];
+    return [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: this.route.name, jsonPointers: routePointers('/spec/rules', 'backendRefs', managedRoutes) }];
   }
 }
 
@@ -132,8 +140,7 @@ class IstioRouter extends TrafficRouter {
   }
 
   public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
-    const pointers = managedRoutes ? ['/spec/http'] : ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'];
-    const fields: ControllerOwnedField[] = [{ group: 'networking.istio.io', kind: 'VirtualService', name: this.virtualService.name, jsonPointers: pointers }];
+    const fields: ControllerOwnedField[] = [{ group: 'networking.istio.io', kind: 'VirtualService', name: this.virtualService.name, jsonPointers: routePointers('/spec/http', 'route', managedRoutes) }];
     const rule = this.virtualService.destinationRule;
     // The controller labels each subset with its ReplicaSet's pod template hash.
     if (rule) fields.push({ group: 'networking.istio.io', kind: 'DestinationRule', name: rule.name, jsonPointers: ['/spec/subsets'] });

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { OutputFolder } from './output-folder';
-import { isRenderedFile } from './rendered-file';
 import { OutputFile } from './output-file';
+import { isRenderedFile } from './rendered-file';
 import { ConfigError } from '../util/errors';
 
 /**
@@ -30,12 +30,13 @@ export function renderApp(app: App): Map<string, OutputFile> {
   }
   const documents = new Map<string, ApiObject[]>();
   const texts = new Map<string, () => string>();
-  const claim = (file: string, owner: string): string => {
+  /** Only Kubernetes documents may share a file, and only a YAML one. */
+  const claim = (file: string, owner: string, rendered: boolean): string => {
     const normalized = path.posix.normalize(file);
     if (normalized.startsWith('..') || path.posix.isAbsolute(normalized)) {
       throw new ConfigError(`${owner}: output path '${file}' leaves the repository; use a path relative to the repository root`);
     }
-    if (texts.has(normalized) || (documents.has(normalized) && !normalized.endsWith('.yaml'))) {
+    if (texts.has(normalized) || (documents.has(normalized) && (rendered || !normalized.endsWith('.yaml')))) {
       throw new ConfigError(`${normalized}: several constructs write this file; give each its own output path`);
     }
     return normalized;
@@ -46,12 +47,10 @@ export function renderApp(app: App): Map<string, OutputFile> {
       if (!folder) {
         throw new ConfigError(`${construct.node.path}: has no output folder; create it inside a chart marked with OutputFolder`);
       }
-      const file = claim(path.posix.join(folder.path, folder.fileName ?? `${construct.kind}-${construct.name}.yaml`.toLowerCase()), construct.node.path);
+      const file = claim(path.posix.join(folder.path, folder.fileName ?? `${construct.kind}-${construct.name}.yaml`.toLowerCase()), construct.node.path, false);
       documents.set(file, [...documents.get(file) ?? [], construct]);
     } else if (isRenderedFile(construct)) {
-      const file = claim(construct.outputPath, construct.node.path);
-      if (documents.has(file)) throw new ConfigError(`${file}: several constructs write this file; give each its own output path`);
-      texts.set(file, () => construct.render());
+      texts.set(claim(construct.outputPath, construct.node.path, true), () => construct.render());
     }
   }
   const files = new Map<string, OutputFile>();

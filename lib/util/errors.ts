@@ -40,6 +40,11 @@ export function failAt(scope: IConstruct, field: string, value: unknown, rule: s
   return fail({ at: scope.node.path, field, value, rule, fix });
 }
 
+/** Throws a {@link ConfigError} for the first of `problems`, messages built with {@link problemAt}, if any. */
+export function failOnFirst(problems: readonly string[]): void {
+  if (problems.length > 0) throw new ConfigError(problems[0]);
+}
+
 /** The message of a problem found by `node.addValidation`, for a value held by that construct. */
 export function problemAt(scope: IConstruct, field: string, value: unknown, rule: string, fix: string): string {
   return describeProblem({ at: scope.node.path, field, value, rule, fix });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
 import { goDuration, wholeSecondsProblems } from '../util/durations';
-import { ConfigError } from '../util/errors';
+import { failOnFirst } from '../util/errors';
 
 /** The pod label Argo Rollouts puts on every pod of a Rollout, naming its ReplicaSet's template hash. */
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
@@ -47,8 +47,7 @@ export class PodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     super(scope, id);
     this.interval = props.interval ?? Duration.seconds(15);
-    const [problem] = wholeSecondsProblems(this, 'interval', this.interval, 1);
-    if (problem) throw new ConfigError(problem);
+    failOnFirst(wholeSecondsProblems(this, 'interval', this.interval, 1));
     const resource = new pm.PodMonitor(this, 'Resource', {
       metadata: props.metadata,
       spec: {

@@ -65,4 +65,11 @@ describe('Fleet', () => {
     const stray = ReleasePins.load('/nonexistent', ['staging']).with('staging', 'db', image);
     expect(() => fleet.deployments(stray)).toThrow("releases/staging.json: 'db': is not a service of the fleet; remove the pin or add the service to fleet.ts");
   });
+
+  test('GIVEN the repository WHEN the example fleet loads its pins THEN every environment is read from releases/', () => {
+    const { fleet: example } = require('../../../fleet') as typeof import('../../../fleet');
+    const pins = example.loadPins(ROOT);
+    expect(pins.services('staging')).toEqual(['api', 'web']);
+    expect(pins.services('production')).toEqual(['api', 'web']);
+  });
 });
