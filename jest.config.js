@@ -1,7 +1,12 @@
-/** Tests run transpile-only with swc; `npm test` type-checks with tsc first. */
+/**
+ * `npm test`: every test that needs nothing but `npm ci`. Tests that start a system service (a real
+ * Prometheus) are `*.integration.test.ts` and run under `npm run test:integration`
+ * (jest.integration.config.js). Tests run transpile-only with swc; `npm test` type-checks with tsc first.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -62,8 +62,10 @@ export class PrometheusServer {
     if (this.child.exitCode === null) {
       const exited = new Promise(resolve => this.child.once('exit', resolve));
       this.child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
-      if (this.child.exitCode === null) this.child.kill('SIGKILL');
+      // Escalate after 5 s; the timer is cleared so that nothing outlives the stop.
+      const escalation = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(escalation);
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
