@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates imports/ offline: every `prefix:=URL` in cdk8s.yaml is imported from the file with the
-# URL's basename found under CRD_DIR. Istio ships no per-CRD files, so its bundle
+# URL's basename found under CRD_DIR, and the defaults of those CRDs go to imports/server-defaults.json. Istio ships no per-CRD files, so its bundle
 # (crd-all.gen.yaml) may be replaced by the VirtualService and DestinationRule documents split from it.
 set -euo pipefail
 crd_dir=${1:?usage: npm run import -- CRD_DIR (e.g. ../shared/crds)}
@@ -30,7 +30,10 @@ grep -E '^\s*- [a-z]+:=' cdk8s.yaml | sed -E 's/^\s*- //' | while IFS= read -r s
   # --no-save keeps the upstream URLs in cdk8s.yaml
   CDK8S_CHECK_UPGRADE=false npx cdk8s import --no-save --language typescript --output imports.new "$prefix:=$file" >/dev/null 2>&1 \
     || { echo "import: cdk8s import failed for $prefix:=$file" >&2; exit 1; }
+  echo "$file" >>"$scratch/files"
 done
+# The same CRDs' `default:` values, which the synth writes out (lib/synth/server-defaults.ts).
+xargs -d '\n' node scripts/crd-defaults.mjs imports.new/server-defaults.json <"$scratch/files"
 cp imports/README.md imports.new/ 2>/dev/null || true
 rm -rf imports && mv imports.new imports
 ls imports

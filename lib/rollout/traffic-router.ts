@@ -105,8 +105,17 @@ class GatewayApiRouter extends TrafficRouter {
     return servicesProblems(scope, 'httpRoute', { stable: this.route.stableService, canary: this.route.canaryService }, services);
   }
 
+  /**
+   * The plugin stamps an "in-progress" label on the route during a canary, for GitOps rules that
+   * ignore `.spec.rules` only while it is there (plugin docs/features/multiple-routes.md). Such a
+   * conditional rule matches the live route but not Git's, so the Application stays OutOfSync
+   * mid-canary (plugin issue #208). The Application ignores the weights unconditionally instead
+   * ({@link controllerOwnedFields}), which holds the same on both sides, so the label serves nothing
+   * and is turned off: the live route then differs from Git only in the ignored weights
+   * (pkg/plugin/labels.go, ensureInProgressLabel).
+   */
   public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
-    return { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: this.route.name } } };
+    return { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: this.route.name, disableInProgressLabel: true } } };
   }
 
   public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
@@ -142,7 +151,9 @@ class IstioRouter extends TrafficRouter {
   public controllerOwnedFields(managedRoutes: boolean): ControllerOwnedField[] {
     const fields: ControllerOwnedField[] = [{ group: 'networking.istio.io', kind: 'VirtualService', name: this.virtualService.name, jsonPointers: routePointers('/spec/http', 'route', managedRoutes) }];
     const rule = this.virtualService.destinationRule;
-    // The controller labels each subset with its ReplicaSet's pod template hash.
+    // The controller labels each subset with its ReplicaSet's pod template hash, inside the subsets list
+    // that Argo CD compares whole; its managed-by annotation is a map key and no diff
+    // (argo-rollouts v1.9.1 rollout/trafficrouting/istio/istio.go, UpdateHash).
     if (rule) fields.push({ group: 'networking.istio.io', kind: 'DestinationRule', name: rule.name, jsonPointers: ['/spec/subsets'] });
     return fields;
   }
@@ -171,7 +182,12 @@ class NginxRouter extends TrafficRouter {
     return { nginx: { stableIngress: this.stableIngress.name } };
   }
 
-  /** The canary Ingress is the controller's own object, owned by the Rollout and not in Git. */
+  /**
+   * The canary Ingress is the controller's own object, owned by the Rollout and not in Git; it copies
+   * only the ingress class from the stable one, not Argo CD's tracking label or annotation, so Argo CD
+   * neither reports nor prunes it (argo-rollouts v1.9.1 rollout/trafficrouting/nginx/nginx.go,
+   * buildCanaryIngress).
+   */
   public controllerOwnedFields(): ControllerOwnedField[] {
     return [];
   }

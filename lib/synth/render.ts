@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { OutputFolder } from './output-folder';
-import { OutputFile } from './output-file';
+import { OutputFile, Serializable } from './output-file';
 import { isRenderedFile } from './rendered-file';
+import { withServerDefaults } from './server-defaults';
 import { ConfigError } from '../util/errors';
 
 /**
@@ -18,7 +19,8 @@ export function validationProblems(app: App): string[] {
  * Renders the app to files: each ApiObject into the folder of its nearest {@link OutputFolder}, each
  * rendered file (a workflow, say) to its own path. Validation runs first, over the whole tree, so a
  * single synth reports every problem at once. Nothing is resolved or serialized here: `writeFiles`
- * does both, spread over two threads for a large output.
+ * does both, spread over two threads for a large output. Each object is written as the API server will
+ * store it ({@link withServerDefaults}), so that Argo CD finds no difference after a sync.
  *
  * @returns the files by path relative to the repository root, sorted by path
  * @throws ConfigError listing every validation problem
@@ -55,7 +57,12 @@ export function renderApp(app: App): Map<string, OutputFile> {
   }
   const files = new Map<string, OutputFile>();
   for (const file of [...documents.keys(), ...texts.keys()].sort()) {
-    files.set(file, documents.has(file) ? { objects: documents.get(file)! } : { render: texts.get(file)! });
+    files.set(file, documents.has(file) ? { objects: documents.get(file)!.map(storedForm) } : { render: texts.get(file)! });
   }
   return files;
+}
+
+/** An object as the API server stores it: what it renders, plus the defaults the server would add. */
+function storedForm(object: ApiObject): Serializable {
+  return { toJson: () => withServerDefaults(object.toJson()) };
 }

@@ -25,7 +25,7 @@ describe('serviceRouting', () => {
   test('GIVEN Gateway API routing WHEN built THEN an HTTPRoute on the Gateway splits the two Services, measured by app metrics', () => {
     const { result, objects } = route(Routing.gatewayApi({ gateway: { name: 'public', namespace: 'gateway-system' }, hostnames: ['shop.example.com'] }));
     expect(result.metricSource).toBe(MetricSource.APP);
-    expect(result.router!.toTrafficRouting()).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web' } } });
+    expect(result.router!.toTrafficRouting()).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', disableInProgressLabel: true } } });
     expect(objects.map(o => o.kind)).toEqual(['HTTPRoute']);
     expect(objects[0].spec.hostnames).toEqual(['shop.example.com']);
     expect(objects).toMatchSnapshot();

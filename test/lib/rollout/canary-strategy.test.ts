@@ -41,7 +41,7 @@ describe('CanaryStrategy', () => {
     expect(validationProblems(fixture.app)).toEqual([]);
     const strategy = fixture.rolloutJson().spec.strategy.canary;
     expect(strategy.trafficRouting).toEqual({
-      plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'app' } },
+      plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'app', disableInProgressLabel: true } },
       maxTrafficWeight: 1000,
       managedRoutes: [{ name: 'testers' }],
     });

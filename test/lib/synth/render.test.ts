@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Serializable } from '../../../lib/synth/output-file';
 import { OutputFolder } from '../../../lib/synth/output-folder';
 import { renderApp } from '../../../lib/synth/render';
 import { markRenderedFile } from '../../../lib/synth/rendered-file';
@@ -25,7 +26,16 @@ describe('renderApp', () => {
     const files = renderApp(app);
     expect([...files.keys()]).toEqual(['.forgejo/workflows/x.yaml', 'dist/argocd/root.yaml', 'dist/staging/svc/configmap-a.yaml', 'dist/staging/svc/configmap-b.yaml']);
     expect((files.get('.forgejo/workflows/x.yaml') as { render: () => string }).render()).toBe('Workflow\n');
-    expect((files.get('dist/argocd/root.yaml') as { objects: ApiObject[] }).objects.map(o => o.name)).toEqual(['one', 'two']);
+    expect((files.get('dist/argocd/root.yaml') as { objects: Serializable[] }).objects.map(o => (o.toJson() as { metadata: { name: string } }).metadata.name)).toEqual(['one', 'two']);
+  });
+
+  test('GIVEN a custom resource WHEN rendered THEN its object carries the defaults the API server would add inside list items', () => {
+    const app = new App();
+    const chart = new Chart(app, 'svc');
+    OutputFolder.mark(chart, { path: 'dist/staging/svc' });
+    new ApiObject(chart, 'Route', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'public' }] } });
+    const [object] = (renderApp(app).get('dist/staging/svc/httproute-r.yaml') as { objects: Serializable[] }).objects;
+    expect(object.toJson()).toEqual(expect.objectContaining({ spec: { parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }] } }));
   });
 
   test.each<[string, (app: App) => void, string]>([
