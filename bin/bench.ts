@@ -1,3 +1,4 @@
-import { benchCommand, runCommand } from '../lib/cli';
+import { benchCommand } from '../cli/bench';
+import { runCommand } from '../cli/command';
 
 void runCommand(() => benchCommand(process.argv.slice(2)));

@@ -1,9 +1,6 @@
 import * as path from 'path';
+import { runCommand } from '../cli/command';
+import { demoAnalysisCommand } from '../cli/demo-analysis';
 import { fleet } from '../fleet';
-import { runCommand } from '../lib/cli';
-import { describeDemo, runAnalysisDemo } from '../lib/demo/analysis-demo';
 
-void runCommand(async () => {
-  const results = await runAnalysisDemo({ fleet, root: path.resolve(__dirname, '..'), log: message => console.error(message) });
-  return { output: describeDemo(results), failed: results.some(r => r.verdict !== r.expected) };
-});
+void runCommand(() => demoAnalysisCommand(fleet, path.resolve(__dirname, '..'), message => console.error(message)));

@@ -1,5 +1,6 @@
 import * as path from 'path';
+import { runCommand } from '../cli/command';
+import { fleetCommand } from '../cli/fleet';
 import { fleet } from '../fleet';
-import { fleetCommand, runCommand } from '../lib/cli';
 
-runCommand(() => fleetCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => fleetCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,4 +1,5 @@
 import * as path from 'path';
-import { planCommand, runCommand } from '../lib/cli';
+import { runCommand } from '../cli/command';
+import { planCommand } from '../cli/plan';
 
 void runCommand(() => planCommand(path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,5 +1,6 @@
 import * as path from 'path';
+import { runCommand } from '../cli/command';
+import { releaseCommand } from '../cli/release';
 import { fleet } from '../fleet';
-import { releaseCommand, runCommand } from '../lib/cli';
 
-runCommand(() => releaseCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => releaseCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { buildFleetApp } from '../../../charts/fleet-app';
-import { benchFleet } from '../../../lib/bench/bench-fleet';
+import { benchFleet } from '../../../cli/bench/bench-fleet';
 import { renderApp } from '../../../lib/synth/render';
 import { DefaultsSchema, missingServerDefaults, pinnedDefaultsOf, withServerDefaults } from '../../../lib/synth/server-defaults';
 import { fileContent } from '../../../lib/synth/yaml-serializer';

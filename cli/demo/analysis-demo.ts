@@ -1,7 +1,7 @@
 import { DemoPod, PodBehavior } from './demo-pod';
 import { PrometheusServer, sleep, waitFor } from './prometheus-server';
-import { checkAnalysis, deployedCharts } from '../cli/commands';
-import { Fleet } from '../fleet/fleet';
+import { checkAnalysis, deployedCharts } from '../analysis-check';
+import { Fleet } from '../../lib/fleet';
 
 /** One canary the demo measures. */
 export interface DemoScenario {

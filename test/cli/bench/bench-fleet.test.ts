@@ -1,4 +1,4 @@
-import { benchFleet } from '../../../lib/bench/bench-fleet';
+import { benchFleet } from '../../../cli/bench/bench-fleet';
 
 describe('benchFleet', () => {
   test('GIVEN N and E WHEN generated THEN every service is pinned in every environment, with every routing style in turn', () => {

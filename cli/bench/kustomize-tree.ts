@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubeObject } from '../plan/dist-objects';
-import { toYaml } from '../synth/yaml-serializer';
+import { KubeObject } from '../../lib/plan/dist-objects';
+import { toYaml } from '../../lib/synth/yaml-serializer';
 
 /** One JSON 6902 patch operation. */
 export interface PatchOperation {

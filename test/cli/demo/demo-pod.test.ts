@@ -1,4 +1,4 @@
-import { DemoPod } from '../../../lib/demo/demo-pod';
+import { DemoPod } from '../../../cli/demo/demo-pod';
 
 describe('DemoPod', () => {
   test('GIVEN a 20% error rate WHEN 10 requests are served THEN exactly 2 fail, and /metrics counts them by code', async () => {

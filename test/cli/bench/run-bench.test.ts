@@ -1,4 +1,4 @@
-import { runBench } from '../../../lib/bench/run-bench';
+import { runBench } from '../../../cli/bench/run-bench';
 
 describe('runBench', () => {
   test('GIVEN a small fleet WHEN benchmarked THEN the JSON fields are filled and kustomize renders the same objects', () => {

@@ -7,11 +7,11 @@ import * as YAML from 'yaml';
 import { benchFleet } from './bench-fleet';
 import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 import { buildFleetApp } from '../../charts/fleet-app';
-import { KubeObject } from '../plan/dist-objects';
-import { DIST, safeSynth } from '../synth/safe-synth';
-import { toYaml } from '../synth/yaml-serializer';
-import { ConfigError } from '../util/errors';
-import { findExecutable } from '../util/executables';
+import { KubeObject } from '../../lib/plan/dist-objects';
+import { DIST, safeSynth } from '../../lib/synth/safe-synth';
+import { toYaml } from '../../lib/synth/yaml-serializer';
+import { ConfigError } from '../../lib/util/errors';
+import { findExecutable } from '../../lib/util/executables';
 
 /** The one JSON line `npm run bench` prints. */
 export interface BenchResult {

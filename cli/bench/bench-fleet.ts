@@ -1,11 +1,7 @@
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
-import { Cluster } from '../argocd/cluster';
-import { EnvironmentDefinition, ServiceDefinition } from '../fleet/definitions';
-import { Fleet } from '../fleet/fleet';
-import { Language } from '../fleet/language';
-import { ReleasePins } from '../fleet/release-pins';
-import { Routing } from '../fleet/routing';
+import { Cluster } from '../../lib/argocd';
+import { EnvironmentDefinition, Fleet, Language, ReleasePins, Routing, ServiceDefinition } from '../../lib/fleet';
 
 /** A generated fleet and its pins. */
 export interface BenchFleet {

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { jsonPatch, writeKustomizeTree } from '../../../lib/bench/kustomize-tree';
-import { compareObjects } from '../../../lib/bench/run-bench';
+import { jsonPatch, writeKustomizeTree } from '../../../cli/bench/kustomize-tree';
+import { compareObjects } from '../../../cli/bench/run-bench';
 import { KubeObject } from '../../../lib/plan/dist-objects';
 
 const object = (kind: string, name: string, namespace: string, spec: object): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace, annotations: { 'a/b': '1' } }, spec });

@@ -1,7 +1,6 @@
-import { buildFleetApp } from '../../charts/fleet-app';
-import { Fleet } from '../fleet/fleet';
-import { ReleasePins } from '../fleet/release-pins';
-import { SafeSynthResult, safeSynth } from '../synth/safe-synth';
+import { buildFleetApp } from '../charts/fleet-app';
+import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
+import { SafeSynthResult, safeSynth } from '../lib/synth';
 
 /** Options of {@link synthFleet}. */
 export interface SynthFleetOptions {
@@ -37,4 +36,11 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
 export function describeSynth(result: SafeSynthResult): string {
   const summary = `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
   return [summary, ...result.notes.map(note => `note: ${note}`)].join('\n');
+}
+
+/** Pins `image` for `service` in `env` and synthesizes with the new pin file, in one step. */
+export function pinAndSynth(fleet: Fleet, root: string, env: string, service: string, image: ImageRef): string {
+  const pins = fleet.loadPins(root).with(env, service, image);
+  const result = synthFleet(fleet, root, { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]) });
+  return `pinned ${service} in ${env} to ${image}\n${describeSynth(result)}`;
 }

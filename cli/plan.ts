@@ -1,0 +1,30 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseFlags } from './command';
+import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
+import { DIST } from '../lib/synth';
+import { ConfigError } from '../lib/util/errors';
+
+const USAGE = 'npm run plan [-- --out FOLDER]';
+/** Where `npm run plan` writes by default: outside `dist/`, so no Argo CD Application ever reads it. */
+export const PLAN_FOLDER = 'reports/plan';
+
+/**
+ * `npm run plan`: the canary plan of every Rollout in `dist/`, derived from the synthesized objects
+ * alone. Writes `plan.md` and one SVG chart per Rollout to the report folder, and prints the Markdown.
+ */
+export function planCommand(root: string, argv: string[]): string {
+  const flags = parseFlags(argv, { out: 'string' }, USAGE);
+  const out = path.resolve(root, flags.out ?? PLAN_FOLDER);
+  const relativeOut = path.relative(root, out);
+  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
+    throw new ConfigError(`'--out' is '${flags.out}': Argo CD reads every yaml file under dist/, and reports do not belong there; write them outside dist/, e.g. ${PLAN_FOLDER}`);
+  }
+  const plans = planServices(readServiceFolders(path.join(root, DIST)));
+  if (plans.length === 0) throw new ConfigError(`${DIST}/: holds no Rollout to plan; run npm run synth first`);
+  const markdown = planMarkdown(plans);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'plan.md'), markdown);
+  for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));
+  return markdown;
+}

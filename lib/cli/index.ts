@@ -1,3 +1,0 @@
-export * from './command';
-export * from './commands';
-export * from './synth-fleet';

@@ -1,3 +1,0 @@
-export * from './analysis-demo';
-export * from './demo-pod';
-export * from './prometheus-server';

@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { analysisCheckCommand } from '../../cli/analysis-check';
+import { fleet } from '../../fleet';
+import { fakePrometheus, vector } from '../fake-prometheus';
+import { tempRepo } from '../helpers';
+
+describe('analysis:check', () => {
+  test('GIVEN one value for every query WHEN checked THEN each metric is judged by its own threshold, and a failure fails the command', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.2'));
+    try {
+      const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'web', '--env', 'staging', '--canary-hash', 'abc123']);
+      expect(result.output.split('\n')).toEqual([
+        'staging/web web-canary/success-rate: Failed (0.2); condition >= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)',
+        'staging/web web-canary/latency-p99: Successful (0.2); condition <= 0.5 (empty: Failed, NaN: Failed, Inf: Failed)',
+      ]);
+      expect(result.failed).toBe(true);
+      expect(prometheus.queries[0]).toContain('namespace="shop-staging",rollouts_pod_template_hash="abc123"');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test('GIVEN an Istio service WHEN checked THEN the canary Service name fills its arg, and no hash is needed', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.999'));
+    try {
+      const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'api', '--env', 'production']);
+      expect(result).toEqual({ output: 'production/api api-canary/success-rate: Successful (0.999); condition >= 0.995 (empty: Failed, NaN: Failed, Inf: Failed)', failed: false });
+      expect(prometheus.queries[0]).toContain('destination_service_name="api-canary"');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test.each([
+    ['no --prometheus', [], "'--prometheus' is missing; usage: npm run analysis:check -- --prometheus URL"],
+    ['a bad url', ['--prometheus', 'localhost:9090'], "'--prometheus' is 'localhost:9090': must be an http(s) url"],
+    ['an unknown service', ['--prometheus', 'http://p', '--service', 'db'], "fleet: '--service' is 'db': is not a service of the fleet"],
+    ['a missing canary hash', ['--prometheus', 'http://p', '--service', 'web', '--env', 'staging'], "staging/web: template 'web-canary' arg 'canary-hash' has no value here; pass --canary-hash"],
+  ])('GIVEN %s WHEN checked THEN it fails with the fix', async (_, argv, message) => {
+    await expect(analysisCheckCommand(fleet, tempRepo(), argv)).rejects.toThrow(message);
+  });
+
+  test('GIVEN a service not pinned in the environment WHEN checked THEN it says nothing matches', async () => {
+    const root = tempRepo();
+    fs.writeFileSync(path.join(root, 'releases/production.json'), '{}\n');
+    await expect(analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--service', 'web', '--env', 'production']))
+      .rejects.toThrow("'--service' is 'web' and '--env' is 'production': no pinned deployment matches, so there is no analysis to check");
+  });
+});

@@ -1,0 +1,24 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { planCommand } from '../../cli/plan';
+import { readTree, tempRepo } from '../helpers';
+
+describe('plan', () => {
+  test('GIVEN the example fleet WHEN planned THEN plan.md and one chart per Rollout go to the report folder, outside dist/', () => {
+    const root = tempRepo();
+    const before = readTree(path.join(root, 'dist'));
+    const markdown = planCommand(root, []);
+    expect(fs.readdirSync(path.join(root, 'reports/plan')).sort()).toEqual(['plan.md', 'production-api.svg', 'production-web.svg', 'staging-api.svg', 'staging-web.svg']);
+    expect(fs.readFileSync(path.join(root, 'reports/plan/plan.md'), 'utf-8')).toBe(markdown);
+    expect(markdown).toContain('Traffic exposed before the first measurement can fail: **33% (setWeight 10 on 2 replicas)**');
+    expect(readTree(path.join(root, 'dist'))).toEqual(before);
+  });
+
+  test('GIVEN an output folder inside dist/ WHEN planned THEN it is refused, since Argo CD would read it', () => {
+    expect(() => planCommand(tempRepo(), ['--out', 'dist/plan'])).toThrow("'--out' is 'dist/plan': Argo CD reads every yaml file under dist/, and reports do not belong there");
+  });
+
+  test('GIVEN no dist/ WHEN planned THEN the error says to synthesize first', () => {
+    expect(() => planCommand(tempRepo({ withDist: false }), [])).toThrow('dist/: holds no Rollout to plan; run npm run synth first');
+  });
+});

@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import { synthCommand } from '../../cli/synth';
+import { fleet } from '../../fleet';
+import { Fleet, Routing, ServiceSettings } from '../../lib/fleet';
+import { readTree, tempRepo } from '../helpers';
+
+describe('synth', () => {
+  test('GIVEN a pin file removing a deployed service WHEN synthesized THEN the prune guard refuses until --allow-prune', () => {
+    const root = tempRepo();
+    fs.writeFileSync(path.join(root, 'releases/production.json'), JSON.stringify({ api: JSON.parse(fs.readFileSync(path.join(root, 'releases/production.json'), 'utf-8')).api }));
+    const before = readTree(path.join(root, 'dist'));
+    expect(() => synthCommand(fleet, root, [])).toThrow('dist/production/web would be removed');
+    expect(readTree(path.join(root, 'dist'))).toEqual(before);
+    synthCommand(fleet, root, ['--allow-prune']);
+    expect(fs.existsSync(path.join(root, 'dist/production/web'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'dist/argocd/production/apps/application-web-production.yaml'))).toBe(false);
+  });
+});
+
+describe('synth of a broken fleet', () => {
+  /** The example fleet with `settings` added to every service in every environment. */
+  const brokenFleet = (settings: ServiceSettings) => new Fleet({
+    name: fleet.name,
+    repoUrl: fleet.repoUrl,
+    environments: [...fleet.environments],
+    services: fleet.services.map(s => ({ ...s, overrides: Object.fromEntries(fleet.environments.map(e => [e.name, { ...s.overrides?.[e.name], ...settings }])) })),
+  });
+
+  test.each<[string, ServiceSettings, string]>([
+    ['a weight above 100', { canaryWeights: [10, 150] }, "staging-api/Rollout: 'steps[2].setWeight' is 150: must be an integer from 0 to 100"],
+    ['a zero analysis count', { analysisCount: 0 }, "staging-api/Analysis: 'metrics[success-rate].count' is 0: must be a positive integer"],
+    ['a fractional analysis interval', { analysisInterval: Duration.millis(1500) }, "staging-api/Analysis: 'metrics[success-rate].interval' is '1.5s': must be a whole number of seconds of at least 1"],
+    ['an invalid hostname', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['Shop!'] }) }, "staging-api/HttpRoute: 'hostnames' is 'Shop!': must be a lowercase dns name"],
+    ['an invalid environment variable name', { config: { 'LOG-LEVEL': 'info' } }, "staging-api: 'config.LOG-LEVEL' is 'LOG-LEVEL': is not a valid environment variable name"],
+  ])('GIVEN %s WHEN synthesized THEN it fails naming the construct and field, and dist/ is unchanged', (_, settings, message) => {
+    const root = tempRepo();
+    const before = readTree(root);
+    expect(() => synthCommand(brokenFleet(settings), root, [])).toThrow(message);
+    expect(readTree(root)).toEqual(before);
+  });
+});
