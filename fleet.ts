@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Cluster } from './lib/argocd';
-import { Fleet, Language, Routing } from './lib/fleet';
+import { Fleet, Language } from './lib/fleet';
+import { Routing } from './lib/patterns';
 
 /**
  * The fleet: which services run in which environments, and how. Image digests are not here: CI pins

@@ -48,7 +48,7 @@ export class ArgoCdChart extends Chart {
           cluster: environment.cluster,
           namespace: environment.namespace,
           // Router weights and managed routes belong to the rollout controller while a release runs.
-          ignoreDifferences: chart.controllerOwnedFields,
+          ignoreDifferences: chart.service.controllerOwnedFields,
         });
       }
 

@@ -14,11 +14,7 @@ export interface FleetApp {
 /** Builds the whole app: a chart per pinned service × environment, the Argo CD objects, the workflows. */
 export function buildFleetApp(fleet: Fleet, pins: ReleasePins): FleetApp {
   const app = new App({ outdir: 'unused: safeSynth writes the files' });
-  const services = fleet.deployments(pins).map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, {
-    fleet,
-    deployment,
-    prometheusAddress: deployment.environment.prometheusAddress,
-  }));
+  const services = fleet.deployments(pins).map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
   new ArgoCdChart(app, 'argocd', { fleet, services });
   new CiWorkflows(app, 'ci', { fleet, runnerLabel: fleet.runnerLabel });
   return { app, services };

@@ -54,10 +54,10 @@ export async function checkAnalysis(chart: ServiceChart, prometheus: string, has
   const { environment, service } = chart.deployment;
   const context = { name: service.name, namespace: environment.namespace, ...hashes };
   const checks: AnalysisCheck[] = [];
-  for (const template of chart.analysis.templates) {
+  for (const template of chart.service.analysis.templates) {
     const args: Record<string, string> = {};
     for (const arg of template.args) {
-      const value = chart.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
+      const value = chart.service.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
       if (value === undefined) {
         throw new ConfigError(`${environment.name}/${service.name}: template '${template.name}' arg '${arg.name}' has no value here; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash`);
       }

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Cluster } from '../../lib/argocd';
-import { EnvironmentDefinition, Fleet, Language, ReleasePins, Routing, ServiceDefinition } from '../../lib/fleet';
+import { EnvironmentDefinition, Fleet, Language, ReleasePins, ServiceDefinition } from '../../lib/fleet';
+import { Routing } from '../../lib/patterns';
 
 /** A generated fleet and its pins. */
 export interface BenchFleet {

@@ -74,7 +74,7 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
   const log = options.log ?? (() => undefined);
   const [chart] = deployedCharts(options.fleet, options.root, options.service ?? 'web', options.environment ?? 'staging');
   const { environment } = chart.deployment;
-  const metrics = chart.analysis.templates.flatMap(t => t.metrics);
+  const metrics = chart.service.analysis.templates.flatMap(t => t.metrics);
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
 
   const pods = [

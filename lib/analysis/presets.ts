@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AnalysisArg } from './analysis-arg';
-import { PrometheusMetric } from './prometheus-metric';
+import { DEFAULT_ANALYSIS_INTERVAL, PrometheusMetric } from './prometheus-metric';
 import { DataPolicy, Threshold } from './threshold';
 import { goDuration } from '../util/durations';
 import { fail } from '../util/errors';
@@ -145,7 +145,7 @@ export interface LatencyOptions extends PresetOptions {
  * The canary's HTTP success rate. No traffic at all gives 0/0 = NaN, which the data policy decides.
  */
 export function successRateMetric(source: MetricSource, options: SuccessRateOptions): PrometheusMetric {
-  const interval = options.interval ?? Duration.minutes(1);
+  const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
   return new PrometheusMetric({
     name: 'success-rate',
     address: options.address,
@@ -161,7 +161,7 @@ export function successRateMetric(source: MetricSource, options: SuccessRateOpti
  * No traffic gives NaN and an unbounded quantile +Inf, both of which the data policy decides.
  */
 export function latencyMetric(source: MetricSource, options: LatencyOptions): PrometheusMetric {
-  const interval = options.interval ?? Duration.minutes(1);
+  const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
   const quantile = options.quantile ?? 0.99;
   if (!(quantile > 0 && quantile < 1)) {
     fail({ at: 'latencyMetric', field: 'quantile', value: quantile, rule: 'must be between 0 and 1, exclusive', fix: 'use a quantile such as 0.99' });

@@ -8,6 +8,9 @@ import * as at from '../../imports/analysistemplate-argoproj.io';
 import { goDuration, seconds, wholeSecondsProblems } from '../util/durations';
 import { problemAt } from '../util/errors';
 
+/** How often a metric measures by default; the presets also use it as their rate window. */
+export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);
+
 /** Headers that carry credentials; their values must come from Secret-backed args. */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret/i;
 
@@ -108,7 +111,7 @@ export class PrometheusMetric {
     this.address = props.address;
     this.query = props.query;
     this.threshold = props.threshold;
-    this.interval = props.interval ?? Duration.minutes(1);
+    this.interval = props.interval ?? DEFAULT_ANALYSIS_INTERVAL;
     this.count = props.count ?? 5;
     this.failureLimit = props.failureLimit ?? 0;
     this.inconclusiveLimit = props.inconclusiveLimit ?? 0;

@@ -4,4 +4,4 @@ export * from './image-ref';
 export * from './language';
 export * from './release-pins';
 export * from './service-settings';
-export * from './routing';
+

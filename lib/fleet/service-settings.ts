@@ -1,26 +1,14 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Routing } from './routing';
 import { SecretKeyRef } from '../analysis/analysis-arg';
+import { CANARY_SERVICE_DEFAULTS, CanaryAutoscaling } from '../patterns/canary-service';
+import { Routing } from '../patterns/routing';
 
 /**
  * Autoscaling of a service. When set, a HorizontalPodAutoscaler owns the replica count
  * and the Rollout emits none, so Argo CD never fights the autoscaler.
  */
-export interface AutoscalingSettings {
-  /**
-   * The fewest replicas the autoscaler keeps.
-   * @default 2
-   */
-  readonly minReplicas?: number;
-  /** The most replicas the autoscaler may create. */
-  readonly maxReplicas: number;
-  /**
-   * The average CPU utilization, in percent of the request, the autoscaler aims for.
-   * @default 70
-   */
-  readonly cpuUtilizationPercent?: number;
-}
+export type AutoscalingSettings = CanaryAutoscaling;
 
 /**
  * The settings of a service that an environment may override.
@@ -48,7 +36,7 @@ export interface ServiceSettings {
    * Rollout promotes fully.
    * @default [10, 50]
    */
-  readonly canaryWeights?: number[];
+  readonly canaryWeights?: readonly number[];
   /**
    * The lowest share of non-5xx canary responses that passes analysis, between 0 and 1.
    * @default 0.99
@@ -94,44 +82,61 @@ export interface ServiceSettings {
   readonly analysisCount?: number;
 }
 
-/** Settings with every default filled in. */
+/** Settings with every default filled in, the autoscaler's included. */
 export interface ResolvedServiceSettings {
   readonly replicas: number;
-  readonly autoscaling?: AutoscalingSettings;
+  readonly autoscaling?: Required<CanaryAutoscaling>;
   readonly resources: kplus.ContainerResources;
-  readonly canaryWeights: number[];
+  readonly canaryWeights: readonly number[];
   readonly minSuccessRate: number;
   readonly maxLatency?: Duration;
   readonly expectedRequestRate?: number;
   readonly routing: Routing;
-  readonly config: Record<string, string>;
-  readonly secretEnv: Record<string, SecretKeyRef>;
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretEnv: Readonly<Record<string, SecretKeyRef>>;
   readonly analysisInterval: Duration;
   readonly analysisCount: number;
 }
 
-const DEFAULT_SETTINGS: ResolvedServiceSettings = {
-  replicas: 3,
-  resources: {
-    cpu: { request: kplus.Cpu.millis(100) },
-    memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
-  },
-  canaryWeights: [10, 50],
-  minSuccessRate: 0.99,
-  routing: Routing.replicas(),
+/** The built-in layer: the canary service pattern's own defaults. */
+const DEFAULT_SETTINGS: Omit<ResolvedServiceSettings, 'autoscaling'> = {
+  replicas: CANARY_SERVICE_DEFAULTS.replicas,
+  resources: CANARY_SERVICE_DEFAULTS.resources,
+  canaryWeights: CANARY_SERVICE_DEFAULTS.canaryWeights,
+  minSuccessRate: CANARY_SERVICE_DEFAULTS.minSuccessRate,
+  routing: CANARY_SERVICE_DEFAULTS.routing,
   config: {},
   secretEnv: {},
-  analysisInterval: Duration.minutes(1),
-  analysisCount: 5,
+  analysisInterval: CANARY_SERVICE_DEFAULTS.analysisInterval,
+  analysisCount: CANARY_SERVICE_DEFAULTS.analysisCount,
 };
 
-/** Merges settings layers over the built-in defaults, later layers winning field by field. */
+/**
+ * Merges settings layers over the built-in defaults, later layers winning field by field; the
+ * autoscaler's fields and the cpu and memory resources merge one level deeper, so overriding one of
+ * them keeps the others.
+ */
 export function resolveSettings(...layers: (ServiceSettings | undefined)[]): ResolvedServiceSettings {
-  let resolved = DEFAULT_SETTINGS;
+  let merged: ServiceSettings = DEFAULT_SETTINGS;
   for (const layer of layers) {
     if (!layer) continue;
-    const defined = Object.fromEntries(Object.entries(layer).filter(([, value]) => value !== undefined));
-    resolved = { ...resolved, ...defined };
+    const defined: ServiceSettings = Object.fromEntries(Object.entries(layer).filter(([, value]) => value !== undefined));
+    merged = {
+      ...merged,
+      ...defined,
+      autoscaling: merged.autoscaling && defined.autoscaling ? { ...merged.autoscaling, ...defined.autoscaling } : defined.autoscaling ?? merged.autoscaling,
+      resources: defined.resources ? mergeResources(merged.resources, defined.resources) : merged.resources,
+    };
   }
-  return resolved;
+  const { autoscaling, ...rest } = merged as ResolvedServiceSettings;
+  return { ...rest, ...autoscaling ? { autoscaling: { ...CANARY_SERVICE_DEFAULTS.autoscaling, ...autoscaling } } : {} };
+}
+
+function mergeResources(base: kplus.ContainerResources | undefined, layer: kplus.ContainerResources): kplus.ContainerResources {
+  return {
+    ...base,
+    ...layer,
+    cpu: base?.cpu || layer.cpu ? { ...base?.cpu, ...layer.cpu } : undefined,
+    memory: base?.memory || layer.memory ? { ...base?.memory, ...layer.memory } : undefined,
+  };
 }

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
-import { Fleet, Routing, ServiceSettings } from '../../lib/fleet';
+import { Fleet, ServiceSettings } from '../../lib/fleet';
+import { Routing } from '../../lib/patterns';
 import { readTree, tempRepo } from '../helpers';
 
 describe('synth', () => {
@@ -29,11 +30,11 @@ describe('synth of a broken fleet', () => {
   });
 
   test.each<[string, ServiceSettings, string]>([
-    ['a weight above 100', { canaryWeights: [10, 150] }, "staging-api/Rollout: 'steps[2].setWeight' is 150: must be an integer from 0 to 100"],
-    ['a zero analysis count', { analysisCount: 0 }, "staging-api/Analysis: 'metrics[success-rate].count' is 0: must be a positive integer"],
-    ['a fractional analysis interval', { analysisInterval: Duration.millis(1500) }, "staging-api/Analysis: 'metrics[success-rate].interval' is '1.5s': must be a whole number of seconds of at least 1"],
-    ['an invalid hostname', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['Shop!'] }) }, "staging-api/HttpRoute: 'hostnames' is 'Shop!': must be a lowercase dns name"],
-    ['an invalid environment variable name', { config: { 'LOG-LEVEL': 'info' } }, "staging-api: 'config.LOG-LEVEL' is 'LOG-LEVEL': is not a valid environment variable name"],
+    ['a weight above 100', { canaryWeights: [10, 150] }, "staging-api/Service/Rollout: 'steps[2].setWeight' is 150: must be an integer from 0 to 100"],
+    ['a zero analysis count', { analysisCount: 0 }, "staging-api/Service/Analysis: 'metrics[success-rate].count' is 0: must be a positive integer"],
+    ['a fractional analysis interval', { analysisInterval: Duration.millis(1500) }, "staging-api/Service/Analysis: 'metrics[success-rate].interval' is '1.5s': must be a whole number of seconds of at least 1"],
+    ['an invalid hostname', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['Shop!'] }) }, "staging-api/Service/HttpRoute: 'hostnames' is 'Shop!': must be a lowercase dns name"],
+    ['an invalid environment variable name', { config: { 'LOG-LEVEL': 'info' } }, "staging-api/Service: 'config.LOG-LEVEL' is 'LOG-LEVEL': is not a valid environment variable name"],
   ])('GIVEN %s WHEN synthesized THEN it fails naming the construct and field, and dist/ is unchanged', (_, settings, message) => {
     const root = tempRepo();
     const before = readTree(root);

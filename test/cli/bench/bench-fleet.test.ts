@@ -6,7 +6,7 @@ describe('benchFleet', () => {
     expect(fleet.services).toHaveLength(8);
     expect(fleet.environments.map(e => e.name)).toEqual(['env-0', 'env-1', 'env-2']);
     expect(fleet.deployments(pins)).toHaveLength(24);
-    expect(fleet.services.map(s => s.settings!.routing!.spec.kind)).toEqual(['replicas', 'gateway-api', 'istio', 'nginx', 'replicas', 'gateway-api', 'istio', 'nginx']);
+    expect(fleet.services.map(s => s.settings!.routing!.name)).toEqual(['replicas', 'gateway-api', 'istio', 'nginx', 'replicas', 'gateway-api', 'istio', 'nginx']);
     expect(fleet.services.filter(s => s.settings!.maxLatency)).toHaveLength(4);
     expect(pins.get('env-2', 'svc-0003')!.toString()).toMatch(/^ghcr.io\/acme\/svc-0003@sha256:[0-9a-f]{64}$/);
   });

@@ -1,5 +1,6 @@
-import { Duration } from 'cdk8s';
-import { resolveSettings } from '../../../lib/fleet/service-settings';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { resolveSettings } from '../../../lib/fleet';
 
 describe('resolveSettings', () => {
   test('GIVEN no layers WHEN resolved THEN the built-in defaults apply', () => {
@@ -15,5 +16,21 @@ describe('resolveSettings', () => {
     expect(settings.replicas).toBe(5);
     expect(settings.analysisCount).toBe(3);
     expect(settings.analysisInterval.toSeconds()).toBe(30);
+  });
+
+  test('GIVEN autoscaling in two layers WHEN resolved THEN its fields merge, and the autoscaler\'s own defaults are filled in once', () => {
+    expect(resolveSettings({ autoscaling: { maxReplicas: 10 } }).autoscaling).toEqual({ minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70 });
+    expect(resolveSettings({ autoscaling: { maxReplicas: 10, minReplicas: 4 } }, { autoscaling: { maxReplicas: 20 } }).autoscaling)
+      .toEqual({ minReplicas: 4, maxReplicas: 20, cpuUtilizationPercent: 70 });
+    expect(resolveSettings({ replicas: 2 }).autoscaling).toBeUndefined();
+  });
+
+  test('GIVEN only a cpu limit in a layer WHEN resolved THEN the default cpu request and the memory request and limit stay', () => {
+    const { resources } = resolveSettings({ resources: { cpu: { limit: kplus.Cpu.millis(500) } } });
+    expect(resources.cpu?.request?.amount).toBe('100m');
+    expect(resources.cpu?.limit?.amount).toBe('500m');
+    expect(resources.memory?.request?.toMebibytes()).toBe(256);
+    expect(resources.memory?.limit?.toMebibytes()).toBe(256);
+    expect(resolveSettings({ resources: { memory: { limit: Size.mebibytes(512) } } }).resources.memory?.request?.toMebibytes()).toBe(256);
   });
 });

@@ -1,0 +1,301 @@
+import { createHash } from 'crypto';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Routing } from './routing';
+import { SecretKeyRef } from '../analysis/analysis-arg';
+import { AnalysisTemplate } from '../analysis/analysis-template';
+import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
+import { DEFAULT_ANALYSIS_INTERVAL } from '../analysis/prometheus-metric';
+import { SyncWave } from '../argocd/sync-wave';
+import { EXPECTED_RPS_ANNOTATION } from '../plan/canary-plan';
+import { AnalysisRunProps } from '../rollout/analysis-run';
+import { ArgValue } from '../rollout/arg-value';
+import { CanaryStep } from '../rollout/canary-step';
+import { Rollout } from '../rollout/rollout';
+import { RolloutStrategy } from '../rollout/rollout-strategy';
+import { ControllerOwnedField } from '../rollout/traffic-router';
+import { failAt } from '../util/errors';
+import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
+import { PodMonitor } from '../workload/pod-monitor';
+
+/** Autoscaling of a {@link CanaryService}. */
+export interface CanaryAutoscaling {
+  /**
+   * The fewest replicas the autoscaler keeps.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /** The most replicas the autoscaler may create. */
+  readonly maxReplicas: number;
+  /**
+   * The average CPU utilization, in percent of the request, the autoscaler aims for.
+   * @default 70
+   */
+  readonly cpuUtilizationPercent?: number;
+}
+
+/**
+ * Every default of {@link CanaryServiceProps}, named so that the layers above (the fleet model)
+ * resolve settings with the same values instead of restating them.
+ */
+export const CANARY_SERVICE_DEFAULTS = {
+  replicas: 3,
+  autoscaling: { minReplicas: 2, cpuUtilizationPercent: 70 },
+  resources: {
+    cpu: { request: kplus.Cpu.millis(100) },
+    memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
+  } as kplus.ContainerResources,
+  canaryWeights: [10, 50] as readonly number[],
+  minSuccessRate: 0.99,
+  analysisInterval: DEFAULT_ANALYSIS_INTERVAL,
+  analysisCount: 5,
+  routing: Routing.replicas(),
+  readinessPath: '/healthz',
+  /** prometheus-operator's default Service. */
+  prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+  servicePort: 80,
+  terminationGracePeriod: Duration.seconds(30),
+  preStopDelay: Duration.seconds(5),
+} as const;
+
+/** Properties of a {@link CanaryService}. */
+export interface CanaryServiceProps {
+  /** The service's name, an RFC 1123 label: it names the Rollout, its Services and its other objects. */
+  readonly name: string;
+  /** The image to run, pinned by digest. */
+  readonly image: string;
+  /** The container port the service listens on for HTTP. */
+  readonly port: number;
+  /**
+   * The port clients reach the service's Services on.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * The HTTP path that answers 200 once the service can take traffic.
+   * @default '/healthz'
+   */
+  readonly readinessPath?: string;
+  /**
+   * Pod replicas when no autoscaler is set.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Autoscaling; replaces `replicas`, and the Rollout then emits none, so Argo CD never fights the autoscaler.
+   * @default - no autoscaler
+   */
+  readonly autoscaling?: CanaryAutoscaling;
+  /**
+   * CPU and memory requests and limits of the container.
+   * @default - cpu request 100m, memory request and limit 256Mi, no cpu limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The canary traffic weights, in percent, each followed by an analysis run; after the last one the
+   * Rollout promotes fully.
+   * @default [10, 50]
+   */
+  readonly canaryWeights?: readonly number[];
+  /**
+   * The lowest share of non-5xx canary responses that passes analysis, between 0 and 1.
+   * @default 0.99
+   */
+  readonly minSuccessRate?: number;
+  /**
+   * The highest p99 latency of the canary that passes analysis.
+   * @default - latency is not measured
+   */
+  readonly maxLatency?: Duration;
+  /**
+   * The requests per second the service takes at full traffic, recorded on the Rollout for `npm run plan`.
+   * @default - not declared
+   */
+  readonly expectedRequestRate?: number;
+  /**
+   * How traffic reaches the canary.
+   * @default Routing.replicas()
+   */
+  readonly routing?: Routing;
+  /**
+   * Plain configuration, as environment variables from an immutable ConfigMap whose name carries a hash
+   * of its content, so a change rolls out as a canary like an image change.
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables from Secrets that exist in the cluster, by variable name.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * How often the analysis measures, and the PromQL rate window.
+   * @default Duration.minutes(1)
+   */
+  readonly analysisInterval?: Duration;
+  /**
+   * How many measurements each analysis step takes.
+   * @default 5
+   */
+  readonly analysisCount?: number;
+  /**
+   * The Prometheus server the analysis queries.
+   * @default 'http://prometheus-operated.monitoring.svc:9090'
+   */
+  readonly prometheusAddress?: string;
+  /**
+   * How long a terminating pod may take to finish its requests.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * How long a terminating pod keeps serving before it is signalled, while load balancers stop sending to it.
+   * @default Duration.seconds(5)
+   */
+  readonly preStopDelay?: Duration;
+}
+
+/** The container port's name, which the PodMonitor scrapes. */
+const PORT_NAME = 'http';
+/** What the shell and the kernel accept as an environment variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A service released as a measured canary, with nothing dropped on the way: the canary Rollout, its
+ * stable, canary and entry Services and router, the analysis that gates each traffic step and the
+ * PodMonitor that feeds it, a disruption budget, an optional autoscaler, and Argo CD sync waves that
+ * create what the Rollout references before it. Zero downtime comes from a readiness probe, surge
+ * without unavailability, and a preStop delay inside the grace period.
+ */
+export class CanaryService extends Construct {
+  public readonly rollout: Rollout;
+  /** The analysis every canary step runs: its template and the args the Rollout passes. */
+  public readonly analysis: AnalysisRunProps;
+
+  constructor(scope: Construct, id: string, props: CanaryServiceProps) {
+    super(scope, id);
+    const defaults = CANARY_SERVICE_DEFAULTS;
+    const servicePort = props.servicePort ?? defaults.servicePort;
+
+    const ports = [{ port: servicePort, targetPort: props.port, name: PORT_NAME }];
+    const stable = new kplus.Service(this, 'StableService', { metadata: { name: `${props.name}-stable` }, ports });
+    const canary = new kplus.Service(this, 'CanaryService', { metadata: { name: `${props.name}-canary` }, ports });
+    // Clients inside the cluster call this one; without a router the canary's share is its share of the pods.
+    const entry = new kplus.Service(this, 'Service', { metadata: { name: props.name }, ports });
+    const routing = (props.routing ?? defaults.routing)._bind(this, { name: props.name, stable, canary, port: servicePort });
+
+    const measure = {
+      address: props.prometheusAddress ?? defaults.prometheusAddress,
+      interval: props.analysisInterval ?? defaults.analysisInterval,
+      count: props.analysisCount ?? defaults.analysisCount,
+    };
+    const template = new AnalysisTemplate(this, 'Analysis', {
+      metadata: { name: `${props.name}-canary` },
+      metrics: [
+        successRateMetric(routing.metricSource, { ...measure, minSuccessRate: props.minSuccessRate ?? defaults.minSuccessRate }),
+        ...props.maxLatency ? [latencyMetric(routing.metricSource, { ...measure, maxLatency: props.maxLatency })] : [],
+      ],
+      args: routing.metricSource.args,
+    });
+    const argValues: Record<string, ArgValue> = {
+      [PRESET_ARGS.canaryHash]: ArgValue.canaryPodTemplateHash(),
+      [PRESET_ARGS.canaryService]: ArgValue.of(canary.name),
+      [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
+    };
+    this.analysis = {
+      templates: [template],
+      args: Object.fromEntries(routing.metricSource.argNames.map(name => [name, argValues[name]])),
+    };
+    const runAnalysis = CanaryStep.analysis(this.analysis);
+
+    this.rollout = new Rollout(this, 'Rollout', {
+      metadata: {
+        name: props.name,
+        annotations: props.expectedRequestRate === undefined ? undefined : { [EXPECTED_RPS_ANNOTATION]: String(props.expectedRequestRate) },
+      },
+      replicas: props.autoscaling ? undefined : props.replicas ?? defaults.replicas,
+      terminationGracePeriod: props.terminationGracePeriod ?? defaults.terminationGracePeriod,
+      securityContext: { ensureNonRoot: true },
+      strategy: RolloutStrategy.canary({
+        stableService: stable,
+        canaryService: canary,
+        trafficRouter: routing.router,
+        steps: (props.canaryWeights ?? defaults.canaryWeights).flatMap(weight => [CanaryStep.setWeight(weight), runAnalysis]),
+      }),
+    });
+    const container = this.rollout.addContainer({
+      name: props.name,
+      image: props.image,
+      // The digest pins the image: pulling again could not change it.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: [{ number: props.port, name: PORT_NAME }],
+      readiness: kplus.Probe.fromHttpGet(props.readinessPath ?? defaults.readinessPath, {
+        port: props.port,
+        periodSeconds: Duration.seconds(5),
+        failureThreshold: 2,
+      }),
+      resources: props.resources ?? defaults.resources,
+      securityContext: {
+        ensureNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+      // Endpoints are removed asynchronously: keep serving until load balancers stop sending traffic.
+      lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String((props.preStopDelay ?? defaults.preStopDelay).toSeconds())]) },
+    });
+    // A read-only root filesystem still needs somewhere to write temporary files.
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
+    const referenced: Construct[] = [template, stable, canary, entry, ...routing.objects];
+    const config = props.config ?? {};
+    const configMap = this.configMap(props.name, config);
+    if (configMap) referenced.push(configMap);
+    for (const name of Object.keys(config)) {
+      container.env.addVariable(this.envName('config', name), kplus.EnvValue.fromConfigMap(configMap!, name));
+    }
+    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
+      const secret = kplus.Secret.fromSecretName(this, `Secret-${name}`, ref.name);
+      container.env.addVariable(this.envName('secretEnv', name), kplus.EnvValue.fromSecretValue({ secret, key: ref.key }));
+    }
+    for (const svc of [stable, canary, entry]) svc.select(this.rollout);
+
+    referenced.push(new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: props.name }, workload: this.rollout }));
+    referenced.push(new PodMonitor(this, 'PodMonitor', { metadata: { name: props.name }, workload: this.rollout, portName: PORT_NAME }));
+    if (props.autoscaling) {
+      const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: { name: props.name },
+        target: this.rollout,
+        minReplicas: props.autoscaling.minReplicas ?? defaults.autoscaling.minReplicas,
+        maxReplicas: props.autoscaling.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.cpuUtilizationPercent ?? defaults.autoscaling.cpuUtilizationPercent))],
+      });
+      SyncWave.AFTER_WORKLOAD.applyTo(hpa);
+    }
+    for (const construct of referenced) SyncWave.REFERENCED.applyTo(construct);
+    SyncWave.WORKLOAD.applyTo(this.rollout);
+  }
+
+  /** Fields the rollout controller writes at run time, which the service's Application must ignore. */
+  public get controllerOwnedFields(): ControllerOwnedField[] {
+    return this.rollout.controllerOwnedFields();
+  }
+
+  /**
+   * The ConfigMap of the service's plain configuration. Its name carries a hash of the content, so a
+   * change makes a new pod template, which the Rollout releases as a canary.
+   */
+  private configMap(serviceName: string, config: Readonly<Record<string, string>>): kplus.ConfigMap | undefined {
+    if (Object.keys(config).length === 0) return undefined;
+    const hash = createHash('sha256').update(JSON.stringify(Object.entries(config).sort())).digest('hex').slice(0, 10);
+    return new kplus.ConfigMap(this, 'Config', { metadata: { name: `${serviceName}-config-${hash}` }, data: { ...config }, immutable: true });
+  }
+
+  private envName(field: string, name: string): string {
+    if (!ENV_NAME.test(name)) {
+      failAt(this, `${field}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, starting with a letter or underscore');
+    }
+    return name;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './canary-service';
+export * from './routing';

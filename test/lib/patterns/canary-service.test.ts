@@ -1,0 +1,114 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { CANARY_SERVICE_DEFAULTS, CanaryService, CanaryServiceProps, Routing } from '../../../lib/patterns';
+import { validationProblems } from '../../../lib/synth';
+
+const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`;
+
+/** A canary service in its own chart, with nothing but `props`. */
+function canaryService(props: Partial<CanaryServiceProps> = {}) {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { namespace: 'shop' });
+  const service = new CanaryService(chart, 'Api', { name: 'api', image: IMAGE, port: 8000, ...props });
+  const objects = Testing.synth(chart);
+  const byKind = (kind: string) => objects.filter(o => o.kind === kind);
+  return { app, service, objects, byKind, rollout: byKind('Rollout')[0] };
+}
+
+describe('CanaryService', () => {
+  test('GIVEN only a name, an image and a port WHEN synthesized THEN every default is the documented one', () => {
+    const { app, objects, byKind, rollout } = canaryService();
+    expect(validationProblems(app)).toEqual([]);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'AnalysisTemplate/api-canary', 'PodDisruptionBudget/api', 'PodMonitor/api', 'Rollout/api', 'Service/api', 'Service/api-canary', 'Service/api-stable',
+    ]);
+    expect(rollout.spec.replicas).toBe(CANARY_SERVICE_DEFAULTS.replicas);
+    expect(rollout.spec.strategy.canary.steps.filter((s: object) => 'setWeight' in s).map((s: { setWeight: number }) => s.setWeight)).toEqual([10, 50]);
+    expect(rollout.spec.template.spec.terminationGracePeriodSeconds).toBe(30);
+    const [container] = rollout.spec.template.spec.containers;
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 8000, scheme: 'HTTP' });
+    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
+    expect(byKind('Service').map(s => s.spec.ports[0].port)).toEqual([80, 80, 80]);
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric).toMatchObject({ name: 'success-rate', interval: '1m', count: 5, provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090' } } });
+    expect(metric.successCondition).toContain('# >= 0.99');
+  });
+
+  test('GIVEN a mesh service with an autoscaler, config and secrets WHEN synthesized THEN it is a measured canary that never drops a request', () => {
+    const { app, objects, byKind, rollout } = canaryService({
+      routing: Routing.istio(),
+      autoscaling: { minReplicas: 3, maxReplicas: 10 },
+      minSuccessRate: 0.995,
+      canaryWeights: [10, 25, 50],
+      config: { LOG_LEVEL: 'info' },
+      secretEnv: { DATABASE_URL: { name: 'api-database', key: 'url' } },
+      expectedRequestRate: 150,
+    });
+    expect(validationProblems(app)).toEqual([]);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'AnalysisTemplate/api-canary', 'ConfigMap/api-config-3e8331a1ad', 'HorizontalPodAutoscaler/api', 'PodDisruptionBudget/api',
+      'PodMonitor/api', 'Rollout/api', 'Service/api', 'Service/api-canary', 'Service/api-stable', 'VirtualService/api',
+    ]);
+    expect(rollout.spec.strategy.canary.trafficRouting).toEqual({ istio: { virtualService: { name: 'api', routes: ['primary'] } } });
+    // Istio measures the canary by its Service, so the analysis gets the canary Service's name.
+    expect(rollout.spec.strategy.canary.steps[1].analysis.args[0]).toEqual({ name: 'canary-service', value: 'api-canary' });
+    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].provider.prometheus.query).toContain('istio_requests_total');
+    expect(rollout.spec.replicas).toBeUndefined();
+    expect(rollout.metadata.annotations['infra-delivery.io/expected-requests-per-second']).toBe('150');
+    expect(byKind('HorizontalPodAutoscaler')[0].spec).toMatchObject({ minReplicas: 3, maxReplicas: 10, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 70 } } }] });
+    const [container] = rollout.spec.template.spec.containers;
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.image).toBe(IMAGE);
+    expect(container.env).toEqual([
+      { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'api-config-3e8331a1ad', key: 'LOG_LEVEL' } } },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'api-database', key: 'url' } } },
+    ]);
+    expect(byKind('ConfigMap')[0]).toMatchObject({ data: { LOG_LEVEL: 'info' }, immutable: true });
+    expect(byKind('PodDisruptionBudget')[0].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } });
+    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# >= 0.995');
+  });
+
+  test('GIVEN the sync waves WHEN read THEN what the Rollout refers to comes before it, and the autoscaler after', () => {
+    const { byKind } = canaryService({ autoscaling: { maxReplicas: 10 }, routing: Routing.istio() });
+    const wave = (kind: string) => Number(byKind(kind)[0].metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(wave('Service')).toBeLessThan(wave('Rollout'));
+    expect(wave('AnalysisTemplate')).toBeLessThan(wave('Rollout'));
+    expect(wave('VirtualService')).toBeLessThan(wave('Rollout'));
+    expect(wave('HorizontalPodAutoscaler')).toBeGreaterThan(wave('Rollout'));
+  });
+
+  test('GIVEN a latency bound, ports and delays WHEN synthesized THEN success rate and latency gate each step, on the given ports', () => {
+    const { byKind, rollout } = canaryService({ maxLatency: Duration.millis(500), servicePort: 8080, preStopDelay: Duration.seconds(10), terminationGracePeriod: Duration.seconds(45), readinessPath: '/ready' });
+    const [template] = byKind('AnalysisTemplate');
+    expect(template.spec.metrics.map((m: { name: string }) => m.name)).toEqual(['success-rate', 'latency-p99']);
+    expect(template.spec.metrics[1].successCondition).toContain('# <= 0.5');
+    expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].port).toBe('http');
+    expect(byKind('Service').map(s => s.spec.ports[0])).toEqual(Array(3).fill({ port: 8080, targetPort: 8000, name: 'http' }));
+    const [container] = rollout.spec.template.spec.containers;
+    expect(container.ports).toEqual([{ containerPort: 8000, name: 'http' }]);
+    expect(container.readinessProbe.httpGet.path).toBe('/ready');
+    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '10']);
+    expect(rollout.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+  });
+
+  test('GIVEN a config change WHEN synthesized THEN the ConfigMap gets a new name, so the change rolls out as a canary', () => {
+    const name = (config: Record<string, string>) => canaryService({ config }).byKind('ConfigMap')[0].metadata.name;
+    expect(name({ LOG_LEVEL: 'info' })).toBe('api-config-3e8331a1ad');
+    expect(name({ LOG_LEVEL: 'debug' })).not.toBe('api-config-3e8331a1ad');
+    expect(canaryService({ config: {} }).byKind('ConfigMap')).toEqual([]);
+  });
+
+  test('GIVEN an invalid environment variable name WHEN constructed THEN it throws with the construct path and the rule', () => {
+    expect(() => canaryService({ config: { 'LOG-LEVEL': 'info' } }))
+      .toThrow("test/Api: 'config.LOG-LEVEL' is 'LOG-LEVEL': is not a valid environment variable name; use letters, digits and underscores, starting with a letter or underscore");
+    expect(() => canaryService({ secretEnv: { 'db url': { name: 's', key: 'k' } } }))
+      .toThrow("test/Api: 'secretEnv.db url' is 'db url': is not a valid environment variable name");
+  });
+
+  test('GIVEN the pattern WHEN asked what the controller writes THEN it is the router\'s fields, for the Application to ignore', () => {
+    expect(canaryService({ routing: Routing.istio() }).service.controllerOwnedFields).toEqual([
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'api', jsonPointers: ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'] },
+    ]);
+    expect(canaryService().service.controllerOwnedFields).toEqual([]);
+  });
+});
