@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Paths } from './paths';
-import { AppProject, Application, Cluster } from '../lib/argocd';
+import { Application, AppProject, Cluster } from '../lib/argocd';
 import { ServiceChart } from './service-chart';
 import { Fleet } from '../lib/fleet';
 import { OutputFolder } from '../lib/synth';

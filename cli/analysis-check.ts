@@ -1,9 +1,9 @@
 import { CommandResult, parseFlags, required } from './command';
 import { buildFleetApp } from '../charts/fleet-app';
 import { ServiceChart } from '../charts/service-chart';
-import { LiveMeasurement, measureOnce } from '../lib/analysis/live-check';
+import { LiveMeasurement, measureOnce } from '../lib/analysis';
 import { Fleet } from '../lib/fleet';
-import { ConfigError } from '../lib/util/errors';
+import { ConfigError } from '../lib/errors';
 
 const USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--env ENV] [--canary-hash HASH] [--stable-hash HASH]';
 

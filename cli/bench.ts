@@ -1,6 +1,6 @@
 import { runBench } from './bench/run-bench';
 import { CommandResult, parseFlags } from './command';
-import { ConfigError } from '../lib/util/errors';
+import { ConfigError } from '../lib/errors';
 
 const USAGE = 'npm run bench [-- --services N --envs E --runs R --no-kustomize]';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { ConfigError } from '../lib/util/errors';
+import { ConfigError } from '../lib/errors';
 
 /** The flags a command takes: each a string, or a boolean switch. */
 export type FlagSpec = Record<string, 'string' | 'boolean'>;

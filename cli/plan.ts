@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseFlags } from './command';
 import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
 import { DIST } from '../lib/synth';
-import { ConfigError } from '../lib/util/errors';
+import { ConfigError } from '../lib/errors';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
 /** Where `npm run plan` writes by default: outside `dist/`, so no Argo CD Application ever reads it. */

@@ -1,7 +1,7 @@
 import { parseFlags, required } from './command';
 import { pinAndSynth } from './synth-fleet';
 import { Fleet } from '../lib/fleet';
-import { ConfigError } from '../lib/util/errors';
+import { ConfigError } from '../lib/errors';
 
 const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
 

@@ -1,6 +1,6 @@
 import { buildFleetApp } from '../charts/fleet-app';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
-import { SafeSynthResult, safeSynth } from '../lib/synth';
+import { safeSynth, SafeSynthResult } from '../lib/synth';
 
 /** Options of {@link synthFleet}. */
 export interface SynthFleetOptions {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubeObject } from '../../lib/plan/dist-objects';
-import { toYaml } from '../../lib/synth/yaml-serializer';
+import { KubeObject } from '../../lib/plan';
+import { toYaml } from '../../lib/synth';
 
 /** One JSON 6902 patch operation. */
 export interface PatchOperation {

@@ -7,11 +7,10 @@ import * as YAML from 'yaml';
 import { benchFleet } from './bench-fleet';
 import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 import { buildFleetApp } from '../../charts/fleet-app';
-import { KubeObject } from '../../lib/plan/dist-objects';
-import { DIST, safeSynth } from '../../lib/synth/safe-synth';
-import { toYaml } from '../../lib/synth/yaml-serializer';
-import { ConfigError } from '../../lib/util/errors';
-import { findExecutable } from '../../lib/util/executables';
+import { KubeObject } from '../../lib/plan';
+import { DIST, safeSynth, toYaml } from '../../lib/synth';
+import { ConfigError } from '../../lib/errors';
+import { findExecutable } from '../executables';
 
 /** The one JSON line `npm run bench` prints. */
 export interface BenchResult {

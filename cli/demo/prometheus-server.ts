@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError } from '../../lib/util/errors';
-import { findExecutable, pathFolders } from '../../lib/util/executables';
+import { ConfigError } from '../../lib/errors';
+import { findExecutable, pathFolders } from '../executables';
 
 /** A scrape target and the labels Prometheus attaches to its series. */
 export interface ScrapeTarget {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AnalysisArg, isRequiredArg } from './analysis-arg';
 import { PrometheusMetric } from './prometheus-metric';
 import * as at from '../../imports/analysistemplate-argoproj.io';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 
 /** Properties shared by {@link AnalysisTemplate} and {@link ClusterAnalysisTemplate}. */
 export interface AnalysisTemplateProps {
@@ -64,7 +64,7 @@ export abstract class AnalysisTemplateBase extends Construct {
       args: this.args.length
         ? this.args.map(a => ({ name: a.name, value: a.value, valueFrom: a.secretKeyRef ? { secretKeyRef: a.secretKeyRef } : undefined }))
         : undefined,
-      metrics: this.metrics.map(m => m.toMetric()),
+      metrics: this.metrics.map(m => m._toMetric()),
       dryRun: dryRun.length ? dryRun : undefined,
       measurementRetention: retention.length ? retention : undefined,
     };

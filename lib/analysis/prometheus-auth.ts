@@ -47,8 +47,11 @@ export class PrometheusAuth {
     public readonly secretArgs: readonly string[],
   ) {}
 
-  /** The `authentication` block of the Prometheus provider. */
-  public toJson(): at.AnalysisTemplateSpecMetricsProviderPrometheusAuthentication {
+  /**
+   * The `authentication` block of the Prometheus provider.
+   * @internal
+   */
+  public _toJson(): at.AnalysisTemplateSpecMetricsProviderPrometheusAuthentication {
     return this.authentication;
   }
 }

@@ -5,8 +5,8 @@ import { PrometheusAuth } from './prometheus-auth';
 import { promqlSyntaxError, referencedArgs } from './promql';
 import { Threshold } from './threshold';
 import * as at from '../../imports/analysistemplate-argoproj.io';
-import { goDuration, seconds, wholeSecondsProblems } from '../util/durations';
-import { problemAt } from '../util/errors';
+import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
+import { problemAt } from '../errors/problem';
 
 /** How often a metric measures by default; the presets also use it as their rate window. */
 export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);
@@ -165,8 +165,11 @@ export class PrometheusMetric {
     return problems;
   }
 
-  /** The metric as the analysis template L1 takes it. */
-  public toMetric(): at.AnalysisTemplateSpecMetrics {
+  /**
+   * The metric as the analysis template L1 takes it.
+   * @internal
+   */
+  public _toMetric(): at.AnalysisTemplateSpecMetrics {
     const headers = Object.entries(this.headers).map(([key, value]) => ({ key, value }));
     return {
       name: this.name,
@@ -186,7 +189,7 @@ export class PrometheusMetric {
           query: this.query,
           timeout: seconds(this.timeout),
           headers: headers.length ? headers : undefined,
-          authentication: this.authentication?.toJson(),
+          authentication: this.authentication?._toJson(),
         },
       },
     };

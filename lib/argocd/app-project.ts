@@ -2,7 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import * as ap from '../../imports/appproject-argoproj.io';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 
 /** A cluster and namespace an AppProject lets its Applications deploy to. */
 export interface ProjectDestination {

@@ -2,8 +2,8 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import * as app from '../../imports/application-argoproj.io';
-import { goDuration } from '../util/durations';
-import { failAt } from '../util/errors';
+import { goDuration } from '../private/durations';
+import { failAt } from '../errors/problem';
 
 /** A field that a controller other than Argo CD writes, which Argo CD must not revert. */
 export interface IgnoredDifference {

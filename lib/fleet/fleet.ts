@@ -2,8 +2,8 @@ import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './def
 import { ImageRef } from './image-ref';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, resolveSettings } from './service-settings';
-import { ConfigError, fail } from '../util/errors';
-import { dnsLabelRule, isDnsLabel } from '../util/names';
+import { ConfigError, fail } from '../errors/problem';
+import { dnsLabelRule, isDnsLabel } from '../private/names';
 
 /** One service running in one environment: the unit that gets a chart, a `dist/` folder and an Application. */
 export interface ServiceDeployment {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../util/errors';
+import { ConfigError } from '../errors/problem';
 
 // The grammar of github.com/distribution/reference, restricted to refs pinned by a sha256 digest.
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?';

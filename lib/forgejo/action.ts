@@ -1,5 +1,5 @@
 import { Step } from './step';
-import { ConfigError } from '../util/errors';
+import { ConfigError } from '../errors/problem';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 

@@ -1,4 +1,5 @@
 import type { Action } from './action';
+import { compact } from './private/compact';
 
 /** Options every step takes. */
 export interface StepOptions {
@@ -72,9 +73,4 @@ export class Step {
       'run': this.script,
     });
   }
-}
-
-/** Drops undefined values, keeping key order. */
-export function compact(object: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 }

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { ExpressionSite, expressionProblems } from './expressions';
-import { Step, compact } from './step';
+import { compact } from './private/compact';
+import { Step } from './step';
 import { IRenderedFile, markRenderedFile } from '../synth/rendered-file';
-import { failAt, problemAt } from '../util/errors';
+import { failAt, problemAt } from '../errors/problem';
 
 /** The events that start a workflow. */
 export interface WorkflowTriggers {

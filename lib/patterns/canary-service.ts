@@ -15,7 +15,7 @@ import { CanaryStep } from '../rollout/canary-step';
 import { Rollout } from '../rollout/rollout';
 import { RolloutStrategy } from '../rollout/rollout-strategy';
 import { ControllerOwnedField } from '../rollout/traffic-router';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
 

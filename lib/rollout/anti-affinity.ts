@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { problemAt } from '../util/errors';
+import { problemAt } from '../errors/problem';
 
 /** Keeps new pods off the nodes of the old version's pods, so one bad node cannot take both. */
 export class AntiAffinity {
@@ -22,8 +22,11 @@ export class AntiAffinity {
     return [problemAt(scope, 'antiAffinity.weight', this.weight, 'must be an integer from 1 to 100', 'use a weight such as 100')];
   }
 
-  /** The `antiAffinity` block. */
-  public toJson(): ro.RolloutSpecStrategyCanaryAntiAffinity {
+  /**
+   * The `antiAffinity` block.
+   * @internal
+   */
+  public _toJson(): ro.RolloutSpecStrategyCanaryAntiAffinity {
     return this.json;
   }
 }

@@ -65,8 +65,11 @@ export class ArgValue {
     return undefined;
   }
 
-  /** The arg entry of an analysis. */
-  public toArg(name: string): ro.RolloutSpecStrategyCanaryStepsAnalysisArgs {
+  /**
+   * The arg entry of an analysis.
+   * @internal
+   */
+  public _toArg(name: string): ro.RolloutSpecStrategyCanaryStepsAnalysisArgs {
     return { name, ...this.source };
   }
 }

@@ -1,12 +1,13 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AnalysisRunProps, analysisRunProblems, toAnalysis } from './analysis-run';
+import { AnalysisRunProps } from './analysis-run';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import type { ControllerOwnedField } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { seconds, wholeSecondsProblems } from '../util/durations';
-import { problemAt } from '../util/errors';
+import { seconds, wholeSecondsProblems } from '../private/durations';
+import { problemAt } from '../errors/problem';
 
 /** Properties of a blue-green strategy. */
 export interface BlueGreenStrategyProps {
@@ -107,7 +108,8 @@ export class BlueGreenStrategy implements IRolloutStrategy {
     return [];
   }
 
-  public toStrategy(): ro.RolloutSpecStrategy {
+  /** @internal */
+  public _toStrategy(): ro.RolloutSpecStrategy {
     const { prePromotionAnalysis: pre, postPromotionAnalysis: post } = this.props;
     return {
       blueGreen: {
@@ -121,7 +123,7 @@ export class BlueGreenStrategy implements IRolloutStrategy {
         previewReplicaCount: this.props.previewReplicaCount,
         activeMetadata: this.props.activeMetadata,
         previewMetadata: this.props.previewMetadata,
-        antiAffinity: this.props.antiAffinity?.toJson(),
+        antiAffinity: this.props.antiAffinity?._toJson(),
       },
     };
   }

@@ -1,13 +1,14 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AnalysisRunProps, analysisRunProblems, toAnalysis } from './analysis-run';
+import { AnalysisRunProps } from './analysis-run';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import { ArgValue } from './arg-value';
 import { StringMatch } from './string-match';
 import { TrafficRouter } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { AnalysisTemplateBase } from '../analysis/analysis-template-base';
-import { goDuration, seconds, wholeSecondsProblems } from '../util/durations';
-import { problemAt } from '../util/errors';
+import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
+import { problemAt } from '../errors/problem';
 
 /** The largest weight a canary step may set unless the router allows a `maxTrafficWeight`. */
 export const MAX_TRAFFIC_WEIGHT = 100;
@@ -201,8 +202,11 @@ export abstract class CanaryStep {
   /** Problems with this step, naming `scope` and `steps[index]`. */
   public abstract problems(scope: IConstruct, index: number, context: StepContext): string[];
 
-  /** The step as the Rollout L1 takes it. */
-  public abstract toStep(): ro.RolloutSpecStrategyCanarySteps;
+  /**
+   * The step as the Rollout L1 takes it.
+   * @internal
+   */
+  public abstract _toStep(): ro.RolloutSpecStrategyCanarySteps;
 }
 
 /** The problem of a percentage outside 0..max. */
@@ -231,7 +235,8 @@ class SetWeightStep extends CanaryStep {
     return percentProblems(scope, `steps[${index}].setWeight`, this.percent, context.maxTrafficWeight);
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     return { setWeight: this.percent };
   }
 }
@@ -245,7 +250,8 @@ class PauseStep extends CanaryStep {
     return wholeSecondsProblems(scope, `steps[${index}].pause.duration`, this.duration);
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     const duration = this.duration ? ro.RolloutSpecStrategyCanaryStepsPauseDuration.fromNumber(seconds(this.duration)) : undefined;
     return { pause: { duration } };
   }
@@ -264,7 +270,8 @@ class AnalysisStep extends CanaryStep {
     return analysisRunProblems(scope, `steps[${index}].analysis`, this.run);
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     return { analysis: toAnalysis(this.run) };
   }
 }
@@ -284,7 +291,8 @@ class SetCanaryScaleStep extends CanaryStep {
     return problems;
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     return { setCanaryScale: this.scale };
   }
 }
@@ -319,7 +327,8 @@ class ExperimentStep extends CanaryStep {
     return problems;
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     return {
       experiment: {
         duration: this.props.duration ? goDuration(this.props.duration) : undefined,
@@ -328,7 +337,7 @@ class ExperimentStep extends CanaryStep {
           name: a.name,
           templateName: a.template.name,
           clusterScope: a.template.clusterScoped || undefined,
-          args: Object.entries(a.args ?? {}).map(([name, value]) => value.toArg(name)),
+          args: Object.entries(a.args ?? {}).map(([name, value]) => value._toArg(name)),
           requiredForCompletion: a.requiredForCompletion,
         })),
       },
@@ -363,11 +372,12 @@ class HeaderRouteStep extends CanaryStep {
     ];
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
     return {
       setHeaderRoute: {
         name: this.props.name,
-        match: this.props.match?.map(m => ({ headerName: m.headerName, headerValue: m.value.toJson() })),
+        match: this.props.match?.map(m => ({ headerName: m.headerName, headerValue: m.value._toJson() })),
       },
     };
   }
@@ -392,8 +402,9 @@ class MirrorRouteStep extends CanaryStep {
     ];
   }
 
-  public toStep(): ro.RolloutSpecStrategyCanarySteps {
-    const json = (m?: StringMatch) => m?.toJson();
+  /** @internal */
+  public _toStep(): ro.RolloutSpecStrategyCanarySteps {
+    const json = (m?: StringMatch) => m?._toJson();
     return {
       setMirrorRoute: {
         name: this.props.name,
@@ -401,7 +412,7 @@ class MirrorRouteStep extends CanaryStep {
         match: this.props.match?.map(m => ({
           method: json(m.method),
           path: json(m.path),
-          headers: m.headers && Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v.toJson()])),
+          headers: m.headers && Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v._toJson()])),
         })),
       },
     };

@@ -1,14 +1,16 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AnalysisRunProps, analysisRunProblems, toAnalysis } from './analysis-run';
+import { AnalysisRunProps } from './analysis-run';
+import { intOrPercent } from './private/int-or-percent';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
 import { replicaSplit, surgePods } from './replica-share';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import type { ControllerOwnedField, TrafficRouter } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { seconds, wholeSecondsProblems } from '../util/durations';
-import { problemAt } from '../util/errors';
+import { seconds, wholeSecondsProblems } from '../private/durations';
+import { problemAt } from '../errors/problem';
 
 /** Analysis that runs beside the steps, from one step on, until the rollout completes. */
 export interface BackgroundAnalysisProps extends AnalysisRunProps {
@@ -172,7 +174,8 @@ export class CanaryStrategy implements IRolloutStrategy {
     return this.trafficRouter?.controllerOwnedFields(this.managedRoutes.length > 0) ?? [];
   }
 
-  public toStrategy(): ro.RolloutSpecStrategy {
+  /** @internal */
+  public _toStrategy(): ro.RolloutSpecStrategy {
     const routes = this.managedRoutes;
     const background = this.props.backgroundAnalysis;
     return {
@@ -182,7 +185,7 @@ export class CanaryStrategy implements IRolloutStrategy {
         maxSurge: intOrPercent(this.maxSurge, ro.RolloutSpecStrategyCanaryMaxSurge),
         maxUnavailable: intOrPercent(this.maxUnavailable, ro.RolloutSpecStrategyCanaryMaxUnavailable),
         trafficRouting: this.trafficRouter && {
-          ...this.trafficRouter.toTrafficRouting(),
+          ...this.trafficRouter._toTrafficRouting(),
           maxTrafficWeight: this.props.maxTrafficWeight,
           managedRoutes: routes.length ? routes.map(name => ({ name })) : undefined,
         },
@@ -192,8 +195,8 @@ export class CanaryStrategy implements IRolloutStrategy {
         dynamicStableScale: this.props.dynamicStableScale,
         canaryMetadata: this.props.canaryMetadata,
         stableMetadata: this.props.stableMetadata,
-        antiAffinity: this.props.antiAffinity?.toJson(),
-        steps: this.steps.map(s => s.toStep()),
+        antiAffinity: this.props.antiAffinity?._toJson(),
+        steps: this.steps.map(s => s._toStep()),
       },
     };
   }
@@ -224,9 +227,4 @@ export class CanaryStrategy implements IRolloutStrategy {
     check();
     return problems;
   }
-}
-
-/** kplus holds a number or an `N%` string; Kubernetes rejects a bare number written as a string. */
-export function intOrPercent<T>(value: kplus.PercentOrAbsolute, type: { fromNumber(n: number): T; fromString(s: string): T }): T {
-  return typeof value.value === 'number' ? type.fromNumber(value.value) : type.fromString(String(value.value));
 }

@@ -2,7 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/httproute-gateway.networking.k8s.io';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 
 /** Gateway API hostnames: an RFC 1123 subdomain, optionally with a leading `*.` wildcard. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

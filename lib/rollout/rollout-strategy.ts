@@ -38,8 +38,11 @@ export interface IRolloutStrategy {
   notes(rollout: StrategyTarget): string[];
   /** Fields of other objects the controller writes at run time. */
   controllerOwnedFields(): ControllerOwnedField[];
-  /** The strategy as the Rollout L1 takes it. */
-  toStrategy(): ro.RolloutSpecStrategy;
+  /**
+   * The strategy as the Rollout L1 takes it.
+   * @internal
+   */
+  _toStrategy(): ro.RolloutSpecStrategy;
 }
 
 /** The strategies a Rollout can use. */

@@ -5,8 +5,8 @@ import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import { ControllerOwnedField } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { addSynthNotes } from '../synth/synth-notes';
-import { seconds, wholeSecondsProblems } from '../util/durations';
-import { failAt, failOnFirst, problemAt } from '../util/errors';
+import { seconds, wholeSecondsProblems } from '../private/durations';
+import { failAt, failOnFirst, problemAt } from '../errors/problem';
 
 /** The label the Rollout selects its pods by, set to the Rollout's name. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -158,7 +158,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       minReadySeconds: seconds(this.minReady),
       selector: this._toLabelSelector(),
       template: { metadata, spec: toRolloutPodSpec(this._toPodSpec()) },
-      strategy: this.strategy.toStrategy(),
+      strategy: this.strategy._toStrategy(),
     };
   }
 }

@@ -24,8 +24,11 @@ export class StringMatch {
     return Object.values(this.match)[0];
   }
 
-  /** The match as the Rollout L1 takes it. */
-  public toJson(): ro.RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue {
+  /**
+   * The match as the Rollout L1 takes it.
+   * @internal
+   */
+  public _toJson(): ro.RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue {
     return this.match;
   }
 }

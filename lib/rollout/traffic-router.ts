@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { HttpRoute } from './http-route';
 import { VirtualService } from './virtual-service';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { problemAt } from '../util/errors';
+import { problemAt } from '../errors/problem';
 
 /** The name under which the Argo Rollouts Gateway API plugin is registered and configured. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -64,8 +64,11 @@ export abstract class TrafficRouter {
   /** Problems with the router's objects for the strategy's Services. */
   public abstract problems(scope: IConstruct, services: CanaryServices): string[];
 
-  /** The `trafficRouting` block, without `managedRoutes` and `maxTrafficWeight`, which the strategy adds. */
-  public abstract toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting;
+  /**
+   * The `trafficRouting` block, without `managedRoutes` and `maxTrafficWeight`, which the strategy adds.
+   * @internal
+   */
+  public abstract _toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting;
 
   /**
    * The fields the controller writes at run time.
@@ -113,8 +116,9 @@ class GatewayApiRouter extends TrafficRouter {
    * ({@link controllerOwnedFields}), which holds the same on both sides, so the label serves nothing
    * and is turned off: the live route then differs from Git only in the ignored weights
    * (pkg/plugin/labels.go, ensureInProgressLabel).
+   * @internal
    */
-  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+  public _toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
     return { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: this.route.name, disableInProgressLabel: true } } };
   }
 
@@ -138,7 +142,8 @@ class IstioRouter extends TrafficRouter {
     return servicesProblems(scope, 'virtualService', { stable: this.virtualService.stableService, canary: this.virtualService.canaryService }, services);
   }
 
-  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+  /** @internal */
+  public _toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
     const rule = this.virtualService.destinationRule;
     return {
       istio: {
@@ -178,7 +183,8 @@ class NginxRouter extends TrafficRouter {
       .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable.name}'`, 'point every path of the stable ingress at the stable service'));
   }
 
-  public toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
+  /** @internal */
+  public _toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
     return { nginx: { stableIngress: this.stableIngress.name } };
   }
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DestinationRule } from './destination-rule';
 import * as istio from '../../imports/istio-networking.istio.io';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 
 /** Properties of a {@link VirtualService}. */
 export interface VirtualServiceProps {

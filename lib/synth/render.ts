@@ -4,7 +4,7 @@ import { OutputFolder } from './output-folder';
 import { OutputFile, Serializable } from './output-file';
 import { isRenderedFile } from './rendered-file';
 import { withServerDefaults } from './server-defaults';
-import { ConfigError } from '../util/errors';
+import { ConfigError } from '../errors/problem';
 
 /**
  * Every problem found by the `node.addValidation` checks of the whole tree, in tree order, each

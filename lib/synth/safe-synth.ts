@@ -5,7 +5,7 @@ import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { synthNotes } from './synth-notes';
 import { writeFiles } from './yaml-serializer';
-import { ConfigError } from '../util/errors';
+import { ConfigError } from '../errors/problem';
 
 /** Properties of {@link safeSynth}. */
 export interface SafeSynthProps extends PruneLimits {

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { failAt } from '../util/errors';
+import { failAt } from '../errors/problem';
 
 /** Properties of a {@link PodDisruptionBudget}. */
 export interface PodDisruptionBudgetProps {

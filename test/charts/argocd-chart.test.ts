@@ -2,7 +2,7 @@ import { App, Testing } from 'cdk8s';
 import { fleet } from '../../fleet';
 import { ArgoCdChart } from '../../charts/argocd-chart';
 import { ServiceChart } from '../../charts/service-chart';
-import { ReleasePins } from '../../lib/fleet/release-pins';
+import { ReleasePins } from '../../lib/fleet';
 import { ROOT } from '../helpers';
 
 describe('ArgoCdChart', () => {

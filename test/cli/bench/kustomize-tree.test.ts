@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { jsonPatch, writeKustomizeTree } from '../../../cli/bench/kustomize-tree';
 import { compareObjects } from '../../../cli/bench/run-bench';
-import { KubeObject } from '../../../lib/plan/dist-objects';
+import { KubeObject } from '../../../lib/plan';
 
 const object = (kind: string, name: string, namespace: string, spec: object): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace, annotations: { 'a/b': '1' } }, spec });
 

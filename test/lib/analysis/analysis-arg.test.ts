@@ -1,4 +1,4 @@
-import { isRequiredArg } from '../../../lib/analysis/analysis-arg';
+import { isRequiredArg } from '../../../lib/analysis';
 
 describe('isRequiredArg', () => {
   test('GIVEN args with and without a source WHEN checked THEN only an arg with neither value nor Secret is required', () => {

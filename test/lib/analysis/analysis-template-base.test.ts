@@ -1,7 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
+import { AnalysisTemplate, PrometheusMetric, Threshold } from '../../../lib/analysis';
 
 describe('AnalysisTemplateBase', () => {
   test('GIVEN dry-run and retention metrics and a Secret arg WHEN synthesized THEN they render at template level and the Secret stays a reference', () => {

@@ -1,9 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { MetricSource, successRateMetric } from '../../../lib/analysis/presets';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
-import { validationProblems } from '../../../lib/synth/render';
+import { AnalysisTemplate, MetricSource, PrometheusMetric, successRateMetric, Threshold } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/synth';
 
 const ADDRESS = 'http://prometheus:9090';
 

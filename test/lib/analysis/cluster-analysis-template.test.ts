@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { ClusterAnalysisTemplate } from '../../../lib/analysis/cluster-analysis-template';
-import { MetricSource, successRateMetric } from '../../../lib/analysis/presets';
-import { validationProblems } from '../../../lib/synth/render';
+import { ClusterAnalysisTemplate, MetricSource, successRateMetric } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/synth';
 
 describe('ClusterAnalysisTemplate', () => {
   test('GIVEN a preset WHEN synthesized THEN it is the cluster-scoped kind with the same spec, and Rollouts refer to it with clusterScope', () => {

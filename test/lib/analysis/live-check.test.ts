@@ -1,7 +1,5 @@
 import { fakePrometheus, vector } from '../../fake-prometheus';
-import { measureOnce, sampleValue, substituteArgs } from '../../../lib/analysis/live-check';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
+import { measureOnce, PrometheusMetric, sampleValue, substituteArgs, Threshold } from '../../../lib/analysis';
 
 const metric = new PrometheusMetric({ name: 'success-rate', address: 'unused', query: 'rate(x{hash="{{args.canary-hash}}", ns="{{ args.namespace }}"}[1m])', threshold: Threshold.atLeast(0.99) });
 

@@ -1,7 +1,5 @@
 import { Duration } from 'cdk8s';
-import { MetricSource, latencyMetric, successRateMetric } from '../../../lib/analysis/presets';
-import { promqlSyntaxError, referencedArgs } from '../../../lib/analysis/promql';
-import { Verdict } from '../../../lib/analysis/threshold';
+import { latencyMetric, MetricSource, promqlSyntaxError, referencedArgs, successRateMetric, Verdict } from '../../../lib/analysis';
 
 const ADDRESS = 'http://prometheus:9090';
 const SOURCES = [['app', MetricSource.APP], ['istio', MetricSource.ISTIO], ['nginx', MetricSource.NGINX]] as const;
@@ -14,7 +12,7 @@ describe('presets', () => {
     expect(metric.query.match(/\[30s\]/g)).toHaveLength(2);
     expect(referencedArgs(metric.query).sort()).toEqual([...source.argNames].sort());
     expect(metric.threshold.describe()).toBe('>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)');
-    expect(metric.toMetric()).toMatchSnapshot();
+    expect(metric._toMetric()).toMatchSnapshot();
   });
 
   test.each(SOURCES)('GIVEN the %s latency WHEN built THEN it parses and takes the p99 over one interval', (_, source) => {
@@ -22,7 +20,7 @@ describe('presets', () => {
     expect(promqlSyntaxError(metric.query)).toBeUndefined();
     expect(metric.query).toMatch(/^histogram_quantile\(0\.99, sum by \(le\) \(rate\(\w+_bucket\{.*\}\[1m\]\)\)\)$/);
     expect(metric.name).toBe('latency-p99');
-    expect(metric.toMetric()).toMatchSnapshot();
+    expect(metric._toMetric()).toMatchSnapshot();
   });
 
   test('GIVEN a latency bound WHEN compared THEN Istio compares milliseconds and the others seconds', () => {

@@ -1,8 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AnalysisArg } from '../../../lib/analysis/analysis-arg';
-import { PrometheusAuth } from '../../../lib/analysis/prometheus-auth';
-import { PrometheusMetric, PrometheusMetricProps } from '../../../lib/analysis/prometheus-metric';
-import { Threshold, Verdict } from '../../../lib/analysis/threshold';
+import { AnalysisArg, PrometheusAuth, PrometheusMetric, PrometheusMetricProps, Threshold, Verdict } from '../../../lib/analysis';
 
 const scope = new Chart(Testing.app(), 'test');
 const metric = (props: Partial<PrometheusMetricProps> = {}) =>
@@ -20,11 +17,11 @@ describe('PrometheusMetric', () => {
     });
     expect(m.problems(scope, [TOKEN_ARG])).toEqual([]);
     expect(m.referencedArgs).toEqual(['token']);
-    expect(m.toMetric()).toMatchObject({
+    expect(m._toMetric()).toMatchObject({
       interval: '30s', initialDelay: '1m',
       failureCondition: 'len(result) == 0 || any(result, {(!isNaN(#) && !isInf(#) && !(# <= 0.5)) || isInf(#)})',
     });
-    const json = JSON.parse(JSON.stringify(m.toMetric(), (_, v) => (v && typeof v === 'object' && 'value' in v && Object.keys(v).length === 1 ? v.value : v)));
+    const json = JSON.parse(JSON.stringify(m._toMetric(), (_, v) => (v && typeof v === 'object' && 'value' in v && Object.keys(v).length === 1 ? v.value : v)));
     expect(json).toMatchObject({
       count: 10, failureLimit: 1, inconclusiveLimit: 2, consecutiveErrorLimit: 3, consecutiveSuccessLimit: 4,
       provider: { prometheus: {

@@ -1,4 +1,4 @@
-import { promqlSyntaxError, referencedArgs } from '../../../lib/analysis/promql';
+import { promqlSyntaxError, referencedArgs } from '../../../lib/analysis';
 
 describe('promql', () => {
   test('GIVEN a query with arg placeholders in labels and ranges WHEN parsed THEN it is valid', () => {

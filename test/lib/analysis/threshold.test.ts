@@ -1,4 +1,4 @@
-import { Threshold, Verdict } from '../../../lib/analysis/threshold';
+import { Threshold, Verdict } from '../../../lib/analysis';
 
 /**
  * Evaluates a rendered expr-lang condition over `result` by translating the few constructs the

@@ -1,6 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { AppProject } from '../../../lib/argocd/app-project';
-import { Cluster } from '../../../lib/argocd/cluster';
+import { AppProject, Cluster } from '../../../lib/argocd';
 
 const props = {
   metadata: { name: 'shop-staging', namespace: 'argocd' },

@@ -1,6 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { Application } from '../../../lib/argocd/application';
-import { Cluster } from '../../../lib/argocd/cluster';
+import { Application, Cluster } from '../../../lib/argocd';
 
 const props = {
   metadata: { name: 'web-staging', namespace: 'argocd' },

@@ -1,9 +1,5 @@
-import { Cluster } from '../../../lib/argocd/cluster';
-import { FleetDefinition } from '../../../lib/fleet/definitions';
-import { Fleet } from '../../../lib/fleet/fleet';
-import { ImageRef } from '../../../lib/fleet/image-ref';
-import { Language } from '../../../lib/fleet/language';
-import { ReleasePins } from '../../../lib/fleet/release-pins';
+import { Cluster } from '../../../lib/argocd';
+import { Fleet, FleetDefinition, ImageRef, Language, ReleasePins } from '../../../lib/fleet';
 import { DIGEST, ROOT } from '../../helpers';
 
 const definition: FleetDefinition = {

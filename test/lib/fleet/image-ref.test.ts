@@ -1,4 +1,4 @@
-import { ImageRef } from '../../../lib/fleet/image-ref';
+import { ImageRef } from '../../../lib/fleet';
 import { DIGEST } from '../../helpers';
 
 describe('ImageRef.parse', () => {

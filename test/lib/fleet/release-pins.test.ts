@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ImageRef } from '../../../lib/fleet/image-ref';
-import { ReleasePins } from '../../../lib/fleet/release-pins';
+import { ImageRef, ReleasePins } from '../../../lib/fleet';
 import { DIGEST } from '../../helpers';
 
 function repoWith(content: string): string {

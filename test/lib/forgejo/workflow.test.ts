@@ -1,8 +1,6 @@
 import { Testing } from 'cdk8s';
-import { Action, Actions } from '../../../lib/forgejo/action';
-import { Step } from '../../../lib/forgejo/step';
-import { Workflow } from '../../../lib/forgejo/workflow';
-import { validationProblems } from '../../../lib/synth/render';
+import { Action, Actions, Step, Workflow } from '../../../lib/forgejo';
+import { validationProblems } from '../../../lib/synth';
 
 function workflow() {
   const app = Testing.app();

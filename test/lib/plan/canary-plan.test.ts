@@ -1,5 +1,4 @@
-import { EXPECTED_RPS_ANNOTATION, formatDuration, metricPlan, parseDuration, planRollout, planServices, rateWindow } from '../../../lib/plan/canary-plan';
-import { KubeObject, ServiceObjects } from '../../../lib/plan/dist-objects';
+import { EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, parseDuration, planRollout, planServices, rateWindow, ServiceObjects } from '../../../lib/plan';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },

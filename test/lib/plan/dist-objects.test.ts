@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readServiceFolders } from '../../../lib/plan/dist-objects';
+import { readServiceFolders } from '../../../lib/plan';
 
 describe('readServiceFolders', () => {
   test('GIVEN a dist/ tree WHEN read THEN each env/service folder yields its objects, and the Argo CD and CI folders are skipped', () => {

@@ -1,5 +1,5 @@
 import { samplePlan } from './plan-fixture';
-import { planChart } from '../../../lib/plan/plan-chart';
+import { planChart } from '../../../lib/plan';
 
 describe('planChart', () => {
   const svg = planChart(samplePlan());

@@ -1,4 +1,4 @@
-import { RolloutPlan, planRollout } from '../../../lib/plan/canary-plan';
+import { planRollout, RolloutPlan } from '../../../lib/plan';
 
 /** A replica-based plan with one analysis and a manual pause: 2 replicas, setWeight 10 = 33%. */
 export function samplePlan(): RolloutPlan {

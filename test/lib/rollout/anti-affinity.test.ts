@@ -1,12 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
-import { AntiAffinity } from '../../../lib/rollout/anti-affinity';
+import { AntiAffinity } from '../../../lib/rollout';
 
 describe('AntiAffinity', () => {
   const scope = new Chart(Testing.app(), 'test');
 
   test('GIVEN each kind WHEN rendered THEN exactly one strategy is listed, as the controller requires', () => {
-    expect(AntiAffinity.preferred(50).toJson()).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } });
-    expect(AntiAffinity.required().toJson()).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
+    expect(AntiAffinity.preferred(50)._toJson()).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } });
+    expect(AntiAffinity.required()._toJson()).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: {} });
     expect(AntiAffinity.required().problems(scope)).toEqual([]);
   });
 

@@ -1,11 +1,11 @@
-import { ArgValue } from '../../../lib/rollout/arg-value';
+import { ArgValue } from '../../../lib/rollout';
 
 describe('ArgValue', () => {
   test('GIVEN each source WHEN rendered THEN it is the arg entry Argo Rollouts takes', () => {
-    expect(ArgValue.of('x').toArg('a')).toEqual({ name: 'a', value: 'x' });
-    expect(ArgValue.canaryPodTemplateHash().toArg('a')).toEqual({ name: 'a', valueFrom: { podTemplateHashValue: 'Latest' } });
-    expect(ArgValue.stablePodTemplateHash().toArg('a')).toEqual({ name: 'a', valueFrom: { podTemplateHashValue: 'Stable' } });
-    expect(ArgValue.fieldRef("metadata.labels['team']").toArg('a')).toEqual({ name: 'a', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } });
+    expect(ArgValue.of('x')._toArg('a')).toEqual({ name: 'a', value: 'x' });
+    expect(ArgValue.canaryPodTemplateHash()._toArg('a')).toEqual({ name: 'a', valueFrom: { podTemplateHashValue: 'Latest' } });
+    expect(ArgValue.stablePodTemplateHash()._toArg('a')).toEqual({ name: 'a', valueFrom: { podTemplateHashValue: 'Stable' } });
+    expect(ArgValue.fieldRef("metadata.labels['team']")._toArg('a')).toEqual({ name: 'a', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } });
   });
 
   test.each(['metadata.name', 'metadata.namespace', 'metadata.uid', "metadata.annotations['owner']"])('GIVEN fieldRef %s WHEN checked THEN it resolves', path => {

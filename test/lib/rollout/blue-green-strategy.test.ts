@@ -1,9 +1,7 @@
 import { Duration } from 'cdk8s';
 import { rolloutFixture, FixtureParts } from './fixture';
-import { ArgValue } from '../../../lib/rollout/arg-value';
-import { BlueGreenStrategyProps } from '../../../lib/rollout/blue-green-strategy';
-import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
-import { validationProblems } from '../../../lib/synth/render';
+import { ArgValue, BlueGreenStrategyProps, RolloutStrategy } from '../../../lib/rollout';
+import { validationProblems } from '../../../lib/synth';
 
 function blueGreen(props: (p: FixtureParts) => Partial<BlueGreenStrategyProps>) {
   // The fixture's stable Service plays the active one and its canary Service the preview.

@@ -1,12 +1,7 @@
 import { Duration } from 'cdk8s';
 import { rolloutFixture, FixtureParts } from './fixture';
-import { ArgValue } from '../../../lib/rollout/arg-value';
-import { CanaryStep, ExperimentSpecRef } from '../../../lib/rollout/canary-step';
-import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
-import { StringMatch } from '../../../lib/rollout/string-match';
-import { TrafficRouter } from '../../../lib/rollout/traffic-router';
-import { VirtualService } from '../../../lib/rollout/virtual-service';
-import { validationProblems } from '../../../lib/synth/render';
+import { ArgValue, CanaryStep, ExperimentSpecRef, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
+import { validationProblems } from '../../../lib/synth';
 
 /** A canary with an Istio router (or none) whose steps are `extra` followed by a measured weight. */
 function withSteps(extra: (p: FixtureParts) => CanaryStep[], options: { router?: boolean } = { router: true }) {

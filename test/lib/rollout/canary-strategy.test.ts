@@ -1,16 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { rolloutFixture, FixtureParts } from './fixture';
-import { AntiAffinity } from '../../../lib/rollout/anti-affinity';
-import { ArgValue } from '../../../lib/rollout/arg-value';
-import { CanaryStep } from '../../../lib/rollout/canary-step';
-import { CanaryStrategyProps } from '../../../lib/rollout/canary-strategy';
-import { HttpRoute } from '../../../lib/rollout/http-route';
-import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
-import { StringMatch } from '../../../lib/rollout/string-match';
-import { TrafficRouter } from '../../../lib/rollout/traffic-router';
-import { VirtualService } from '../../../lib/rollout/virtual-service';
-import { validationProblems } from '../../../lib/synth/render';
+import { AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
+import { validationProblems } from '../../../lib/synth';
 
 const gatewayRouter = (p: FixtureParts) => TrafficRouter.gatewayApi(new HttpRoute(p.chart, 'Route', {
   metadata: { name: 'app' }, gateway: { name: 'public' }, stableService: p.stable, canaryService: p.canary, port: 80,

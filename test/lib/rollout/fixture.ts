@@ -1,12 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
-import { ArgValue } from '../../../lib/rollout/arg-value';
-import { CanaryStep } from '../../../lib/rollout/canary-step';
-import { Rollout } from '../../../lib/rollout/rollout';
-import { IRolloutStrategy } from '../../../lib/rollout/rollout-strategy';
+import { AnalysisTemplate, PrometheusMetric, Threshold } from '../../../lib/analysis';
+import { ArgValue, CanaryStep, IRolloutStrategy, Rollout } from '../../../lib/rollout';
 
 /** What a test strategy is built from. */
 export interface FixtureParts {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { routedServices } from './routes';
-import { HttpRoute } from '../../../lib/rollout/http-route';
+import { HttpRoute } from '../../../lib/rollout';
 
 describe('HttpRoute', () => {
   test('GIVEN a Gateway and hostnames WHEN synthesized THEN all traffic starts on the stable backend', () => {

@@ -1,4 +1,4 @@
-import { replicaSplit, surgePods } from '../../../lib/rollout/replica-share';
+import { replicaSplit, surgePods } from '../../../lib/rollout';
 
 describe('replicaSplit', () => {
   // Worked by hand from the controller's rule: closest share among `replicas` and, with surge, `replicas + 1` pods.

@@ -1,9 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { routedServices } from './routes';
-import { BlueGreenStrategy } from '../../../lib/rollout/blue-green-strategy';
-import { CanaryStep } from '../../../lib/rollout/canary-step';
-import { CanaryStrategy } from '../../../lib/rollout/canary-strategy';
-import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
+import { BlueGreenStrategy, CanaryStep, CanaryStrategy, RolloutStrategy } from '../../../lib/rollout';
 
 describe('RolloutStrategy', () => {
   test('GIVEN each factory WHEN called THEN it returns that strategy, listing the Services the controller rewrites', () => {
@@ -14,7 +11,7 @@ describe('RolloutStrategy', () => {
     expect(blueGreen).toBeInstanceOf(BlueGreenStrategy);
     expect(canaryStrategy.services.map((s: kplus.Service) => s.name)).toEqual(['web-stable', 'web-canary']);
     expect(blueGreen.services.map((s: kplus.Service) => s.name)).toEqual(['web-stable', 'web-canary']);
-    expect(Object.keys(canaryStrategy.toStrategy())).toEqual(['canary']);
-    expect(Object.keys(blueGreen.toStrategy())).toEqual(['blueGreen']);
+    expect(Object.keys(canaryStrategy._toStrategy())).toEqual(['canary']);
+    expect(Object.keys(blueGreen._toStrategy())).toEqual(['blueGreen']);
   });
 });

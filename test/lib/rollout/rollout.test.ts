@@ -1,12 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { rolloutFixture } from './fixture';
 import * as kplus from 'cdk8s-plus-28';
-import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { ArgValue } from '../../../lib/rollout/arg-value';
-import { CanaryStep } from '../../../lib/rollout/canary-step';
-import { RolloutStrategy } from '../../../lib/rollout/rollout-strategy';
-import { validationProblems } from '../../../lib/synth/render';
-import { synthNotes } from '../../../lib/synth/synth-notes';
+import { AnalysisTemplate } from '../../../lib/analysis';
+import { ArgValue, CanaryStep, RolloutStrategy } from '../../../lib/rollout';
+import { synthNotes, validationProblems } from '../../../lib/synth';
 
 function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean; replicas?: number } = {}) {
   return rolloutFixture(parts => RolloutStrategy.canary({

@@ -1,9 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { routedServices } from './routes';
-import { DestinationRule } from '../../../lib/rollout/destination-rule';
-import { HttpRoute } from '../../../lib/rollout/http-route';
-import { TrafficRouter } from '../../../lib/rollout/traffic-router';
-import { VirtualService } from '../../../lib/rollout/virtual-service';
+import { DestinationRule, HttpRoute, TrafficRouter, VirtualService } from '../../../lib/rollout';
 
 describe('TrafficRouter', () => {
   test('GIVEN each router WHEN asked for trafficRouting THEN it names its object the way the controller reads it', () => {
@@ -13,12 +10,12 @@ describe('TrafficRouter', () => {
     const vs = new VirtualService(chart, 'Vs', { metadata: { name: 'web' }, hosts: ['web'], stableService: stable, canaryService: canary, destinationRule: rule, port: 80 });
     const ingress = new kplus.Ingress(chart, 'Ingress', { metadata: { name: 'web' } });
     // The in-progress label is off: the Application ignores the weights unconditionally (plugin issue #208).
-    expect(TrafficRouter.gatewayApi(route).toTrafficRouting()).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', disableInProgressLabel: true } } });
-    expect(TrafficRouter.istio(vs).toTrafficRouting()).toEqual({ istio: {
+    expect(TrafficRouter.gatewayApi(route)._toTrafficRouting()).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', disableInProgressLabel: true } } });
+    expect(TrafficRouter.istio(vs)._toTrafficRouting()).toEqual({ istio: {
       virtualService: { name: 'web', routes: ['primary'] },
       destinationRule: { name: 'web-dr', stableSubsetName: 'stable', canarySubsetName: 'canary' },
     } });
-    expect(TrafficRouter.nginx(ingress).toTrafficRouting()).toEqual({ nginx: { stableIngress: 'web' } });
+    expect(TrafficRouter.nginx(ingress)._toTrafficRouting()).toEqual({ nginx: { stableIngress: 'web' } });
   });
 
   test('GIVEN each router WHEN asked what the controller writes THEN Argo CD is told to ignore exactly those fields', () => {

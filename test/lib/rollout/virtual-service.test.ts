@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { routedServices } from './routes';
-import { DestinationRule } from '../../../lib/rollout/destination-rule';
-import { VirtualService } from '../../../lib/rollout/virtual-service';
+import { DestinationRule, VirtualService } from '../../../lib/rollout';
 
 describe('VirtualService', () => {
   test('GIVEN host-level splitting WHEN synthesized THEN the named route sends all traffic to the stable host', () => {

@@ -1,4 +1,4 @@
-import { documentCount } from '../../../lib/synth/output-file';
+import { documentCount } from '../../../lib/synth';
 
 describe('documentCount', () => {
   test('GIVEN object and rendered files WHEN counted THEN objects count one each and a rendered file one', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pruneProblems } from '../../../lib/synth/prune-guard';
+import { pruneProblems } from '../../../lib/synth';
 
 function distWith(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));

@@ -1,10 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Serializable } from '../../../lib/synth/output-file';
-import { OutputFolder } from '../../../lib/synth/output-folder';
-import { renderApp } from '../../../lib/synth/render';
-import { markRenderedFile } from '../../../lib/synth/rendered-file';
+import { markRenderedFile, OutputFolder, renderApp, Serializable } from '../../../lib/synth';
 
 function renderedFile(scope: Construct, id: string, outputPath: string): void {
   const file = Object.assign(new Construct(scope, id), { outputPath, render: () => `${id}\n` });

@@ -2,8 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { OutputFolder } from '../../../lib/synth/output-folder';
-import { safeSynth } from '../../../lib/synth/safe-synth';
+import { OutputFolder, safeSynth } from '../../../lib/synth';
 import { readTree, tempRepo } from '../../helpers';
 
 function appWithServices(names: string[], options: { invalid?: boolean } = {}): App {

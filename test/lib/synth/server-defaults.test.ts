@@ -2,9 +2,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { buildFleetApp } from '../../../charts/fleet-app';
 import { benchFleet } from '../../../cli/bench/bench-fleet';
-import { renderApp } from '../../../lib/synth/render';
-import { DefaultsSchema, missingServerDefaults, pinnedDefaultsOf, withServerDefaults } from '../../../lib/synth/server-defaults';
-import { fileContent } from '../../../lib/synth/yaml-serializer';
+import { DefaultsSchema, fileContent, missingServerDefaults, pinnedDefaultsOf, renderApp, withServerDefaults } from '../../../lib/synth';
 import { ROOT, readTree } from '../../helpers';
 
 /** An HTTPRoute as the constructs wrote it before its output carried the server's defaults. */

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addSynthNotes, synthNotes } from '../../../lib/synth/synth-notes';
+import { addSynthNotes, synthNotes } from '../../../lib/synth';
 
 describe('synthNotes', () => {
   test('GIVEN constructs with notes WHEN collected THEN the notes come in tree order, computed when asked', () => {

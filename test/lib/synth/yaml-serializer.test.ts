@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OutputFile } from '../../../lib/synth/output-file';
-import { fileContent, toYaml, writeFiles } from '../../../lib/synth/yaml-serializer';
+import { fileContent, OutputFile, toYaml, writeFiles } from '../../../lib/synth';
 import { readTree } from '../../helpers';
 
 /** Plain data written like an ApiObject. */

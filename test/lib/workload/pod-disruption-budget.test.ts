@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PodDisruptionBudget } from '../../../lib/workload/pod-disruption-budget';
+import { PodDisruptionBudget } from '../../../lib/workload';
 
 describe('PodDisruptionBudget', () => {
   test('GIVEN a workload WHEN budgeted THEN it selects the workload and allows one pod down', () => {

@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PodMonitor } from '../../../lib/workload/pod-monitor';
+import { PodMonitor } from '../../../lib/workload';
 
 function setup() {
   const chart = new Chart(Testing.app(), 'test');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findExecutable, pathFolders } from '../../../lib/util/executables';
+import { findExecutable, pathFolders } from '../../cli/executables';
 
 describe('findExecutable', () => {
   test('GIVEN folders WHEN searched THEN the first that holds the name wins, and none gives undefined', () => {

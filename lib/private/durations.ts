@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { problemAt } from './errors';
+import { problemAt } from '../errors/problem';
 
 /** A Duration in seconds, fractional if need be; cdk8s's own `toSeconds()` throws on fractions. */
 export function seconds(duration: Duration): number {

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ConfigError, describeProblem, failOnFirst, problemAt } from '../../../lib/util/errors';
+import { ConfigError, describeProblem, failOnFirst, problemAt } from '../../../lib/errors';
 
 describe('errors', () => {
   test('GIVEN a problem WHEN described THEN it reads path, field, value, rule and fix', () => {

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { goDuration, seconds, wholeSecondsProblems } from '../../../lib/util/durations';
+import { goDuration, seconds, wholeSecondsProblems } from '../../../lib/private/durations';
 
 describe('durations', () => {
   test('GIVEN durations WHEN written as Go durations THEN the largest whole unit is used, never days', () => {

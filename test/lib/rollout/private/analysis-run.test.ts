@@ -1,10 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import { AnalysisTemplate } from '../../../lib/analysis/analysis-template';
-import { ClusterAnalysisTemplate } from '../../../lib/analysis/cluster-analysis-template';
-import { PrometheusMetric } from '../../../lib/analysis/prometheus-metric';
-import { Threshold } from '../../../lib/analysis/threshold';
-import { analysisRunProblems, toAnalysis } from '../../../lib/rollout/analysis-run';
-import { ArgValue } from '../../../lib/rollout/arg-value';
+import { AnalysisTemplate, ClusterAnalysisTemplate, PrometheusMetric, Threshold } from '../../../../lib/analysis';
+import { analysisRunProblems, toAnalysis } from '../../../../lib/rollout/private/analysis-run';
+import { ArgValue } from '../../../../lib/rollout';
 
 const metric = (name = 'm') => new PrometheusMetric({ name, address: 'http://p:9090', query: 'up', threshold: Threshold.atLeast(1) });
 
