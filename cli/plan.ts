@@ -1,13 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseFlags } from './command';
-import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
+import { PLAN_FOLDER, chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
 import { DIST } from '../lib/synth';
 import { ConfigError } from '../lib/errors';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
-/** Where `npm run plan` writes by default: outside `dist/`, so no Argo CD Application ever reads it. */
-export const PLAN_FOLDER = 'reports/plan';
 
 /**
  * `npm run plan`: the canary plan of every Rollout in `dist/`, derived from the synthesized objects

@@ -2,6 +2,7 @@ import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './def
 import { ImageRef } from './image-ref';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, resolveSettings } from './service-settings';
+import { DEFAULT_RUNNER_LABEL } from '../forgejo/workflow';
 import { ConfigError, fail } from '../errors/problem';
 import { dnsLabelRule, isDnsLabel } from '../private/names';
 
@@ -29,7 +30,7 @@ export class Fleet {
     this.name = definition.name;
     this.repoUrl = definition.repoUrl;
     this.targetRevision = definition.targetRevision ?? 'main';
-    this.runnerLabel = definition.runnerLabel ?? 'docker';
+    this.runnerLabel = definition.runnerLabel ?? DEFAULT_RUNNER_LABEL;
     this.environments = definition.environments;
     this.services = definition.services;
     this.check();

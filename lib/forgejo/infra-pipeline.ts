@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Actions, setUpNode } from './action';
 import { Step } from './step';
-import { Workflow } from './workflow';
+import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
+import { PLAN_FOLDER } from '../plan/plan-report';
 
 /** Properties of an {@link InfraPipeline}. */
 export interface InfraPipelineProps {
@@ -14,9 +15,6 @@ export interface InfraPipelineProps {
 
 /** Where the infra repo's own workflow is written. */
 export const INFRA_WORKFLOW_PATH = '.forgejo/workflows/infra.yaml';
-
-/** Where the plan is written on pull requests; the same default as `npm run plan`. */
-const PLAN_FOLDER = 'reports/plan';
 
 /**
  * Posts the plan as a pull-request comment through the Forgejo API. A token that may not comment
@@ -50,7 +48,7 @@ export class InfraPipeline extends Construct {
     });
     this.workflow.addJob('verify', {
       name: 'Synth, drift check and tests',
-      runsOn: props.runnerLabel ?? 'docker',
+      runsOn: props.runnerLabel ?? DEFAULT_RUNNER_LABEL,
       steps: [
         Step.uses('Check out', Actions.CHECKOUT),
         setUpNode(),

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Actions, setUpNode } from './action';
 import { Step } from './step';
-import { Workflow } from './workflow';
+import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
 import { Language } from '../fleet/language';
 
 /** Properties of a {@link ServicePipeline}. */
@@ -65,7 +65,7 @@ export class ServicePipeline extends Construct {
   constructor(scope: Construct, id: string, props: ServicePipelineProps) {
     super(scope, id);
     const preset = PRESETS.get(props.language)!;
-    const runsOn = props.runnerLabel ?? 'docker';
+    const runsOn = props.runnerLabel ?? DEFAULT_RUNNER_LABEL;
     const checkout = Step.uses('Check out', Actions.CHECKOUT);
 
     this.ci = new Workflow(this, 'Ci', {

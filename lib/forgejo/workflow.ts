@@ -95,6 +95,9 @@ export interface WorkflowProps {
   readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean };
 }
 
+/** The runner label jobs run on when none is given: the Forgejo runner's stock label for its container jobs. */
+export const DEFAULT_RUNNER_LABEL = 'docker';
+
 const JOB_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**

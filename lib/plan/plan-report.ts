@@ -1,6 +1,9 @@
 import { RolloutPlan, formatDuration } from './canary-plan';
 
 /** The file name of a Rollout's chart in the report folder. */
+/** Where `npm run plan` writes, and the infra workflow reads: outside `dist/`, so no Argo CD Application ever reads it. */
+export const PLAN_FOLDER = 'reports/plan';
+
 export function chartFileName(plan: RolloutPlan): string {
   return `${plan.environment}-${plan.service}.svg`;
 }

@@ -67,11 +67,27 @@ export class BlueGreenStrategy implements IRolloutStrategy {
   public readonly activeService: kplus.Service;
   public readonly previewService: kplus.Service;
   public readonly autoPromotion: boolean;
+  private readonly autoPromotionDelay?: Duration;
+  private readonly scaleDownDelay?: Duration;
+  private readonly previewReplicaCount?: number;
+  private readonly prePromotionAnalysis?: AnalysisRunProps;
+  private readonly postPromotionAnalysis?: AnalysisRunProps;
+  private readonly activeMetadata?: EphemeralMetadata;
+  private readonly previewMetadata?: EphemeralMetadata;
+  private readonly antiAffinity?: AntiAffinity;
 
-  constructor(private readonly props: BlueGreenStrategyProps) {
+  constructor(props: BlueGreenStrategyProps) {
     this.activeService = props.activeService;
     this.previewService = props.previewService;
     this.autoPromotion = props.autoPromotion ?? true;
+    this.autoPromotionDelay = props.autoPromotionDelay;
+    this.scaleDownDelay = props.scaleDownDelay;
+    this.previewReplicaCount = props.previewReplicaCount;
+    this.prePromotionAnalysis = props.prePromotionAnalysis;
+    this.postPromotionAnalysis = props.postPromotionAnalysis;
+    this.activeMetadata = props.activeMetadata;
+    this.previewMetadata = props.previewMetadata;
+    this.antiAffinity = props.antiAffinity;
   }
 
   public get services(): kplus.Service[] {
@@ -84,19 +100,19 @@ export class BlueGreenStrategy implements IRolloutStrategy {
     if (this.activeService.name === this.previewService.name) {
       problem('previewService', this.previewService.name, 'must differ from activeService: the controller rewrites both selectors', 'use two Services, e.g. <name> and <name>-preview');
     }
-    if (this.props.autoPromotionDelay && !this.autoPromotion) {
-      problem('autoPromotionDelay', `${seconds(this.props.autoPromotionDelay)}s`, 'has no effect when autoPromotion is false', 'remove autoPromotionDelay or enable autoPromotion');
+    if (this.autoPromotionDelay && !this.autoPromotion) {
+      problem('autoPromotionDelay', `${seconds(this.autoPromotionDelay)}s`, 'has no effect when autoPromotion is false', 'remove autoPromotionDelay or enable autoPromotion');
     }
-    problems.push(...wholeSecondsProblems(scope, 'autoPromotionDelay', this.props.autoPromotionDelay));
-    problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.props.scaleDownDelay));
-    const preview = this.props.previewReplicaCount;
+    problems.push(...wholeSecondsProblems(scope, 'autoPromotionDelay', this.autoPromotionDelay));
+    problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.scaleDownDelay));
+    const preview = this.previewReplicaCount;
     if (preview !== undefined && !(Number.isInteger(preview) && preview >= 1)) problem('previewReplicaCount', preview, 'must be an integer of at least 1', 'remove it to preview with the full replica count');
-    if (this.props.prePromotionAnalysis) problems.push(...analysisRunProblems(scope, 'prePromotionAnalysis', this.props.prePromotionAnalysis));
-    if (this.props.postPromotionAnalysis) problems.push(...analysisRunProblems(scope, 'postPromotionAnalysis', this.props.postPromotionAnalysis));
-    if (this.autoPromotion && !this.props.prePromotionAnalysis && !this.props.postPromotionAnalysis) {
+    if (this.prePromotionAnalysis) problems.push(...analysisRunProblems(scope, 'prePromotionAnalysis', this.prePromotionAnalysis));
+    if (this.postPromotionAnalysis) problems.push(...analysisRunProblems(scope, 'postPromotionAnalysis', this.postPromotionAnalysis));
+    if (this.autoPromotion && !this.prePromotionAnalysis && !this.postPromotionAnalysis) {
       problem('autoPromotion', true, 'promotes the new version to all traffic with no analysis measuring it', 'add prePromotionAnalysis or postPromotionAnalysis, or set autoPromotion: false');
     }
-    problems.push(...this.props.antiAffinity?.problems(scope) ?? []);
+    problems.push(...this.antiAffinity?.problems(scope) ?? []);
     return problems;
   }
 
@@ -110,20 +126,20 @@ export class BlueGreenStrategy implements IRolloutStrategy {
 
   /** @internal */
   public _toStrategy(): ro.RolloutSpecStrategy {
-    const { prePromotionAnalysis: pre, postPromotionAnalysis: post } = this.props;
+    const { prePromotionAnalysis: pre, postPromotionAnalysis: post } = this;
     return {
       blueGreen: {
         activeService: this.activeService.name,
         previewService: this.previewService.name,
         autoPromotionEnabled: this.autoPromotion,
-        autoPromotionSeconds: this.props.autoPromotionDelay && seconds(this.props.autoPromotionDelay),
+        autoPromotionSeconds: this.autoPromotionDelay && seconds(this.autoPromotionDelay),
         prePromotionAnalysis: pre && toAnalysis(pre),
         postPromotionAnalysis: post && toAnalysis(post),
-        scaleDownDelaySeconds: this.props.scaleDownDelay && seconds(this.props.scaleDownDelay),
-        previewReplicaCount: this.props.previewReplicaCount,
-        activeMetadata: this.props.activeMetadata,
-        previewMetadata: this.props.previewMetadata,
-        antiAffinity: this.props.antiAffinity?._toJson(),
+        scaleDownDelaySeconds: this.scaleDownDelay && seconds(this.scaleDownDelay),
+        previewReplicaCount: this.previewReplicaCount,
+        activeMetadata: this.activeMetadata,
+        previewMetadata: this.previewMetadata,
+        antiAffinity: this.antiAffinity?._toJson(),
       },
     };
   }

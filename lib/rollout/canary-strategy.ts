@@ -96,15 +96,35 @@ export class CanaryStrategy implements IRolloutStrategy {
   public readonly maxTrafficWeight: number;
   private readonly maxSurge: kplus.PercentOrAbsolute;
   private readonly maxUnavailable: kplus.PercentOrAbsolute;
+  /** Whether maxTrafficWeight was set, which only some routers support. */
+  private readonly maxTrafficWeightSet: boolean;
+  private readonly scaleDownDelay?: Duration;
+  private readonly abortScaleDownDelay?: Duration;
+  private readonly dynamicStableScale?: boolean;
+  private readonly background?: BackgroundAnalysisProps;
+  /** The step background analysis starts at, the controller's default 0 filled in. */
+  private readonly backgroundFrom?: number;
+  private readonly canaryMetadata?: EphemeralMetadata;
+  private readonly stableMetadata?: EphemeralMetadata;
+  private readonly antiAffinity?: AntiAffinity;
 
-  constructor(private readonly props: CanaryStrategyProps) {
+  constructor(props: CanaryStrategyProps) {
     this.steps = props.steps;
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;
     this.trafficRouter = props.trafficRouter;
     this.maxTrafficWeight = props.maxTrafficWeight ?? MAX_TRAFFIC_WEIGHT;
+    this.maxTrafficWeightSet = props.maxTrafficWeight !== undefined;
     this.maxSurge = props.maxSurge ?? kplus.PercentOrAbsolute.percent(25);
     this.maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0);
+    this.scaleDownDelay = props.scaleDownDelay;
+    this.abortScaleDownDelay = props.abortScaleDownDelay;
+    this.dynamicStableScale = props.dynamicStableScale;
+    this.background = props.backgroundAnalysis;
+    this.backgroundFrom = props.backgroundAnalysis && (props.backgroundAnalysis.startingStep ?? 0);
+    this.canaryMetadata = props.canaryMetadata;
+    this.stableMetadata = props.stableMetadata;
+    this.antiAffinity = props.antiAffinity;
   }
 
   public get services(): kplus.Service[] {
@@ -127,33 +147,32 @@ export class CanaryStrategy implements IRolloutStrategy {
     if (this.maxSurge.isZero() && this.maxUnavailable.isZero()) {
       problem('maxSurge', 0, 'maxSurge and maxUnavailable cannot both be zero, or no pod can ever be replaced', 'keep the default maxSurge of 25%');
     }
-    if (this.props.maxTrafficWeight !== undefined) {
+    if (this.maxTrafficWeightSet) {
       if (!router?.supportsMaxTrafficWeight) problem('maxTrafficWeight', this.maxTrafficWeight, 'works only with the gateway api or ingress-nginx router', 'remove maxTrafficWeight or use one of those routers');
       if (!Number.isInteger(this.maxTrafficWeight) || this.maxTrafficWeight < 1) problem('maxTrafficWeight', this.maxTrafficWeight, 'must be a positive integer', 'remove it to use 100');
     }
     const needsRouter = [
-      ['scaleDownDelay', this.props.scaleDownDelay && `${seconds(this.props.scaleDownDelay)}s`],
-      ['abortScaleDownDelay', this.props.abortScaleDownDelay && `${seconds(this.props.abortScaleDownDelay)}s`],
-      ['dynamicStableScale', this.props.dynamicStableScale || undefined],
+      ['scaleDownDelay', this.scaleDownDelay && `${seconds(this.scaleDownDelay)}s`],
+      ['abortScaleDownDelay', this.abortScaleDownDelay && `${seconds(this.abortScaleDownDelay)}s`],
+      ['dynamicStableScale', this.dynamicStableScale || undefined],
     ] as const;
     for (const [field, value] of needsRouter.filter(([, v]) => v !== undefined)) {
       if (!router) problem(field, value, 'works only with a traffic router: without one, pods are the traffic split', `remove ${field} or set a trafficRouter`);
     }
-    problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.props.scaleDownDelay));
-    problems.push(...wholeSecondsProblems(scope, 'abortScaleDownDelay', this.props.abortScaleDownDelay));
-    if (this.props.dynamicStableScale && this.props.scaleDownDelay) {
+    problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.scaleDownDelay));
+    problems.push(...wholeSecondsProblems(scope, 'abortScaleDownDelay', this.abortScaleDownDelay));
+    if (this.dynamicStableScale && this.scaleDownDelay) {
       problem('dynamicStableScale', true, 'cannot be combined with scaleDownDelay', 'remove one of them');
     }
     if (router) problems.push(...router.problems(scope, { stable: this.stableService, canary: this.canaryService }));
-    const background = this.props.backgroundAnalysis;
-    if (background) {
-      problems.push(...analysisRunProblems(scope, 'analysis', background));
-      const start = background.startingStep ?? 0;
+    if (this.background && this.backgroundFrom !== undefined) {
+      problems.push(...analysisRunProblems(scope, 'analysis', this.background));
+      const start = this.backgroundFrom;
       if (!Number.isInteger(start) || start < 0 || start >= Math.max(this.steps.length, 1)) {
         problem('analysis.startingStep', start, `must be the index of a step, from 0 to ${Math.max(this.steps.length - 1, 0)}`, 'start at the first setWeight step');
       }
     }
-    problems.push(...this.props.antiAffinity?.problems(scope) ?? []);
+    problems.push(...this.antiAffinity?.problems(scope) ?? []);
     problems.push(...this.unmeasuredTrafficProblems(scope));
     return problems;
   }
@@ -177,7 +196,7 @@ export class CanaryStrategy implements IRolloutStrategy {
   /** @internal */
   public _toStrategy(): ro.RolloutSpecStrategy {
     const routes = this.managedRoutes;
-    const background = this.props.backgroundAnalysis;
+    const background = this.background;
     return {
       canary: {
         stableService: this.stableService.name,
@@ -186,16 +205,16 @@ export class CanaryStrategy implements IRolloutStrategy {
         maxUnavailable: intOrPercent(this.maxUnavailable, ro.RolloutSpecStrategyCanaryMaxUnavailable),
         trafficRouting: this.trafficRouter && {
           ...this.trafficRouter._toTrafficRouting(),
-          maxTrafficWeight: this.props.maxTrafficWeight,
+          maxTrafficWeight: this.maxTrafficWeightSet ? this.maxTrafficWeight : undefined,
           managedRoutes: routes.length ? routes.map(name => ({ name })) : undefined,
         },
         analysis: background && { ...toAnalysis(background), startingStep: background.startingStep },
-        abortScaleDownDelaySeconds: this.props.abortScaleDownDelay && seconds(this.props.abortScaleDownDelay),
-        scaleDownDelaySeconds: this.props.scaleDownDelay && seconds(this.props.scaleDownDelay),
-        dynamicStableScale: this.props.dynamicStableScale,
-        canaryMetadata: this.props.canaryMetadata,
-        stableMetadata: this.props.stableMetadata,
-        antiAffinity: this.props.antiAffinity?._toJson(),
+        abortScaleDownDelaySeconds: this.abortScaleDownDelay && seconds(this.abortScaleDownDelay),
+        scaleDownDelaySeconds: this.scaleDownDelay && seconds(this.scaleDownDelay),
+        dynamicStableScale: this.dynamicStableScale,
+        canaryMetadata: this.canaryMetadata,
+        stableMetadata: this.stableMetadata,
+        antiAffinity: this.antiAffinity?._toJson(),
         steps: this.steps.map(s => s._toStep()),
       },
     };
@@ -206,7 +225,7 @@ export class CanaryStrategy implements IRolloutStrategy {
    * the next weight or the final promotion; a canary without steps is promoted at once, unmeasured.
    */
   private unmeasuredTrafficProblems(scope: StrategyTarget): string[] {
-    const backgroundFrom = this.props.backgroundAnalysis ? this.props.backgroundAnalysis.startingStep ?? 0 : undefined;
+    const backgroundFrom = this.backgroundFrom;
     if (this.steps.length === 0 && backgroundFrom === undefined) {
       return [problemAt(scope, 'steps', [], 'a canary without steps sends all traffic to the new version at once, unmeasured', 'add CanaryStep.setWeight(10) and CanaryStep.analysis(...)')];
     }
