@@ -3,7 +3,7 @@ import { buildFleetApp } from '../charts/fleet-app';
 import { ServiceChart } from '../charts/service-chart';
 import { LiveMeasurement, measureOnce } from '../lib/analysis';
 import { Fleet } from '../lib/fleet';
-import { ConfigError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 const USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--env ENV] [--canary-hash HASH] [--stable-hash HASH]';
 
@@ -15,7 +15,7 @@ const USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--en
 export async function analysisCheckCommand(fleet: Fleet, root: string, argv: string[]): Promise<CommandResult> {
   const flags = parseFlags(argv, { 'prometheus': 'string', 'service': 'string', 'env': 'string', 'canary-hash': 'string', 'stable-hash': 'string' }, USAGE);
   const prometheus = required(flags.prometheus, 'prometheus', USAGE);
-  if (!/^https?:\/\/[^\s]+$/.test(prometheus)) throw new ConfigError(`'--prometheus' is '${prometheus}': must be an http(s) url; use e.g. http://localhost:9090`);
+  if (!/^https?:\/\/[^\s]+$/.test(prometheus)) fail({ at: 'analysis:check', field: '--prometheus', value: prometheus, rule: 'must be an http(s) url', fix: 'use e.g. http://localhost:9090' });
   const checks: AnalysisCheck[] = [];
   for (const chart of deployedCharts(fleet, root, flags.service, flags.env)) {
     checks.push(...await checkAnalysis(chart, prometheus, { canaryHash: flags['canary-hash'], stableHash: flags['stable-hash'] }));
@@ -34,7 +34,7 @@ export function deployedCharts(fleet: Fleet, root: string, service?: string, env
   const charts = buildFleetApp(fleet, fleet.loadPins(root)).services
     .filter(c => (serviceName ?? c.deployment.service.name) === c.deployment.service.name && (envName ?? c.deployment.environment.name) === c.deployment.environment.name);
   if (charts.length === 0) {
-    throw new ConfigError(`'--service' is '${serviceName ?? '(any)'}' and '--env' is '${envName ?? '(any)'}': no pinned deployment matches, so there is no analysis to check; pick a deployed service and environment (npm run fleet)`);
+    fail({ at: 'analysis:check', field: '--service/--env', value: `${serviceName ?? '(any)'}/${envName ?? '(any)'}`, rule: 'no pinned deployment matches, so there is no analysis to check', fix: 'pick a deployed service and environment (npm run fleet)' });
   }
   return charts;
 }
@@ -59,7 +59,7 @@ export async function checkAnalysis(chart: ServiceChart, prometheus: string, has
     for (const arg of template.args) {
       const value = chart.service.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
       if (value === undefined) {
-        throw new ConfigError(`${environment.name}/${service.name}: template '${template.name}' arg '${arg.name}' has no value here; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash`);
+        fail({ at: `${environment.name}/${service.name}`, field: `${template.name}.args.${arg.name}`, value: undefined, rule: 'has no value outside the cluster', fix: "pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash" });
       }
       args[arg.name] = value;
     }

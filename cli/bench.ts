@@ -1,6 +1,6 @@
 import { runBench } from './bench/run-bench';
 import { CommandResult, parseFlags } from './command';
-import { ConfigError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 const USAGE = 'npm run bench [-- --services N --envs E --runs R --no-kustomize]';
 
@@ -13,7 +13,7 @@ export function benchCommand(argv: string[]): CommandResult {
   const flags = parseFlags(argv, { 'services': 'string', 'envs': 'string', 'runs': 'string', 'no-kustomize': 'boolean' }, USAGE);
   const count = (flag: 'services' | 'envs' | 'runs', fallback: number) => {
     const value = Number(flags[flag] ?? fallback);
-    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`'--${flag}' is '${flags[flag]}': must be a positive integer; usage: ${USAGE}`);
+    if (!Number.isInteger(value) || value < 1) fail({ at: 'bench', field: `--${flag}`, value: flags[flag], rule: 'must be a positive integer', fix: `usage: ${USAGE}` });
     return value;
   };
   const { result, differences } = runBench({ services: count('services', 100), envs: count('envs', 3), runs: count('runs', 1), kustomize: !flags['no-kustomize'] });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { ConfigError } from '../lib/errors';
+import { ConfigError, fail } from '../lib/errors';
 
 /** The flags a command takes: each a string, or a boolean switch. */
 export type FlagSpec = Record<string, 'string' | 'boolean'>;
@@ -18,13 +18,13 @@ export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, usage: s
     for (const [name, type] of Object.entries(spec)) flags[name] = type === 'boolean' ? values[name] === true : values[name];
     return flags as Flags<T>;
   } catch (e) {
-    throw new ConfigError(`${(e as Error).message.split('\n')[0].replace(/\.$/, '').toLowerCase()}; usage: ${usage}`);
+    fail({ at: usage.split(' ')[2], field: 'argv', value: argv.join(' '), rule: (e as Error).message.split('\n')[0].replace(/\.$/, '').toLowerCase(), fix: `usage: ${usage}` });
   }
 }
 
 /** Reads a required string flag. */
 export function required(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new ConfigError(`'--${flag}' is missing; usage: ${usage}`);
+  if (value === undefined || value === '') fail({ at: usage.split(' ')[2], field: `--${flag}`, value, rule: 'is required', fix: `usage: ${usage}` });
   return value;
 }
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseFlags } from './command';
 import { PLAN_FOLDER, chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
 import { DIST } from '../lib/synth';
-import { ConfigError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
 
@@ -16,10 +16,10 @@ export function planCommand(root: string, argv: string[]): string {
   const out = path.resolve(root, flags.out ?? PLAN_FOLDER);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
-    throw new ConfigError(`'--out' is '${flags.out}': Argo CD reads every yaml file under dist/, and reports do not belong there; write them outside dist/, e.g. ${PLAN_FOLDER}`);
+    fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${PLAN_FOLDER}` });
   }
   const plans = planServices(readServiceFolders(path.join(root, DIST)));
-  if (plans.length === 0) throw new ConfigError(`${DIST}/: holds no Rollout to plan; run npm run synth first`);
+  if (plans.length === 0) fail({ at: 'plan', field: DIST, value: [], rule: 'holds no rollout to plan', fix: 'run npm run synth first' });
   const markdown = planMarkdown(plans);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'plan.md'), markdown);

@@ -1,7 +1,7 @@
 import { parseFlags, required } from './command';
 import { pinAndSynth } from './synth-fleet';
 import { Fleet } from '../lib/fleet';
-import { ConfigError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
 
@@ -11,11 +11,11 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const from = fleet.environment(required(flags.from, 'from', USAGE), '--from').name;
   const to = fleet.environment(required(flags.to, 'to', USAGE), '--to').name;
-  if (from === to) throw new ConfigError(`'--to' is '${to}': it must differ from '--from'; promote to the next environment`);
+  if (from === to) fail({ at: 'promote', field: '--to', value: to, rule: "must differ from '--from'", fix: 'promote to the next environment' });
   const image = fleet.loadPins(root).get(from, service);
   if (!image) {
-    throw new ConfigError(`'--from' is '${from}': service '${service}' has no pin there, so there is nothing to promote; release it there first with npm run release -- --service ${service} --env ${from} --image ...`);
+    fail({ at: 'promote', field: '--from', value: from, rule: `service '${service}' has no pin there, so there is nothing to promote`, fix: `release it there first with npm run release -- --service ${service} --env ${from} --image ...` });
   }
-  fleet.checkPin(to, service, image, '--to');
+  fleet.checkPin(to, service, image, 'promote', '--to');
   return pinAndSynth(fleet, root, to, service, image);
 }

@@ -9,7 +9,7 @@ export function releaseCommand(fleet: Fleet, root: string, argv: string[]): stri
   const flags = parseFlags(argv, { service: 'string', env: 'string', image: 'string' }, USAGE);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
-  const image = ImageRef.parse(required(flags.image, 'image', USAGE), '--image');
-  fleet.checkPin(env, service, image, '--image');
+  const image = ImageRef.parse(required(flags.image, 'image', USAGE), 'release', '--image');
+  fleet.checkPin(env, service, image, 'release', '--image');
   return pinAndSynth(fleet, root, env, service, image);
 }

@@ -1,6 +1,9 @@
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { validationProblems } from '../lib/synth';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '..');
@@ -38,3 +41,9 @@ export function changedFiles(before: Map<string, string>, after: Map<string, str
 
 export const DIGEST = 'a'.repeat(64);
 export const OTHER_DIGEST = 'b'.repeat(64);
+
+/** Every problem the tree of `scope` reports once `build` has added to it, as a synth would list them. */
+export function problemsAfter(scope: IConstruct, build: () => unknown): string[] {
+  build();
+  return validationProblems(scope.node.root as App);
+}

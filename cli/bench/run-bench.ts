@@ -9,7 +9,7 @@ import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 import { buildFleetApp } from '../../charts/fleet-app';
 import { KubeObject } from '../../lib/plan';
 import { DIST, safeSynth, toYaml } from '../../lib/synth';
-import { ConfigError } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 import { findExecutable } from '../executables';
 
 /** The one JSON line `npm run bench` prints. */
@@ -177,6 +177,6 @@ function yamlFiles(folder: string): string[] {
 
 function findOnPath(binary: string): string {
   const found = findExecutable(binary);
-  if (!found) throw new ConfigError(`bench: '${binary}' is not on PATH; install it, or run with --no-kustomize`);
+  if (!found) fail({ at: 'bench', field: 'PATH', value: binary, rule: 'is not installed', fix: 'install it, or run with --no-kustomize' });
   return found;
 }

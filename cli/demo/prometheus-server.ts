@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 import { findExecutable, pathFolders } from '../executables';
 
 /** A scrape target and the labels Prometheus attaches to its series. */
@@ -88,7 +88,7 @@ export function sleep(ms: number): Promise<void> {
 /** The `prometheus` binary in `dirs`: PATH, then where Debian installs it. */
 export function findPrometheus(folders = [...pathFolders(), '/usr/bin']): string {
   const found = findExecutable('prometheus', folders);
-  if (!found) throw new ConfigError("prometheus: the 'prometheus' binary is not installed; install Debian's package with apt-get install -y prometheus");
+  if (!found) fail({ at: 'prometheus', field: 'PATH', value: 'prometheus', rule: 'is not installed', fix: "install Debian's package with apt-get install -y prometheus" });
   return found;
 }
 

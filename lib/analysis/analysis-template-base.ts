@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AnalysisArg, isRequiredArg } from './analysis-arg';
 import { PrometheusMetric } from './prometheus-metric';
 import * as at from '../../imports/analysistemplate-argoproj.io';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** Properties shared by {@link AnalysisTemplate} and {@link ClusterAnalysisTemplate}. */
 export interface AnalysisTemplateProps {
@@ -40,12 +40,12 @@ export abstract class AnalysisTemplateBase extends Construct {
     this.args = props.args ?? [];
     this.metrics = props.metrics;
     if (this.metrics.length === 0) {
-      failAt(this, 'metrics', [], 'an analysis template needs at least one metric', 'add a PrometheusMetric, e.g. from a preset in lib/analysis/presets.ts');
+      reportAt(this, 'metrics', [], 'an analysis template needs at least one metric', 'add a PrometheusMetric, e.g. from a preset in lib/analysis/presets.ts');
     }
     const names = this.metrics.map(m => m.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate !== undefined) {
-      failAt(this, 'metrics[].name', duplicate, 'metric names must be unique within a template', 'rename one of the metrics');
+      reportAt(this, 'metrics[].name', duplicate, 'metric names must be unique within a template', 'rename one of the metrics');
     }
     this.name = createResource(this, this.toSpec()).name;
     this.node.addValidation({ validate: () => this.metrics.flatMap(m => m.problems(this, this.args)) });

@@ -2,7 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import * as ap from '../../imports/appproject-argoproj.io';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** A cluster and namespace an AppProject lets its Applications deploy to. */
 export interface ProjectDestination {
@@ -38,11 +38,11 @@ export class AppProject extends Construct {
   constructor(scope: Construct, id: string, props: AppProjectProps) {
     super(scope, id);
     if (props.destinations.length === 0) {
-      failAt(this, 'destinations', [], 'a project needs at least one destination', 'list the clusters and namespaces its applications deploy to');
+      reportAt(this, 'destinations', [], 'a project needs at least one destination', 'list the clusters and namespaces its applications deploy to');
     }
     for (const value of [props.sourceRepo, ...props.destinations.map(d => d.namespace)]) {
       if (value.includes('*')) {
-        failAt(this, 'sourceRepo/destinations', value, 'wildcards would let applications escape the project', 'name the exact repository and namespaces');
+        reportAt(this, 'sourceRepo/destinations', value, 'wildcards would let applications escape the project', 'name the exact repository and namespaces');
       }
     }
     const resource = new ap.AppProject(this, 'Resource', {

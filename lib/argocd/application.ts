@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import * as app from '../../imports/application-argoproj.io';
 import { goDuration } from '../private/durations';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** A field that a controller other than Argo CD writes, which Argo CD must not revert. */
 export interface IgnoredDifference {
@@ -71,7 +71,7 @@ export class Application extends Construct {
     super(scope, id);
     this.path = props.path;
     if (props.path.startsWith('/') || props.path.split('/').includes('..')) {
-      failAt(this, 'path', props.path, 'must be relative to the repository root and stay inside it', "write it like 'dist/staging/api'");
+      reportAt(this, 'path', props.path, 'must be relative to the repository root and stay inside it', "write it like 'dist/staging/api'");
     }
     const retryLimit = props.retryLimit ?? 5;
     const ignoreDifferences = props.ignoreDifferences ?? [];

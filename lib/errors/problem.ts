@@ -2,10 +2,10 @@ import { IConstruct } from 'constructs';
 
 /**
  * What went wrong with one user-supplied value, in the shape every error of this project takes:
- * where (construct path or file), which field, which value, the rule it breaks and how to fix it.
+ * where (construct path, file or command), which field, which value, the rule it breaks and how to fix it.
  */
 export interface Problem {
-  /** The construct path or file that holds the value. */
+  /** The construct path, file or command that holds the value. */
   readonly at: string;
   /** The prop, key or flag that holds the value. */
   readonly field: string;
@@ -22,36 +22,52 @@ export function describeProblem(problem: Problem): string {
   return `${problem.at}: '${problem.field}' is ${quote(problem.value)}: ${problem.rule}; ${problem.fix}`;
 }
 
-/** Thrown for every mistake a user can make in the fleet, its pins or a command line. */
+/**
+ * Thrown for every mistake a user can make in the fleet, its pins, a command line or the
+ * environment: one or more problems, each one line, all of them at once.
+ */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** Every problem found, each rendered by {@link describeProblem}. */
+  public readonly problems: readonly string[];
+
+  constructor(problems: readonly (Problem | string)[]) {
+    const lines = problems.map(p => (typeof p === 'string' ? p : describeProblem(p)));
+    super(lines.length === 1 ? lines[0] : `${lines.length} problems found:\n${lines.map(l => `  - ${l}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = lines;
   }
 }
 
-/** Throws a {@link ConfigError} for a problem. */
+/** Throws a {@link ConfigError} for one problem, where nothing else can be checked past it. */
 export function fail(problem: Problem): never {
-  throw new ConfigError(describeProblem(problem));
+  throw new ConfigError([problem]);
 }
 
-/** Throws a {@link ConfigError} for a value held by a construct. */
-export function failAt(scope: IConstruct, field: string, value: unknown, rule: string, fix: string): never {
-  return fail({ at: scope.node.path, field, value, rule, fix });
+/** Throws one {@link ConfigError} for all of `problems`, if there are any. */
+export function failAll(problems: readonly (Problem | string)[]): void {
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
-/** Throws a {@link ConfigError} for the first of `problems`, messages built with {@link problemAt}, if any. */
-export function failOnFirst(problems: readonly string[]): void {
-  if (problems.length > 0) throw new ConfigError(problems[0]);
-}
-
-/** The message of a problem found by `node.addValidation`, for a value held by that construct. */
+/** The message of a problem with a value held by a construct. */
 export function problemAt(scope: IConstruct, field: string, value: unknown, rule: string, fix: string): string {
   return describeProblem({ at: scope.node.path, field, value, rule, fix });
 }
 
+/**
+ * Records problems found while a construct is built, so that the synth reports them with every other
+ * problem of the tree instead of stopping at the first (see "When validation runs" in the README).
+ */
+export function report(scope: IConstruct, problems: readonly string[]): void {
+  if (problems.length > 0) scope.node.addValidation({ validate: () => [...problems] });
+}
+
+/** Records one problem with a value held by a construct; see {@link report}. */
+export function reportAt(scope: IConstruct, field: string, value: unknown, rule: string, fix: string): void {
+  report(scope, [problemAt(scope, field, value, rule, fix)]);
+}
+
 function quote(value: unknown): string {
-  if (value === undefined) return 'undefined';
+  if (value === undefined) return 'unset';
   if (typeof value === 'string') return `'${value}'`;
   return JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import { ImageRef } from './image-ref';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, resolveSettings } from './service-settings';
 import { DEFAULT_RUNNER_LABEL } from '../forgejo/workflow';
-import { ConfigError, fail } from '../errors/problem';
+import { Problem, fail, failAll } from '../errors/problem';
 import { dnsLabelRule, isDnsLabel } from '../private/names';
 
 /** One service running in one environment: the unit that gets a chart, a `dist/` folder and an Application. */
@@ -89,72 +89,77 @@ export class Fleet {
     return deployments;
   }
 
-  /** Checks that a pin names a service of the fleet, runs in that environment and comes from its repository. */
-  public checkPin(environment: string, service: string, image: ImageRef, where: string): void {
+  /**
+   * Checks that a pin names a service of the fleet, runs in that environment and comes from its repository.
+   * @param at the command or file the pin came from, and `field` its flag or key, named in errors
+   */
+  public checkPin(environment: string, service: string, image: ImageRef, at: string, field: string): void {
     const definition = this.service(service);
     if (!this.environmentsOf(definition).some(e => e.name === environment)) {
-      throw new ConfigError(`${where}: service '${service}' does not run in environment '${environment}'; add '${environment}' to its 'environments' in fleet.ts or remove the pin`);
+      fail({ at, field, value: image.toString(), rule: `service '${service}' does not run in environment '${environment}'`, fix: `add '${environment}' to its 'environments' in fleet.ts or remove the pin` });
     }
     if (image.repository !== definition.imageRepository) {
-      throw new ConfigError(`${where}: image '${image}' is not from '${definition.imageRepository}', the imageRepository of service '${service}'; release an image of that repository, or change 'imageRepository' in fleet.ts`);
+      fail({ at, field, value: image.toString(), rule: `is not from '${definition.imageRepository}', the imageRepository of service '${service}'`, fix: "release an image of that repository, or change 'imageRepository' in fleet.ts" });
     }
   }
 
   private checkPins(pins: ReleasePins): void {
     for (const environment of this.environments) {
       for (const service of pins.services(environment.name)) {
-        const where = `${pins.file(environment.name)}: '${service}'`;
+        const file = pins.file(environment.name);
+        const image = pins.get(environment.name, service)!;
         if (!this.services.some(s => s.name === service)) {
-          throw new ConfigError(`${where}: is not a service of the fleet; remove the pin or add the service to fleet.ts`);
+          fail({ at: file, field: service, value: image.toString(), rule: 'is not a service of the fleet', fix: 'remove the pin or add the service to fleet.ts' });
         }
-        this.checkPin(environment.name, service, pins.get(environment.name, service)!, where);
+        this.checkPin(environment.name, service, image, file, service);
       }
     }
   }
 
+  /** Checks the whole definition and reports every problem at once. */
   private check(): void {
-    checkName('fleet', 'name', this.name);
+    const problems: Problem[] = [];
+    const problem = (p: Problem | undefined) => { if (p) problems.push(p); };
+    problem(nameProblem('fleet', 'name', this.name));
     if (!/^https:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+?(\.git)?$/.test(this.repoUrl)) {
-      fail({ at: 'fleet', field: 'repoUrl', value: this.repoUrl, rule: 'must be the https clone url of the infra repo', fix: "write it like 'https://forgejo.example.com/platform/infra.git'" });
+      problem({ at: 'fleet', field: 'repoUrl', value: this.repoUrl, rule: 'must be the https clone url of the infra repo', fix: "write it like 'https://forgejo.example.com/platform/infra.git'" });
     }
     if (this.environments.length === 0) {
-      fail({ at: 'fleet', field: 'environments', value: [], rule: 'a fleet needs at least one environment', fix: "add one, e.g. { name: 'staging', cluster: Cluster.inCluster(), namespace: 'staging' }" });
+      problem({ at: 'fleet', field: 'environments', value: [], rule: 'a fleet needs at least one environment', fix: "add one, e.g. { name: 'staging', cluster: Cluster.inCluster(), namespace: 'staging' }" });
     }
-    checkUnique('fleet', 'environments', this.environments.map(e => e.name));
-    checkUnique('fleet', 'services', this.services.map(s => s.name));
+    problem(duplicateProblem('fleet', 'environments', this.environments.map(e => e.name)));
+    problem(duplicateProblem('fleet', 'services', this.services.map(s => s.name)));
     const envNames = this.environments.map(e => e.name);
     for (const environment of this.environments) {
       const at = `fleet/environments/${environment.name}`;
-      checkName(at, 'name', environment.name);
-      checkName(at, 'namespace', environment.namespace);
+      problem(nameProblem(at, 'name', environment.name));
+      problem(nameProblem(at, 'namespace', environment.namespace));
     }
     for (const service of this.services) {
       const at = `fleet/services/${service.name}`;
-      checkName(at, 'name', service.name);
+      problem(nameProblem(at, 'name', service.name));
       if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
-        fail({ at, field: 'port', value: service.port, rule: 'must be an integer from 1 to 65535', fix: 'set the port the container listens on' });
+        problem({ at, field: 'port', value: service.port, rule: 'must be an integer from 1 to 65535', fix: 'set the port the container listens on' });
       }
       if (/[:@]/.test(service.imageRepository.split('/').slice(1).join('/')) || !service.imageRepository.includes('/')) {
-        fail({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be a repository without tag or digest', fix: "write e.g. 'ghcr.io/acme/api'; the digest lives in releases/<env>.json" });
+        problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be a repository without tag or digest', fix: "write e.g. 'ghcr.io/acme/api'; the digest lives in releases/<env>.json" });
       }
       for (const env of [...(service.environments ?? []), ...Object.keys(service.overrides ?? {})]) {
         if (!envNames.includes(env)) {
-          fail({ at, field: 'environments', value: env, rule: 'is not an environment of the fleet', fix: `use one of: ${envNames.join(', ')}` });
+          problem({ at, field: 'environments', value: env, rule: 'is not an environment of the fleet', fix: `use one of: ${envNames.join(', ')}` });
         }
       }
     }
+    failAll(problems);
   }
 }
 
-function checkName(at: string, field: string, value: string): void {
-  if (!isDnsLabel(value)) {
-    fail({ at, field, value, rule: dnsLabelRule(), fix: `rename it, e.g. '${value.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-name'}'` });
-  }
+function nameProblem(at: string, field: string, value: string): Problem | undefined {
+  if (isDnsLabel(value)) return undefined;
+  return { at, field, value, rule: dnsLabelRule(), fix: `rename it, e.g. '${value.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-name'}'` };
 }
 
-function checkUnique(at: string, field: string, names: string[]): void {
+function duplicateProblem(at: string, field: string, names: string[]): Problem | undefined {
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate !== undefined) {
-    fail({ at, field, value: duplicate, rule: 'names must be unique', fix: 'rename or remove one of them' });
-  }
+  return duplicate === undefined ? undefined : { at, field, value: duplicate, rule: 'names must be unique', fix: 'rename or remove one of them' };
 }

@@ -19,12 +19,13 @@ export class ImageRef {
    * Parses `registry/repo[:tag]@sha256:<64 hex>`.
    *
    * @param ref the reference to parse
-   * @param where the construct path, file or flag the reference came from, named in errors
-   * @throws ConfigError naming `where`, the value, the rule and the fix
+   * @param at the command, file or construct path the reference came from, named in errors
+   * @param field the flag or key that holds it
+   * @throws ConfigError naming where, the value, the rule and the fix
    */
-  public static parse(ref: string, where: string): ImageRef {
+  public static parse(ref: string, at: string, field = 'image'): ImageRef {
     const pinned = PINNED_REF.exec(ref);
-    const problem = (rule: string, fix: string) => new ConfigError(`${where}: image '${ref}' ${rule}; ${fix}`);
+    const problem = (rule: string, fix: string) => new ConfigError([{ at, field, value: ref, rule, fix }]);
     if (pinned?.groups) {
       const { repository, tag, digest } = pinned.groups;
       if (!repository.split('/')[0].includes('.') && !repository.split('/')[0].includes(':')) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImageRef } from './image-ref';
-import { ConfigError } from '../errors/problem';
+import { fail } from '../errors/problem';
 
 /**
  * The image pins of every environment: `releases/<env>.json` maps service names to digest-pinned refs.
@@ -22,9 +22,9 @@ export class ReleasePins {
         const data = parsePinFile(root, file);
         for (const [service, ref] of Object.entries(data)) {
           if (typeof ref !== 'string') {
-            throw new ConfigError(`${file}: '${service}' is ${JSON.stringify(ref)}: a pin must be a string; write "${service}": "registry/repo@sha256:<64 hex>"`);
+            fail({ at: file, field: service, value: ref, rule: 'a pin must be a string', fix: `write "${service}": "registry/repo@sha256:<64 hex>"` });
           }
-          entries.set(service, ImageRef.parse(ref, `${file}: '${service}'`));
+          entries.set(service, ImageRef.parse(ref, file, service));
         }
       }
       pins.set(env, entries);
@@ -39,7 +39,7 @@ export class ReleasePins {
   public static of(pins: Readonly<Record<string, Readonly<Record<string, string>>>>): ReleasePins {
     return new ReleasePins(new Map(Object.entries(pins).map(([env, services]) => [
       env,
-      new Map(Object.entries(services).map(([service, ref]) => [service, ImageRef.parse(ref, `pins: ${env}/${service}`)])),
+      new Map(Object.entries(services).map(([service, ref]) => [service, ImageRef.parse(ref, `pins/${env}`, service)])),
     ])));
   }
 
@@ -87,10 +87,10 @@ function parsePinFile(root: string, file: string): Record<string, unknown> {
   try {
     data = JSON.parse(fs.readFileSync(path.join(root, file), 'utf-8'));
   } catch (e) {
-    throw new ConfigError(`${file}: is not valid json (${(e as Error).message}); restore it with 'git checkout -- ${file}' and use npm run release to change pins`);
+    fail({ at: file, field: 'content', value: (e as Error).message, rule: 'is not valid json', fix: `restore it with 'git checkout -- ${file}' and use npm run release to change pins` });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(`${file}: is ${JSON.stringify(data)}: must be an object of service name to image ref; write {"<service>": "registry/repo@sha256:<64 hex>"}`);
+    fail({ at: file, field: 'content', value: data, rule: 'must be an object of service name to image ref', fix: 'write {"<service>": "registry/repo@sha256:<64 hex>"}' });
   }
   return data as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { Step } from './step';
-import { ConfigError } from '../errors/problem';
+import { fail } from '../errors/problem';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
@@ -21,10 +21,10 @@ export class Action {
 
   constructor(props: ActionProps) {
     if (!COMMIT_SHA.test(props.sha)) {
-      throw new ConfigError(`action ${props.url}: 'sha' is '${props.sha}': must be a full 40-hex commit sha, since tags can move; look up the commit of ${props.version} and pin it`);
+      fail({ at: `action ${props.url}`, field: 'sha', value: props.sha, rule: 'must be a full 40-hex commit sha, since tags can move', fix: `look up the commit of ${props.version} and pin it` });
     }
     if (!/^https:\/\/[^@\s]+$/.test(props.url)) {
-      throw new ConfigError(`action ${props.url}: 'url' is '${props.url}': must be a full https url without '@'; write e.g. https://data.forgejo.org/actions/checkout`);
+      fail({ at: `action ${props.url}`, field: 'url', value: props.url, rule: "must be a full https url without '@'", fix: 'write e.g. https://data.forgejo.org/actions/checkout' });
     }
     this.url = props.url;
     this.sha = props.sha;

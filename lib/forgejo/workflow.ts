@@ -4,7 +4,7 @@ import { ExpressionSite, expressionProblems } from './expressions';
 import { compact } from './private/compact';
 import { Step } from './step';
 import { IRenderedFile, markRenderedFile } from '../synth/rendered-file';
-import { failAt, problemAt } from '../errors/problem';
+import { reportAt, problemAt } from '../errors/problem';
 
 /** The events that start a workflow. */
 export interface WorkflowTriggers {
@@ -120,10 +120,10 @@ export class Workflow extends Construct implements IRenderedFile {
   /** Adds a job under `id`. */
   public addJob(id: string, job: JobProps): void {
     if (!JOB_ID.test(id)) {
-      failAt(this, 'jobs', id, 'a job id must start with a letter or _ and contain only letters, digits, - and _', `rename it, e.g. '${id.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z_]+/, '') || 'job'}'`);
+      reportAt(this, 'jobs', id, 'a job id must start with a letter or _ and contain only letters, digits, - and _', `rename it, e.g. '${id.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z_]+/, '') || 'job'}'`);
     }
     if (this.jobs.has(id)) {
-      failAt(this, 'jobs', id, 'job ids must be unique', 'rename one of the jobs');
+      reportAt(this, 'jobs', id, 'job ids must be unique', 'rename one of the jobs');
     }
     this.jobs.set(id, job);
   }

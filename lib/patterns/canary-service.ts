@@ -15,7 +15,7 @@ import { CanaryStep } from '../rollout/canary-step';
 import { Rollout } from '../rollout/rollout';
 import { RolloutStrategy } from '../rollout/rollout-strategy';
 import { ControllerOwnedField } from '../rollout/traffic-router';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
 
@@ -294,7 +294,7 @@ export class CanaryService extends Construct {
 
   private envName(field: string, name: string): string {
     if (!ENV_NAME.test(name)) {
-      failAt(this, `${field}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, starting with a letter or underscore');
+      reportAt(this, `${field}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits and underscores, starting with a letter or underscore');
     }
     return name;
   }

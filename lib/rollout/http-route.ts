@@ -2,7 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/httproute-gateway.networking.k8s.io';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** Gateway API hostnames: an RFC 1123 subdomain, optionally with a leading `*.` wildcard. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -61,7 +61,7 @@ export class HttpRoute extends Construct {
     this.canaryService = props.canaryService;
     for (const hostname of props.hostnames ?? []) {
       if (!HOSTNAME.test(hostname) || hostname.length > 253) {
-        failAt(this, 'hostnames', hostname, 'must be a lowercase dns name, optionally starting with *.', "use a hostname such as 'web.example.com'");
+        reportAt(this, 'hostnames', hostname, 'must be a lowercase dns name, optionally starting with *.', "use a hostname such as 'web.example.com'");
       }
     }
     const backend = (service: kplus.Service, weight: number) => ({ kind: 'Service', name: service.name, port: props.port, weight });

@@ -6,7 +6,7 @@ import { ControllerOwnedField } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { addSynthNotes } from '../synth/synth-notes';
 import { seconds, wholeSecondsProblems } from '../private/durations';
-import { failAt, failOnFirst, problemAt } from '../errors/problem';
+import { reportAt, report, problemAt } from '../errors/problem';
 
 /** The label the Rollout selects its pods by, set to the Rollout's name. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -68,11 +68,11 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       spec: Lazy.any({ produce: () => this.toSpec() }),
     });
     if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
-      failAt(this, 'replicas', this.replicas, 'must be an integer of at least 1', 'use at least 2 replicas so a PodDisruptionBudget can keep one up');
+      reportAt(this, 'replicas', this.replicas, 'must be an integer of at least 1', 'use at least 2 replicas so a PodDisruptionBudget can keep one up');
     }
-    failOnFirst([...wholeSecondsProblems(this, 'progressDeadline', this.progressDeadline, 1), ...wholeSecondsProblems(this, 'minReady', this.minReady)]);
+    report(this, [...wholeSecondsProblems(this, 'progressDeadline', this.progressDeadline, 1), ...wholeSecondsProblems(this, 'minReady', this.minReady)]);
     if (seconds(this.progressDeadline) <= seconds(this.minReady)) {
-      failAt(this, 'progressDeadline', `${seconds(this.progressDeadline)}s`, `must be longer than minReady (${seconds(this.minReady)}s)`, 'raise progressDeadline or lower minReady');
+      reportAt(this, 'progressDeadline', `${seconds(this.progressDeadline)}s`, `must be longer than minReady (${seconds(this.minReady)}s)`, 'raise progressDeadline or lower minReady');
     }
     const selector = { [NAME_LABEL]: props.metadata.name };
     this.select(kplus.LabelSelector.of({ labels: selector }));

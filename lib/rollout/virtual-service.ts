@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DestinationRule } from './destination-rule';
 import * as istio from '../../imports/istio-networking.istio.io';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** Properties of a {@link VirtualService}. */
 export interface VirtualServiceProps {
@@ -53,7 +53,7 @@ export class VirtualService extends Construct {
     this.canaryService = props.canaryService;
     this.destinationRule = props.destinationRule;
     if (props.hosts.length === 0) {
-      failAt(this, 'hosts', [], 'a virtual service needs at least one host', 'pass the host clients call, e.g. the service name');
+      reportAt(this, 'hosts', [], 'a virtual service needs at least one host', 'pass the host clients call, e.g. the service name');
     }
     const rule = props.destinationRule;
     const destination = (service: kplus.Service, subset: string, weight: number) => rule

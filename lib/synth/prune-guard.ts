@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFile, documentCount as fileDocuments } from './output-file';
+import { Problem } from '../errors/problem';
 
 /** How much a synth may remove before it needs `--allow-prune`. */
 export interface PruneLimits {
@@ -25,20 +26,21 @@ interface Inventory {
  *
  * @returns the reasons to refuse; empty when the synth may proceed
  */
-export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string, OutputFile>, limits: PruneLimits = {}): string[] {
+export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string, OutputFile>, limits: PruneLimits = {}): Problem[] {
   if (!fs.existsSync(currentDist)) return [];
   const before = inventoryOfFolder(currentDist);
   const after = inventoryOfFiles(nextDist);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
+  const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
   for (const folder of [...before.folders].sort()) {
     if (!after.folders.has(folder)) {
-      problems.push(`dist/${folder} would be removed, and Argo CD would prune everything it deployed`);
+      problems.push({ at: 'prune guard', field: `dist/${folder}`, value: 'removed', rule: 'argo cd would prune everything it deployed', fix });
     }
   }
   const maxShare = limits.maxDroppedShare ?? 0.1;
   const dropped = before.documents - after.documents;
   if (before.documents > 0 && dropped / before.documents > maxShare) {
-    problems.push(`${dropped} of ${before.documents} documents in dist/ would be dropped (${Math.round((dropped / before.documents) * 100)}%, more than the ${Math.round(maxShare * 100)}% allowed)`);
+    problems.push({ at: 'prune guard', field: 'dist/', value: `${dropped} of ${before.documents} documents dropped`, rule: `${Math.round((dropped / before.documents) * 100)}% is more than the ${Math.round(maxShare * 100)}% allowed`, fix });
   }
   return problems;
 }

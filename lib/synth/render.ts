@@ -4,7 +4,7 @@ import { OutputFolder } from './output-folder';
 import { OutputFile, Serializable } from './output-file';
 import { isRenderedFile } from './rendered-file';
 import { withServerDefaults } from './server-defaults';
-import { ConfigError } from '../errors/problem';
+import { ConfigError, fail } from '../errors/problem';
 
 /**
  * Every problem found by the `node.addValidation` checks of the whole tree, in tree order, each
@@ -28,7 +28,7 @@ export function validationProblems(app: App): string[] {
 export function renderApp(app: App): Map<string, OutputFile> {
   const problems = validationProblems(app);
   if (problems.length > 0) {
-    throw new ConfigError(`${problems.length} problem${problems.length > 1 ? 's' : ''} found:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+    throw new ConfigError(problems);
   }
   const documents = new Map<string, ApiObject[]>();
   const texts = new Map<string, () => string>();
@@ -36,10 +36,10 @@ export function renderApp(app: App): Map<string, OutputFile> {
   const claim = (file: string, owner: string, rendered: boolean): string => {
     const normalized = path.posix.normalize(file);
     if (normalized.startsWith('..') || path.posix.isAbsolute(normalized)) {
-      throw new ConfigError(`${owner}: output path '${file}' leaves the repository; use a path relative to the repository root`);
+      fail({ at: owner, field: 'outputPath', value: file, rule: 'leaves the repository', fix: 'use a path relative to the repository root' });
     }
     if (texts.has(normalized) || (documents.has(normalized) && (rendered || !normalized.endsWith('.yaml')))) {
-      throw new ConfigError(`${normalized}: several constructs write this file; give each its own output path`);
+      fail({ at: owner, field: 'outputPath', value: normalized, rule: 'another construct writes this file too', fix: 'give each its own output path' });
     }
     return normalized;
   };
@@ -47,7 +47,7 @@ export function renderApp(app: App): Map<string, OutputFile> {
     if (ApiObject.isApiObject(construct)) {
       const folder = OutputFolder.of(construct);
       if (!folder) {
-        throw new ConfigError(`${construct.node.path}: has no output folder; create it inside a chart marked with OutputFolder`);
+        fail({ at: construct.node.path, field: 'scope', value: construct.node.scope?.node.path ?? '', rule: 'has no output folder above it', fix: 'create it inside a chart marked with OutputFolder' });
       }
       const file = claim(path.posix.join(folder.path, folder.fileName ?? `${construct.kind}-${construct.name}.yaml`.toLowerCase()), construct.node.path, false);
       documents.set(file, [...documents.get(file) ?? [], construct]);

@@ -5,7 +5,7 @@ import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { synthNotes } from './synth-notes';
 import { writeFiles } from './yaml-serializer';
-import { ConfigError } from '../errors/problem';
+import { fail, failAll } from '../errors/problem';
 
 /** Properties of {@link safeSynth}. */
 export interface SafeSynthProps extends PruneLimits {
@@ -52,14 +52,12 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   const distFiles = [...files.keys()].filter(f => f.startsWith(`${DIST}/`));
   const otherFiles = [...files.keys()].filter(f => !f.startsWith(`${DIST}/`));
   if (distFiles.length === 0) {
-    throw new ConfigError(`${DIST}/: the synth produced no manifests, and an empty ${DIST}/ would make Argo CD delete everything; check that fleet.ts defines services and releases/ pins them`);
+    fail({ at: `${DIST}/`, field: 'files', value: [], rule: `the synth produced no manifests, and an empty ${DIST}/ would make Argo CD delete everything`, fix: 'check that fleet.ts defines services and releases/ pins them' });
   }
 
   const currentDist = path.join(props.root, DIST);
   const refusals = props.allowPrune ? [] : pruneProblems(currentDist, files, props);
-  if (refusals.length > 0) {
-    throw new ConfigError(`prune guard: refusing to synth:\n${refusals.map(r => `  - ${r}`).join('\n')}\nif the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)`);
-  }
+  failAll(refusals);
 
   const staging = fs.mkdtempSync(path.join(props.root, '.synth-staging-'));
   try {

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { failAt } from '../errors/problem';
+import { reportAt } from '../errors/problem';
 
 /** Properties of a {@link PodDisruptionBudget}. */
 export interface PodDisruptionBudgetProps {
@@ -32,7 +32,7 @@ export class PodDisruptionBudget extends Construct {
     super(scope, id);
     this.maxUnavailable = props.maxUnavailable ?? 1;
     if (!Number.isInteger(this.maxUnavailable) || this.maxUnavailable < 1) {
-      failAt(this, 'maxUnavailable', this.maxUnavailable, 'must be an integer of at least 1, or nodes can never be drained', 'set maxUnavailable to 1');
+      reportAt(this, 'maxUnavailable', this.maxUnavailable, 'must be an integer of at least 1, or nodes can never be drained', 'set maxUnavailable to 1');
     }
     const resource = new kplus.k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: props.metadata,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
-import { failOnFirst } from '../errors/problem';
+import { report } from '../errors/problem';
 
 /** The pod label Argo Rollouts puts on every pod of a Rollout, naming its ReplicaSet's template hash. */
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
@@ -47,7 +47,7 @@ export class PodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     super(scope, id);
     this.interval = props.interval ?? Duration.seconds(15);
-    failOnFirst(wholeSecondsProblems(this, 'interval', this.interval, 1));
+    report(this, wholeSecondsProblems(this, 'interval', this.interval, 1));
     const resource = new pm.PodMonitor(this, 'Resource', {
       metadata: props.metadata,
       spec: {

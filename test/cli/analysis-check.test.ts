@@ -33,10 +33,10 @@ describe('analysis:check', () => {
   });
 
   test.each([
-    ['no --prometheus', [], "'--prometheus' is missing; usage: npm run analysis:check -- --prometheus URL"],
+    ['no --prometheus', [], "analysis:check: '--prometheus' is unset: is required; usage: npm run analysis:check -- --prometheus URL"],
     ['a bad url', ['--prometheus', 'localhost:9090'], "'--prometheus' is 'localhost:9090': must be an http(s) url"],
     ['an unknown service', ['--prometheus', 'http://p', '--service', 'db'], "fleet: '--service' is 'db': is not a service of the fleet"],
-    ['a missing canary hash', ['--prometheus', 'http://p', '--service', 'web', '--env', 'staging'], "staging/web: template 'web-canary' arg 'canary-hash' has no value here; pass --canary-hash"],
+    ['a missing canary hash', ['--prometheus', 'http://p', '--service', 'web', '--env', 'staging'], "staging/web: 'web-canary.args.canary-hash' is unset: has no value outside the cluster; pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash"],
   ])('GIVEN %s WHEN checked THEN it fails with the fix', async (_, argv, message) => {
     await expect(analysisCheckCommand(fleet, tempRepo(), argv)).rejects.toThrow(message);
   });
@@ -45,6 +45,6 @@ describe('analysis:check', () => {
     const root = tempRepo();
     fs.writeFileSync(path.join(root, 'releases/production.json'), '{}\n');
     await expect(analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--service', 'web', '--env', 'production']))
-      .rejects.toThrow("'--service' is 'web' and '--env' is 'production': no pinned deployment matches, so there is no analysis to check");
+      .rejects.toThrow("analysis:check: '--service/--env' is 'web/production': no pinned deployment matches, so there is no analysis to check; pick a deployed service and environment (npm run fleet)");
   });
 });

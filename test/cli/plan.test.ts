@@ -15,10 +15,10 @@ describe('plan', () => {
   });
 
   test('GIVEN an output folder inside dist/ WHEN planned THEN it is refused, since Argo CD would read it', () => {
-    expect(() => planCommand(tempRepo(), ['--out', 'dist/plan'])).toThrow("'--out' is 'dist/plan': Argo CD reads every yaml file under dist/, and reports do not belong there");
+    expect(() => planCommand(tempRepo(), ['--out', 'dist/plan'])).toThrow("plan: '--out' is 'dist/plan': argo cd reads every yaml file under dist/, and reports do not belong there; write them outside dist/, e.g. reports/plan");
   });
 
   test('GIVEN no dist/ WHEN planned THEN the error says to synthesize first', () => {
-    expect(() => planCommand(tempRepo({ withDist: false }), [])).toThrow('dist/: holds no Rollout to plan; run npm run synth first');
+    expect(() => planCommand(tempRepo({ withDist: false }), [])).toThrow("plan: 'dist' is []: holds no rollout to plan; run npm run synth first");
   });
 });

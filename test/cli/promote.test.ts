@@ -27,6 +27,6 @@ describe('promote', () => {
   });
 
   test('GIVEN the same environment twice WHEN promoted THEN it is refused', () => {
-    expect(() => promoteCommand(fleet, tempRepo(), ['--service', 'api', '--from', 'staging', '--to', 'staging'])).toThrow("'--to' is 'staging': it must differ from '--from'");
+    expect(() => promoteCommand(fleet, tempRepo(), ['--service', 'api', '--from', 'staging', '--to', 'staging'])).toThrow("promote: '--to' is 'staging': must differ from '--from'; promote to the next environment");
   });
 });

@@ -20,11 +20,11 @@ describe('release', () => {
   test.each([
     ['an unknown service', ['--service', 'db', '--env', 'staging', '--image', NEW_API], "fleet: '--service' is 'db': is not a service of the fleet; use one of: api, web, or add it to fleet.ts"],
     ['an unknown environment', ['--service', 'api', '--env', 'qa', '--image', NEW_API], "fleet: '--env' is 'qa': is not an environment of the fleet; use one of: staging, production"],
-    ['a malformed ref', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api@sha256:xyz'], "--image: image 'ghcr.io/acme/api@sha256:xyz' is not a valid image reference"],
-    ['a tag without a digest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:1.5.0'], "--image: image 'ghcr.io/acme/api:1.5.0' has a tag but no digest"],
-    ['latest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:latest'], "--image: image 'ghcr.io/acme/api:latest' uses the tag 'latest' and no digest"],
+    ['a malformed ref', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api@sha256:xyz'], "release: '--image' is 'ghcr.io/acme/api@sha256:xyz': is not a valid image reference"],
+    ['a tag without a digest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:1.5.0'], "release: '--image' is 'ghcr.io/acme/api:1.5.0': has a tag but no digest"],
+    ['latest', ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:latest'], "release: '--image' is 'ghcr.io/acme/api:latest': uses the tag 'latest' and no digest"],
     ["another service's image", ['--service', 'web', '--env', 'staging', '--image', NEW_API], "is not from 'ghcr.io/acme/web', the imageRepository of service 'web'"],
-    ['a missing flag', ['--service', 'api', '--env', 'staging'], "'--image' is missing; usage: npm run release -- --service NAME --env ENV --image"],
+    ['a missing flag', ['--service', 'api', '--env', 'staging'], "release: '--image' is unset: is required; usage: npm run release -- --service NAME --env ENV --image"],
     ['an unknown flag', ['--service', 'api', '--envv', 'staging'], "unknown option '--envv'"],
   ])('GIVEN %s WHEN released THEN it fails clearly and no file changes', (_, argv, message) => {
     const root = tempRepo();

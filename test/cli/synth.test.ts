@@ -12,7 +12,7 @@ describe('synth', () => {
     const root = tempRepo();
     fs.writeFileSync(path.join(root, 'releases/production.json'), JSON.stringify({ api: JSON.parse(fs.readFileSync(path.join(root, 'releases/production.json'), 'utf-8')).api }));
     const before = readTree(path.join(root, 'dist'));
-    expect(() => synthCommand(fleet, root, [])).toThrow('dist/production/web would be removed');
+    expect(() => synthCommand(fleet, root, [])).toThrow("prune guard: 'dist/production/web' is 'removed': argo cd would prune everything it deployed; if the removal is intended, run again with --allow-prune");
     expect(readTree(path.join(root, 'dist'))).toEqual(before);
     synthCommand(fleet, root, ['--allow-prune']);
     expect(fs.existsSync(path.join(root, 'dist/production/web'))).toBe(false);

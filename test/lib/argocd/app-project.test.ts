@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AppProject, Cluster } from '../../../lib/argocd';
+import { problemsAfter } from '../../helpers';
 
 const props = {
   metadata: { name: 'shop-staging', namespace: 'argocd' },
@@ -17,10 +18,10 @@ describe('AppProject', () => {
 
   test.each([
     ['a wildcard namespace', { destinations: [{ cluster: Cluster.inCluster(), namespace: '*' }] }, "test/Project: 'sourceRepo/destinations' is '*': wildcards would let applications escape the project; name the exact repository and namespaces"],
-    ['a wildcard repo', { sourceRepo: '*' }, "test/Project: 'sourceRepo/destinations' is '*': wildcards would let applications escape the project"],
-    ['no destinations', { destinations: [] }, "test/Project: 'destinations' is []: a project needs at least one destination"],
+    ['a wildcard repo', { sourceRepo: '*' }, "test/Project: 'sourceRepo/destinations' is '*': wildcards would let applications escape the project; name the exact repository and namespaces"],
+    ['no destinations', { destinations: [] }, "test/Project: 'destinations' is []: a project needs at least one destination; list the clusters and namespaces its applications deploy to"],
   ])('GIVEN %s WHEN constructed THEN it fails naming the field', (_, change, message) => {
     const chart = new Chart(Testing.app(), 'test');
-    expect(() => new AppProject(chart, 'Project', { ...props, ...change })).toThrow(message);
+    expect(problemsAfter(chart, () => new AppProject(chart, 'Project', { ...props, ...change }))).toContain(message);
   });
 });

@@ -47,6 +47,13 @@ describe('Fleet', () => {
     expect(() => new Fleet({ ...definition, ...change } as FleetDefinition)).toThrow(message);
   });
 
+  test('GIVEN a definition with several problems WHEN loaded THEN every one is reported at once', () => {
+    expect(() => new Fleet({ ...definition, name: 'Shop', repoUrl: 'git@host:x.git' } as FleetDefinition)).toThrow(
+      "2 problems found:\n  - fleet: 'name' is 'Shop': must be a lowercase rfc 1123 label",
+    );
+    expect(() => new Fleet({ ...definition, name: 'Shop', repoUrl: 'git@host:x.git' } as FleetDefinition)).toThrow("\n  - fleet: 'repoUrl' is 'git@host:x.git': must be the https clone url of the infra repo");
+  });
+
   test('GIVEN lookups of unknown names WHEN made THEN they list what exists', () => {
     const fleet = new Fleet(definition);
     expect(() => fleet.service('db', '--service')).toThrow("fleet: '--service' is 'db': is not a service of the fleet; use one of: api, web, or add it to fleet.ts");
@@ -56,10 +63,12 @@ describe('Fleet', () => {
   test('GIVEN pins that do not fit the fleet WHEN checked THEN each names the file and the fix', () => {
     const fleet = new Fleet(definition);
     const image = ImageRef.parse(`ghcr.io/acme/api@sha256:${DIGEST}`, 'x');
-    expect(() => fleet.checkPin('production', 'web', image, '--env')).toThrow("--env: service 'web' does not run in environment 'production'");
-    expect(() => fleet.checkPin('staging', 'web', image, '--image')).toThrow(`--image: image 'ghcr.io/acme/api@sha256:${DIGEST}' is not from 'ghcr.io/acme/web', the imageRepository of service 'web'`);
+    expect(() => fleet.checkPin('production', 'web', image, 'promote', '--to'))
+      .toThrow(`promote: '--to' is 'ghcr.io/acme/api@sha256:${DIGEST}': service 'web' does not run in environment 'production'; add 'production' to its 'environments' in fleet.ts or remove the pin`);
+    expect(() => fleet.checkPin('staging', 'web', image, 'release', '--image'))
+      .toThrow(`release: '--image' is 'ghcr.io/acme/api@sha256:${DIGEST}': is not from 'ghcr.io/acme/web', the imageRepository of service 'web'; release an image of that repository, or change 'imageRepository' in fleet.ts`);
     const stray = ReleasePins.load('/nonexistent', ['staging']).with('staging', 'db', image);
-    expect(() => fleet.deployments(stray)).toThrow("releases/staging.json: 'db': is not a service of the fleet; remove the pin or add the service to fleet.ts");
+    expect(() => fleet.deployments(stray)).toThrow(`releases/staging.json: 'db' is 'ghcr.io/acme/api@sha256:${DIGEST}': is not a service of the fleet; remove the pin or add the service to fleet.ts`);
   });
 
   test('GIVEN the repository WHEN the example fleet loads its pins THEN every environment is read from releases/', () => {

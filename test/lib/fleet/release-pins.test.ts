@@ -23,10 +23,10 @@ describe('ReleasePins', () => {
   });
 
   test.each([
-    ['invalid json', '{"api": ', "releases/staging.json: is not valid json"],
-    ['an array', '[]', 'releases/staging.json: is []: must be an object of service name to image ref'],
+    ['invalid json', '{"api": ', "releases/staging.json: 'content' is 'Unexpected end of JSON input': is not valid json; restore it with 'git checkout -- releases/staging.json'"],
+    ['an array', '[]', "releases/staging.json: 'content' is []: must be an object of service name to image ref"],
     ['a number pin', '{"api": 1}', "releases/staging.json: 'api' is 1: a pin must be a string"],
-    ['an unpinned ref', '{"api": "ghcr.io/acme/api:1.0"}', "releases/staging.json: 'api': image 'ghcr.io/acme/api:1.0' has a tag but no digest"],
+    ['an unpinned ref', '{"api": "ghcr.io/acme/api:1.0"}', "releases/staging.json: 'api' is 'ghcr.io/acme/api:1.0': has a tag but no digest"],
   ])('GIVEN %s WHEN loaded THEN it fails naming the file', (_, content, message) => {
     expect(() => ReleasePins.load(repoWith(content), ['staging'])).toThrow(message);
   });
@@ -35,6 +35,6 @@ describe('ReleasePins', () => {
     const pins = ReleasePins.of({ staging: { api: `ghcr.io/acme/api@sha256:${DIGEST}` } });
     expect(pins.get('staging', 'api')!.toString()).toBe(`ghcr.io/acme/api@sha256:${DIGEST}`);
     expect(pins.services('staging')).toEqual(['api']);
-    expect(() => ReleasePins.of({ staging: { api: 'ghcr.io/acme/api:latest' } })).toThrow("pins: staging/api: image 'ghcr.io/acme/api:latest' uses the tag 'latest' and no digest");
+    expect(() => ReleasePins.of({ staging: { api: 'ghcr.io/acme/api:latest' } })).toThrow("pins/staging: 'api' is 'ghcr.io/acme/api:latest': uses the tag 'latest' and no digest");
   });
 });

@@ -47,11 +47,15 @@ describe('Workflow', () => {
   });
 
   test('GIVEN bad job ids and bad pins WHEN declared THEN they throw with the fix', () => {
-    const { wf } = workflow();
-    expect(() => wf.addJob('1st job', { name: 'A', runsOn: 'docker', steps: [] })).toThrow("wf: 'jobs' is '1st job': a job id must start with a letter or _ and contain only letters, digits, - and _; rename it, e.g. 'st-job'");
+    const { app, wf } = workflow();
+    wf.addJob('1st job', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
     wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
-    expect(() => wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [] })).toThrow("wf: 'jobs' is 'a': job ids must be unique");
-    expect(() => new Action({ url: 'https://data.forgejo.org/actions/checkout', sha: 'v4', version: 'v4' })).toThrow("'sha' is 'v4': must be a full 40-hex commit sha, since tags can move");
-    expect(() => new Action({ url: 'actions/checkout', sha: 'a'.repeat(40), version: 'v4' })).toThrow("'url' is 'actions/checkout': must be a full https url without '@'");
+    wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
+    expect(validationProblems(app)).toEqual(expect.arrayContaining([
+      "wf: 'jobs' is '1st job': a job id must start with a letter or _ and contain only letters, digits, - and _; rename it, e.g. 'st-job'",
+      "wf: 'jobs' is 'a': job ids must be unique; rename one of the jobs",
+    ]));
+    expect(() => new Action({ url: 'https://data.forgejo.org/actions/checkout', sha: 'v4', version: 'v4' })).toThrow("action https://data.forgejo.org/actions/checkout: 'sha' is 'v4': must be a full 40-hex commit sha, since tags can move; look up the commit of v4 and pin it");
+    expect(() => new Action({ url: 'actions/checkout', sha: 'a'.repeat(40), version: 'v4' })).toThrow("action actions/checkout: 'url' is 'actions/checkout': must be a full https url without '@'; write e.g. https://data.forgejo.org/actions/checkout");
   });
 });

@@ -78,8 +78,8 @@ describe('Rollout', () => {
     expect(validationProblems(app)).toContain("test/Rollout: 'canaryService' is 'app-stable': must differ from stableService: the controller rewrites both selectors; use two Services, e.g. <name>-canary and <name>-stable");
   });
 
-  test('GIVEN zero replicas WHEN constructed THEN it throws with the fix', () => {
-    expect(() => setup(undefined, { replicas: 0 })).toThrow("test/Rollout: 'replicas' is 0: must be an integer of at least 1; use at least 2 replicas so a PodDisruptionBudget can keep one up");
+  test('GIVEN zero replicas WHEN constructed THEN the synth reports it with the fix', () => {
+    expect(validationProblems(setup(undefined, { replicas: 0 }).app)).toContain("test/Rollout: 'replicas' is 0: must be an integer of at least 1; use at least 2 replicas so a PodDisruptionBudget can keep one up");
   });
 
   test('GIVEN a literal environment value WHEN validated THEN it is refused, and ConfigMap or Secret references pass', () => {

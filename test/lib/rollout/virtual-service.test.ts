@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { routedServices } from './routes';
 import { DestinationRule, VirtualService } from '../../../lib/rollout';
+import { problemsAfter } from '../../helpers';
 
 describe('VirtualService', () => {
   test('GIVEN host-level splitting WHEN synthesized THEN the named route sends all traffic to the stable host', () => {
@@ -28,7 +29,7 @@ describe('VirtualService', () => {
 
   test('GIVEN no hosts WHEN constructed THEN it throws with the fix', () => {
     const { chart, stable, canary } = routedServices();
-    expect(() => new VirtualService(chart, 'Vs', { hosts: [], stableService: stable, canaryService: canary, port: 80 }))
-      .toThrow("test/Vs: 'hosts' is []: a virtual service needs at least one host; pass the host clients call, e.g. the service name");
+    expect(problemsAfter(chart, () => new VirtualService(chart, 'Vs', { hosts: [], stableService: stable, canaryService: canary, port: 80 })))
+      .toContain("test/Vs: 'hosts' is []: a virtual service needs at least one host; pass the host clients call, e.g. the service name");
   });
 });

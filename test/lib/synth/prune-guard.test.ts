@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pruneProblems } from '../../../lib/synth';
+import { describeProblem } from '../../../lib/errors';
+
+const ALLOW = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
 
 function distWith(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
@@ -21,16 +24,16 @@ describe('pruneProblems', () => {
 
   test('GIVEN an environment folder that disappears WHEN checked THEN both it and its services are named', () => {
     const current = distWith({ 'prod/api/a.yaml': doc, 'staging/api/a.yaml': doc });
-    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 1 })).toEqual([
-      'dist/prod would be removed, and Argo CD would prune everything it deployed',
-      'dist/prod/api would be removed, and Argo CD would prune everything it deployed',
+    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 1 }).map(describeProblem)).toEqual([
+      `prune guard: 'dist/prod' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`,
+      `prune guard: 'dist/prod/api' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`,
     ]);
   });
 
   test('GIVEN more documents dropped than allowed WHEN checked THEN the share is reported', () => {
     const current = distWith({ 'staging/api/a.yaml': `${doc}---\n${doc}---\n${doc}---\n${doc}` });
-    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]))).toEqual([
-      '3 of 4 documents in dist/ would be dropped (75%, more than the 10% allowed)',
+    expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]])).map(describeProblem)).toEqual([
+      `prune guard: 'dist/' is '3 of 4 documents dropped': 75% is more than the 10% allowed; ${ALLOW}`,
     ]);
     expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 0.8 })).toEqual([]);
   });

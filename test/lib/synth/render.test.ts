@@ -36,9 +36,9 @@ describe('renderApp', () => {
   });
 
   test.each<[string, (app: App) => void, string]>([
-    ['an object outside any output folder', app => new kplus.ConfigMap(new Chart(app, 'loose'), 'C'), 'loose/C/Resource: has no output folder; create it inside a chart marked with OutputFolder'],
-    ['a path leaving the repository', app => renderedFile(app, 'Escape', '../outside.yaml'), "Escape: output path '../outside.yaml' leaves the repository; use a path relative to the repository root"],
-    ['two files on one path', app => { renderedFile(app, 'A', 'x.txt'); renderedFile(app, 'B', 'x.txt'); }, 'x.txt: several constructs write this file; give each its own output path'],
+    ['an object outside any output folder', app => new kplus.ConfigMap(new Chart(app, 'loose'), 'C'), "loose/C/Resource: 'scope' is 'loose/C': has no output folder above it; create it inside a chart marked with OutputFolder"],
+    ['a path leaving the repository', app => renderedFile(app, 'Escape', '../outside.yaml'), "Escape: 'outputPath' is '../outside.yaml': leaves the repository; use a path relative to the repository root"],
+    ['two files on one path', app => { renderedFile(app, 'A', 'x.txt'); renderedFile(app, 'B', 'x.txt'); }, "B: 'outputPath' is 'x.txt': another construct writes this file too; give each its own output path"],
   ])('GIVEN %s WHEN rendered THEN it throws naming the construct or path', (_, build, message) => {
     const app = new App();
     build(app);

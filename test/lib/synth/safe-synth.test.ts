@@ -26,9 +26,9 @@ describe('safeSynth', () => {
   });
 
   test.each([
-    ['a validation problem', () => appWithServices(['a'], { invalid: true }), "1 problem found:\n  - app: 'setWeight' is 150"],
+    ['a validation problem', () => appWithServices(['a'], { invalid: true }), "app: 'setWeight' is 150: must be an integer from 0 to 100"],
     ['an exception while building', () => { throw new Error('boom'); }, 'boom'],
-    ['an app with no manifests', () => new App(), 'dist/: the synth produced no manifests'],
+    ['an app with no manifests', () => new App(), "dist/: 'files' is []: the synth produced no manifests, and an empty dist/ would make Argo CD delete everything; check that fleet.ts defines services and releases/ pins them"],
   ])('GIVEN %s WHEN synthesized THEN it throws and dist/ is byte for byte unchanged', (_, build, message) => {
     const root = tempRepo();
     const before = readTree(path.join(root, 'dist'));
@@ -42,7 +42,7 @@ describe('safeSynth', () => {
     safeSynth({ root, build: () => appWithServices(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']) });
     const before = readTree(path.join(root, 'dist'));
     expect(() => safeSynth({ root, build: () => appWithServices(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) }))
-      .toThrow('prune guard: refusing to synth:\n  - dist/staging/k would be removed, and Argo CD would prune everything it deployed\nif the removal is intended, run again with --allow-prune');
+      .toThrow("prune guard: 'dist/staging/k' is 'removed': argo cd would prune everything it deployed; if the removal is intended, run again with --allow-prune");
     expect(readTree(path.join(root, 'dist'))).toEqual(before);
     safeSynth({ root, build: () => appWithServices(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']), allowPrune: true });
     expect(fs.existsSync(path.join(root, 'dist/staging/k'))).toBe(false);
