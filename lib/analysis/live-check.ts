@@ -12,6 +12,15 @@ export interface LiveMeasurement {
   readonly error?: string;
 }
 
+/** The body of Prometheus's `/api/v1/query`. */
+interface PrometheusResponse {
+  readonly status: string;
+  readonly error?: string;
+  readonly data?:
+    | { readonly resultType: 'vector'; readonly result: readonly { readonly value: readonly [number, string] }[] }
+    | { readonly resultType: 'scalar' | 'string' | 'matrix'; readonly result: unknown };
+}
+
 /** Replaces every `{{args.NAME}}` in `text` with its value. */
 export function substituteArgs(text: string, args: Readonly<Record<string, string>>): string {
   return referencedArgs(text).reduce((result, name) => result.replace(new RegExp(`\\{\\{\\s*args\\.${name.replace(/[.-]/g, '\\$&')}\\s*\\}\\}`, 'g'), args[name]), text);
@@ -34,12 +43,14 @@ export async function measureOnce(metric: PrometheusMetric, args: Readonly<Recor
   const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = await response.json() as { status: string; error?: string; data?: { resultType: string; result: any } };
+    const body = await response.json() as PrometheusResponse;
     if (body.status !== 'success' || !body.data) return { metric: metric.name, phase: 'Error', values: [], error: body.error ?? `http ${response.status}` };
-    const { resultType, result } = body.data;
-    const values = resultType === 'vector' ? result.map((sample: { value: [number, string] }) => sampleValue(sample.value[1]))
-      : resultType === 'scalar' ? [sampleValue(result[1])] : undefined;
-    if (values === undefined) return { metric: metric.name, phase: 'Error', values: [], error: `the query returned a ${resultType}; it must return an instant vector` };
+    if (body.data.resultType !== 'vector') {
+      // The provider hands a scalar to the conditions as a bare number, where len() and all() fail
+      // (argo-rollouts v1.9.1 metricproviders/prometheus/prometheus.go, processResponse).
+      return { metric: metric.name, phase: 'Error', values: [], error: `the query returned a ${body.data.resultType}; it must return an instant vector` };
+    }
+    const values = body.data.result.map(sample => sampleValue(sample.value[1]));
     return { metric: metric.name, phase: metric.threshold.evaluate(values).phase as LiveMeasurement['phase'], values };
   } catch (e) {
     // fetch reports "fetch failed" and keeps the reason (refused, unknown host, timeout) as its cause.

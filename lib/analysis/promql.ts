@@ -1,4 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import { parseDurationSeconds } from '../private/durations';
 
 const ARG_REFERENCE = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -36,4 +37,22 @@ function firstSyntaxError(query: string): string | undefined {
     },
   });
   return error;
+}
+
+/**
+ * The longest range a PromQL query reads, in seconds: of its range selectors (`x[1m]`) and subqueries
+ * (`x[10m:1m]`), as the Prometheus grammar parses them; 0 when it has none.
+ */
+export function longestRangeSeconds(query: string): number {
+  const text = query.replace(ARG_REFERENCE, '1');
+  let longest = 0;
+  parser.parse(text).iterate({
+    enter: node => {
+      if (node.name === 'MatrixSelector' || node.name === 'SubqueryExpr') {
+        const range = node.node.getChild('DurationExpr');
+        if (range) longest = Math.max(longest, parseDurationSeconds(text.slice(range.from, range.to)));
+      }
+    },
+  });
+  return longest;
 }

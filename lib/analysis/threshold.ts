@@ -53,6 +53,31 @@ export class Threshold {
     return new Threshold('<=', bound, policy);
   }
 
+  /**
+   * The threshold whose rendered conditions are exactly these, e.g. read back from a synthesized
+   * AnalysisTemplate; undefined for a condition this class did not render.
+   */
+  public static fromCondition(successCondition: string | undefined, failureCondition?: string): Threshold | undefined {
+    if (successCondition === undefined) return undefined;
+    const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
+    for (const operator of ['>=', '<='] as const) {
+      const marker = `# ${operator} `;
+      const at = successCondition.indexOf(marker);
+      if (at === -1) continue;
+      const bound: number = Number(successCondition.slice(at + marker.length).split(')')[0]);
+      if (!Number.isFinite(bound)) continue;
+      for (const onEmpty of verdicts) {
+        for (const onNaN of verdicts) {
+          for (const onInf of verdicts) {
+            const candidate: Threshold = new Threshold(operator, bound, { onEmpty, onNaN, onInf });
+            if (candidate.successCondition() === successCondition && candidate.failureCondition() === failureCondition) return candidate;
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
   /** The verdict for an empty result. */
   public readonly onEmpty: Verdict;
   /** The verdict for a NaN value. */

@@ -1,5 +1,12 @@
-import { KubeObject, ServiceObjects } from './dist-objects';
+import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
+import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import { ServiceObjects, asKind } from './dist-objects';
+import { longestRangeSeconds } from '../analysis/promql';
+import { Threshold } from '../analysis/threshold';
+import { parseDurationSeconds } from '../private/durations';
 import { replicaSplit, surgePods } from '../rollout/replica-share';
+import { GATEWAY_API_PLUGIN } from '../rollout/traffic-router';
 
 /** The Rollout annotation declaring the requests per second a service takes at full traffic. */
 export const EXPECTED_RPS_ANNOTATION = 'infra-delivery.io/expected-requests-per-second';
@@ -69,32 +76,35 @@ export interface RolloutPlan {
   readonly warnings: readonly string[];
 }
 
+type Metric = NonNullable<NonNullable<IAnalysisTemplate['spec']>['metrics']>[number];
+type Canary = NonNullable<NonNullable<NonNullable<IRollout['spec']>['strategy']>['canary']>;
+type TemplateRefs = { readonly templates?: readonly { readonly templateName?: string }[] };
+
 /**
  * Derives the release plan of every Rollout from synthesized objects alone: the timeline, the
  * worst-case detection time of each analysis, the traffic exposed before a measurement can fail,
  * and warnings where the numbers do not add up.
  */
 export function planServices(folders: readonly ServiceObjects[]): RolloutPlan[] {
-  const clusterTemplates = folders.flatMap(f => f.objects).filter(o => o.kind === 'ClusterAnalysisTemplate');
+  const clusterTemplates = asKind(folders.flatMap(f => f.objects), 'ClusterAnalysisTemplate');
   return folders.map(folder => planRollout(folder, clusterTemplates)).filter((p): p is RolloutPlan => p !== undefined);
 }
 
 /** The plan of the Rollout in one Application folder, or undefined when it holds none. */
-export function planRollout(folder: ServiceObjects, clusterTemplates: readonly KubeObject[] = []): RolloutPlan | undefined {
-  const rollout = folder.objects.find(o => o.kind === 'Rollout');
+export function planRollout(folder: ServiceObjects, clusterTemplates: readonly IClusterAnalysisTemplate[] = []): RolloutPlan | undefined {
+  const [rollout] = asKind(folder.objects, 'Rollout');
   const canary = rollout?.spec?.strategy?.canary;
-  if (!rollout || !canary) return undefined;
-  const ofKind = (kind: string) => folder.objects.filter(o => o.kind === kind);
-  const templates = [...ofKind('AnalysisTemplate'), ...clusterTemplates];
-  const metricsOf = (analysis: { templates?: { templateName: string }[] }): MetricPlan[] => (analysis.templates ?? [])
+  if (!rollout?.spec || !canary) return undefined;
+  const templates: readonly (IAnalysisTemplate | IClusterAnalysisTemplate)[] = [...asKind(folder.objects, 'AnalysisTemplate'), ...clusterTemplates];
+  const metricsOf = (analysis: TemplateRefs): MetricPlan[] => (analysis.templates ?? [])
     .flatMap(ref => {
-      const template = templates.find(t => t.metadata.name === ref.templateName);
-      return (template?.spec?.metrics ?? []).map((m: any) => metricPlan(ref.templateName, m));
+      const template = templates.find(t => t.metadata?.name === ref.templateName);
+      return (template?.spec?.metrics ?? []).map(m => metricPlan(ref.templateName ?? '', m));
     });
 
-  const hpa = ofKind('HorizontalPodAutoscaler')[0];
+  const [hpa] = asKind(folder.objects, 'HorizontalPodAutoscaler');
   const autoscaled = rollout.spec.replicas === undefined && hpa !== undefined;
-  const replicas: number = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
+  const replicas = rollout.spec.replicas ?? hpa?.spec?.minReplicas ?? 1;
   const router = routerOf(canary.trafficRouting);
   const surge = surgePods(replicas, canary.maxSurge ?? '25%');
   const shareOf = (weight: number) => (router ? weight : replicaSplit(replicas, weight, surge).share);
@@ -102,7 +112,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly K
   const steps: StepPlan[] = [];
   let weight = 0;
   let clock = 0;
-  (canary.steps ?? []).forEach((step: any, index: number) => {
+  (canary.steps ?? []).forEach((step, index) => {
     let action = Object.keys(step)[0];
     let durationS = 0;
     let metrics: MetricPlan[] = [];
@@ -110,25 +120,26 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly K
       weight = step.setWeight;
       action = `setWeight ${weight}`;
     } else if (step.pause) {
-      durationS = step.pause.duration === undefined ? Infinity : parseDuration(step.pause.duration);
+      durationS = step.pause.duration === undefined ? Infinity : parseDurationSeconds(step.pause.duration);
       action = durationS === Infinity ? 'pause until promoted by hand' : `pause ${formatDuration(durationS)}`;
     } else if (step.analysis) {
       metrics = metricsOf(step.analysis);
       durationS = Math.max(0, ...metrics.map(m => m.durationS));
-      action = `analysis ${(step.analysis.templates ?? []).map((t: any) => t.templateName).join(', ')}`;
+      action = `analysis ${(step.analysis.templates ?? []).map(t => t.templateName).join(', ')}`;
     } else if (step.experiment) {
-      durationS = step.experiment.duration ? parseDuration(step.experiment.duration) : 0;
+      durationS = step.experiment.duration ? parseDurationSeconds(step.experiment.duration) : 0;
     }
     steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics });
     clock += durationS;
   });
+  // The controller starts background analysis at step 0 unless told otherwise.
   const background = canary.analysis
     ? { startingStep: canary.analysis.startingStep ?? 0, metrics: metricsOf(canary.analysis) }
     : undefined;
 
-  const podMonitor = ofKind('PodMonitor')[0];
+  const [podMonitor] = asKind(folder.objects, 'PodMonitor');
   const scrapeInterval = podMonitor?.spec?.podMetricsEndpoints?.[0]?.interval;
-  const rps = Number(rollout.metadata.annotations?.[EXPECTED_RPS_ANNOTATION]);
+  const rps = Number(rollout.metadata?.annotations?.[EXPECTED_RPS_ANNOTATION]);
   const plan = {
     environment: folder.environment,
     service: folder.service,
@@ -139,23 +150,23 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly K
     background,
     promotionS: clock,
     exposure: exposureOf(steps, background?.startingStep, shareOf),
-    scrapeIntervalS: scrapeInterval === undefined ? undefined : parseDuration(scrapeInterval),
+    scrapeIntervalS: scrapeInterval === undefined ? undefined : parseDurationSeconds(scrapeInterval),
     expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
     progressDeadlineS: rollout.spec.progressDeadlineSeconds ?? 600,
   };
   return { ...plan, warnings: warningsOf(plan) };
 }
 
-/** The timing of one template metric. */
-export function metricPlan(template: string, metric: any): MetricPlan {
-  const intervalS = metric.interval === undefined ? 0 : parseDuration(metric.interval);
+/** The timing of one template metric, its success-rate bound read back through {@link Threshold.fromCondition}. */
+export function metricPlan(template: string, metric: Metric): MetricPlan {
+  const intervalS = metric.interval === undefined ? 0 : parseDurationSeconds(metric.interval);
   const count = Number(metric.count ?? 1);
   const failureLimit = Number(metric.failureLimit ?? 0);
   const consecutiveErrorLimit = Number(metric.consecutiveErrorLimit ?? 4);
-  const initialDelayS = metric.initialDelay === undefined ? 0 : parseDuration(metric.initialDelay);
-  const windowS = rateWindow(metric.provider?.prometheus?.query ?? '');
-  const bound = /# >= ([0-9.]+)/.exec(metric.successCondition ?? '');
-  const minSuccessRate = bound && Number(bound[1]) > 0 && Number(bound[1]) < 1 ? Number(bound[1]) : undefined;
+  const initialDelayS = metric.initialDelay === undefined ? 0 : parseDurationSeconds(metric.initialDelay);
+  const windowS = longestRangeSeconds(metric.provider?.prometheus?.query ?? '');
+  const threshold = Threshold.fromCondition(metric.successCondition, metric.failureCondition);
+  const minSuccessRate = threshold?.operator === '>=' && threshold.bound > 0 && threshold.bound < 1 ? threshold.bound : undefined;
   return {
     template,
     name: metric.name,
@@ -172,21 +183,6 @@ export function metricPlan(template: string, metric: any): MetricPlan {
   };
 }
 
-/** Seconds of a Go duration (`1h30m`, `90s`, `500ms`) or of a plain number of seconds. */
-export function parseDuration(value: string | number): number {
-  if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
-  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map(p => p[0]).join('') !== value) throw new Error(`'${value}' is not a duration`);
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
-}
-
-/** The longest range selector of a PromQL query, in seconds; 0 when it has none. */
-export function rateWindow(query: string): number {
-  const ranges = [...query.matchAll(/\[(\d+(?:ms|s|m|h|d|w|y)(?:\d+(?:ms|s|m|h|d|w|y))*)(?::[^\]]*)?\]/g)].map(m => parseDuration(m[1]));
-  return Math.max(0, ...ranges);
-}
-
 /** `90` → `1m 30s`; Infinity → `∞`. */
 export function formatDuration(totalSeconds: number): string {
   if (totalSeconds === Infinity) return '∞';
@@ -196,11 +192,11 @@ export function formatDuration(totalSeconds: number): string {
   return [h && `${h}h`, m && `${m}m`, s && `${s}s`].filter(Boolean).join(' ') || '0s';
 }
 
-function routerOf(trafficRouting: any): string | undefined {
+function routerOf(trafficRouting: Canary['trafficRouting']): string | undefined {
   if (!trafficRouting) return undefined;
   if (trafficRouting.istio) return 'istio';
   if (trafficRouting.nginx) return 'ingress-nginx';
-  if (trafficRouting.plugins?.['argoproj-labs/gatewayAPI']) return 'gateway api';
+  if (GATEWAY_API_PLUGIN in (trafficRouting.plugins ?? {})) return 'gateway api';
   return Object.keys(trafficRouting).find(k => k !== 'managedRoutes' && k !== 'maxTrafficWeight') ?? 'router';
 }
 

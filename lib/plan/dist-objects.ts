@@ -1,13 +1,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
+import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 
-/** A Kubernetes object as read from `dist/`. */
+/** A Kubernetes object as read from `dist/`; {@link asKind} narrows it to the JSON shape of its kind. */
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
-  readonly spec?: any;
+  readonly spec?: unknown;
+}
+
+/** The JSON shapes of the kinds the reports read, from the upstream schemas (@kubernetes-models). */
+export interface KindShapes {
+  readonly Rollout: IRollout;
+  readonly AnalysisTemplate: IAnalysisTemplate;
+  readonly ClusterAnalysisTemplate: IClusterAnalysisTemplate;
+  readonly PodMonitor: IPodMonitor;
+  readonly HorizontalPodAutoscaler: IHorizontalPodAutoscaler;
+}
+
+/** The objects of `kind` among `objects`, typed as that kind's JSON. */
+export function asKind<K extends keyof KindShapes>(objects: readonly KubeObject[], kind: K): KindShapes[K][] {
+  return objects.filter(o => o.kind === kind) as unknown as KindShapes[K][];
 }
 
 /** The objects of one Application folder, `dist/<env>/<service>/`. */

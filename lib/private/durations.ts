@@ -26,3 +26,12 @@ export function wholeSecondsProblems(scope: IConstruct, field: string, duration:
   if (Number.isInteger(value) && value >= min) return [];
   return [problemAt(scope, field, `${value}s`, `must be a whole number of seconds of at least ${min}`, `set ${field.split('.').pop()} with Duration.seconds(n) or Duration.minutes(n)`)];
 }
+
+/** Seconds of a Go or Prometheus duration (`1h30m`, `90s`, `500ms`, `1d`) or of a plain number of seconds. */
+export function parseDurationSeconds(value: string | number): number {
+  if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map(p => p[0]).join('') !== value) throw new Error(`'${value}' is not a duration`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}

@@ -19,6 +19,8 @@ describe('live check', () => {
     ['no series at all, fail-closed', vector(), 'Failed', []],
     ['a query error', { status: 'error', error: 'parse error' }, 'Error', []],
     ['a matrix', { status: 'success', data: { resultType: 'matrix', result: [] } }, 'Error', []],
+    // The provider passes a scalar as a bare number, and len(result) errors in the controller.
+    ['a scalar', { status: 'success', data: { resultType: 'scalar', result: [1, '0.999'] } }, 'Error', []],
   ])('GIVEN %s WHEN measured THEN the verdict is the threshold\'s', async (_, answer, phase, values) => {
     const prometheus = await fakePrometheus(() => answer);
     try {

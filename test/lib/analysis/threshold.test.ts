@@ -75,6 +75,27 @@ describe('Threshold', () => {
     expect(compared).toBe(27 * 2 * results.length);
   });
 
+  test('GIVEN every threshold this class renders WHEN its conditions are read back THEN the same threshold comes out', () => {
+    const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
+    let roundTrips = 0;
+    for (const onEmpty of verdicts) for (const onNaN of verdicts) for (const onInf of verdicts) {
+      for (const threshold of [Threshold.atLeast(0.995, { onEmpty, onNaN, onInf }), Threshold.atMost(250, { onEmpty, onNaN, onInf })]) {
+        const read = Threshold.fromCondition(threshold.successCondition(), threshold.failureCondition());
+        expect(read?.describe()).toBe(threshold.describe());
+        expect(read?.operator).toBe(threshold.operator);
+        roundTrips += 1;
+      }
+    }
+    expect(roundTrips).toBe(54);
+  });
+
+  test('GIVEN a condition this class did not render WHEN read back THEN there is no threshold', () => {
+    expect(Threshold.fromCondition('result[0] >= 0.99')).toBeUndefined();
+    expect(Threshold.fromCondition(undefined)).toBeUndefined();
+    // The right success condition with a failure condition it would not render is someone else's.
+    expect(Threshold.fromCondition(Threshold.atLeast(0.99).successCondition(), 'len(result) == 0')).toBeUndefined();
+  });
+
   test('GIVEN a condition with a construct the evaluator does not know WHEN evaluated THEN it refuses rather than guesses', () => {
     expect(() => exprLang('result[0] > 1', [2])).toThrow("cannot read 'result[0] > 1'");
   });

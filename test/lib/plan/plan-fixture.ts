@@ -1,3 +1,4 @@
+import { Threshold } from '../../../lib/analysis';
 import { planRollout, RolloutPlan } from '../../../lib/plan';
 
 /** A replica-based plan with one analysis and a manual pause: 2 replicas, setWeight 10 = 33%. */
@@ -12,7 +13,7 @@ export function samplePlan(): RolloutPlan {
       },
       {
         apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'rate' },
-        spec: { metrics: [{ name: 'success-rate', interval: '1m', count: 3, successCondition: '# >= 0.99', provider: { prometheus: { query: 'rate(x[1m])' } } }] },
+        spec: { metrics: [{ name: 'success-rate', interval: '1m', count: 3, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[1m])' } } }] },
       },
     ],
   })!;

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { goDuration, seconds, wholeSecondsProblems } from '../../../lib/private/durations';
+import { goDuration, parseDurationSeconds, seconds, wholeSecondsProblems } from '../../../lib/private/durations';
 
 describe('durations', () => {
   test('GIVEN durations WHEN written as Go durations THEN the largest whole unit is used, never days', () => {
@@ -21,5 +21,15 @@ describe('durations', () => {
     expect(wholeSecondsProblems(scope, 'steps[0].delay', Duration.seconds(0), 1)).toEqual([
       "test: 'steps[0].delay' is '0s': must be a whole number of seconds of at least 1; set delay with Duration.seconds(n) or Duration.minutes(n)",
     ]);
+  });
+
+  describe('parseDurationSeconds', () => {
+    test.each([['1h30m', 5400], ['90s', 90], ['500ms', 0.5], [45, 45], ['45', 45]])('GIVEN %s WHEN parsed THEN it is %d seconds', (text, seconds) => {
+      expect(parseDurationSeconds(text)).toBe(seconds);
+    });
+
+    test('GIVEN something else WHEN parsed THEN it throws', () => {
+      expect(() => parseDurationSeconds('5 minutes')).toThrow("'5 minutes' is not a duration");
+    });
   });
 });
