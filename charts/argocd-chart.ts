@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Paths } from './paths';
 import { Application, AppProject, Cluster } from '../lib/argocd';
-import { ServiceChart } from './service-chart';
 import { Fleet } from '../lib/fleet';
 import { OutputFolder } from '../lib/synth';
+import { Paths } from './paths';
+import { ServiceChart } from './service-chart';
 
 /** Properties of an {@link ArgoCdChart}. */
 export interface ArgoCdChartProps {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Paths } from './paths';
 import { Fleet } from '../lib/fleet';
 import { InfraPipeline, ServicePipeline } from '../lib/forgejo';
+import { Paths } from './paths';
 
 /** Properties of {@link CiWorkflows}. */
 export interface CiWorkflowsProps {

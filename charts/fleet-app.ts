@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
+import { Fleet, ReleasePins } from '../lib/fleet';
 import { ArgoCdChart } from './argocd-chart';
 import { CiWorkflows } from './ci-workflows';
 import { ServiceChart } from './service-chart';
-import { Fleet, ReleasePins } from '../lib/fleet';
 
 /** The whole app, and its service charts for commands that read them. */
 export interface FleetApp {

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Paths } from './paths';
 import { Fleet, ServiceDeployment } from '../lib/fleet';
 import { CanaryService } from '../lib/patterns';
 import { OutputFolder } from '../lib/synth';
+import { Paths } from './paths';
 
 /** Properties of a {@link ServiceChart}. */
 export interface ServiceChartProps {

@@ -1,9 +1,9 @@
-import { CommandResult, parseFlags, required } from './command';
 import { buildFleetApp } from '../charts/fleet-app';
 import { ServiceChart } from '../charts/service-chart';
 import { LiveMeasurement, measureOnce } from '../lib/analysis';
-import { Fleet } from '../lib/fleet';
 import { fail } from '../lib/errors';
+import { Fleet } from '../lib/fleet';
+import { CommandResult, parseFlags, required } from './command';
 
 const USAGE = 'npm run analysis:check -- --prometheus URL [--service NAME] [--env ENV] [--canary-hash HASH] [--stable-hash HASH]';
 
@@ -32,7 +32,7 @@ export function deployedCharts(fleet: Fleet, root: string, service?: string, env
   const serviceName = service === undefined ? undefined : fleet.service(service, '--service').name;
   const envName = env === undefined ? undefined : fleet.environment(env, '--env').name;
   const charts = buildFleetApp(fleet, fleet.loadPins(root)).services
-    .filter(c => (serviceName ?? c.deployment.service.name) === c.deployment.service.name && (envName ?? c.deployment.environment.name) === c.deployment.environment.name);
+    .filter(({ deployment: { service: s, environment: e } }) => (serviceName ?? s.name) === s.name && (envName ?? e.name) === e.name);
   if (charts.length === 0) {
     fail({ at: 'analysis:check', field: '--service/--env', value: `${serviceName ?? '(any)'}/${envName ?? '(any)'}`, rule: 'no pinned deployment matches, so there is no analysis to check', fix: 'pick a deployed service and environment (npm run fleet)' });
   }
@@ -50,7 +50,11 @@ export interface AnalysisCheck {
  * Runs every metric of one service chart's canary analysis once against a live Prometheus, with the
  * args the Rollout would pass, and judges each with the metric's typed threshold.
  */
-export async function checkAnalysis(chart: ServiceChart, prometheus: string, hashes: { canaryHash?: string; stableHash?: string }): Promise<AnalysisCheck[]> {
+export async function checkAnalysis(
+  chart: ServiceChart,
+  prometheus: string,
+  hashes: { canaryHash?: string; stableHash?: string },
+): Promise<AnalysisCheck[]> {
   const { environment, service } = chart.deployment;
   const context = { name: service.name, namespace: environment.namespace, ...hashes };
   const checks: AnalysisCheck[] = [];

@@ -1,6 +1,6 @@
+import { fail } from '../lib/errors';
 import { runBench } from './bench/run-bench';
 import { CommandResult, parseFlags } from './command';
-import { fail } from '../lib/errors';
 
 const USAGE = 'npm run bench [-- --services N --envs E --runs R --no-kustomize]';
 

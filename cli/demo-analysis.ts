@@ -1,6 +1,6 @@
+import { Fleet } from '../lib/fleet';
 import { CommandResult } from './command';
 import { describeDemo, runAnalysisDemo } from './demo/analysis-demo';
-import { Fleet } from '../lib/fleet';
 
 /**
  * `npm run demo:analysis`: the fleet's real analysis against a real Prometheus, for a healthy, a

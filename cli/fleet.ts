@@ -1,5 +1,5 @@
-import { parseFlags } from './command';
 import { Fleet } from '../lib/fleet';
+import { parseFlags } from './command';
 
 const USAGE = 'npm run fleet [-- --json]';
 

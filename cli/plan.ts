@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseFlags } from './command';
+import { fail } from '../lib/errors';
 import { PLAN_FOLDER, chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
 import { DIST } from '../lib/synth';
-import { fail } from '../lib/errors';
+import { parseFlags } from './command';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
 

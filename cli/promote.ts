@@ -1,7 +1,7 @@
+import { fail } from '../lib/errors';
+import { Fleet } from '../lib/fleet';
 import { parseFlags, required } from './command';
 import { pinAndSynth } from './synth-fleet';
-import { Fleet } from '../lib/fleet';
-import { fail } from '../lib/errors';
 
 const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
 

@@ -1,6 +1,6 @@
+import { Fleet, ImageRef } from '../lib/fleet';
 import { parseFlags, required } from './command';
 import { pinAndSynth } from './synth-fleet';
-import { Fleet, ImageRef } from '../lib/fleet';
 
 const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST';
 

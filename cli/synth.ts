@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseFlags } from './command';
-import { describeSynth, synthFleet } from './synth-fleet';
 import { Fleet } from '../lib/fleet';
 import { DIST } from '../lib/synth';
+import { parseFlags } from './command';
+import { describeSynth, synthFleet } from './synth-fleet';
 
 const USAGE = 'npm run synth [-- --allow-prune]';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { fleet } from '../fleet';
 import { synthCommand } from '../cli/synth';
+import { fleet } from '../fleet';
 import { ROOT, readTree, tempRepo } from './helpers';
 
 describe('committed dist/', () => {

@@ -1,8 +1,8 @@
-import { App } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { validationProblems } from '../lib/synth';
 
 /** The repository root. */

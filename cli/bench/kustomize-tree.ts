@@ -86,7 +86,8 @@ export function writeKustomizeTree(root: string, services: readonly ServiceRende
 }
 
 function withoutNamespace(object: KubeObject): KubeObject {
-  const { namespace: _namespace, ...metadata } = object.metadata;
+  const metadata = { ...object.metadata };
+  delete metadata.namespace;
   return { ...object, metadata };
 }
 

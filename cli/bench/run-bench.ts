@@ -4,13 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as YAML from 'yaml';
-import { benchFleet } from './bench-fleet';
-import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 import { buildFleetApp } from '../../charts/fleet-app';
+import { fail } from '../../lib/errors';
 import { KubeObject } from '../../lib/plan';
 import { DIST, safeSynth, toYaml } from '../../lib/synth';
-import { fail } from '../../lib/errors';
 import { findExecutable } from '../executables';
+import { benchFleet } from './bench-fleet';
+import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 
 /** The one JSON line `npm run bench` prints. */
 export interface BenchResult {
@@ -121,7 +121,11 @@ function serializationFloor(documents: { file: string; objects: KubeObject[] }[]
  * Writes the kustomize tree equivalent to the synthesized `documents` (by path under `dist/`) and
  * times `kubectl kustomize` over it.
  */
-function renderWithKustomize(root: string, documents: { file: string; objects: KubeObject[] }[], environments: { name: string; namespace: string }[]): { seconds: number; objects: KubeObject[] } {
+function renderWithKustomize(
+  root: string,
+  documents: { file: string; objects: KubeObject[] }[],
+  environments: { name: string; namespace: string }[],
+): { seconds: number; objects: KubeObject[] } {
   const kubectl = findOnPath('kubectl');
   const byService = new Map<string, Map<string, KubeObject[]>>();
   const extra: KubeObject[] = [];
@@ -145,7 +149,7 @@ function renderWithKustomize(root: string, documents: { file: string; objects: K
   const objects: KubeObject[] = [];
   for (const tree of roots) {
     const start = performance.now();
-    const output = execFileSync(kubectl, ['kustomize', tree], { encoding: 'utf-8', maxBuffer: 1 << 30 });
+    const output = execFileSync(kubectl, ['kustomize', tree], { encoding: 'utf-8', maxBuffer: 2 ** 30 });
     seconds += (performance.now() - start) / 1000;
     objects.push(...YAML.parseAllDocuments(output).map(d => d.toJS() as KubeObject).filter(Boolean));
   }

@@ -1,7 +1,7 @@
+import { Fleet } from '../../lib/fleet';
+import { checkAnalysis, deployedCharts } from '../analysis-check';
 import { DemoPod, PodBehavior } from './demo-pod';
 import { PrometheusServer, sleep, waitFor } from './prometheus-server';
-import { checkAnalysis, deployedCharts } from '../analysis-check';
-import { Fleet } from '../../lib/fleet';
 
 /** One canary the demo measures. */
 export interface DemoScenario {
@@ -86,7 +86,8 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
   try {
     for (const { pod } of pods) await pod.start();
     log(`started ${pods.length} pods; starting prometheus`);
-    prometheus = await PrometheusServer.start(pods.map(p => ({ port: p.pod.port, labels: { namespace: environment.namespace, rollouts_pod_template_hash: p.hash } })));
+    const targets = pods.map(p => ({ port: p.pod.port, labels: { namespace: environment.namespace, rollouts_pod_template_hash: p.hash } }));
+    prometheus = await PrometheusServer.start(targets);
     const rate = options.requestsPerSecond ?? 20;
     for (const { pod } of pods.filter(p => p.traffic)) {
       timers.push(setInterval(() => void fetch(`http://127.0.0.1:${pod.port}/`).catch(() => undefined), 1000 / rate));
@@ -101,7 +102,8 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
     const results: DemoResult[] = [];
     for (const scenario of SCENARIOS) {
       const checks = await checkAnalysis(chart, prometheus.url, { canaryHash: scenario.hash });
-      results.push({ scenario: scenario.name, ...expectedVerdict(scenario, metrics), verdict: worst(checks.map(c => c.phase)), lines: checks.map(c => c.line) });
+      const verdict = worst(checks.map(c => c.phase));
+      results.push({ scenario: scenario.name, ...expectedVerdict(scenario, metrics), verdict, lines: checks.map(c => c.line) });
     }
     return results;
   } finally {
@@ -120,7 +122,10 @@ export function describeDemo(results: readonly DemoResult[]): string {
 }
 
 /** The verdict the template calls for: pass when healthy, fail on errors, and its own data policy without traffic. */
-function expectedVerdict(scenario: DemoScenario, metrics: readonly { name: string; threshold: { onNaN: { phase: string } } }[]): { expected: string; reason: string } {
+function expectedVerdict(
+  scenario: DemoScenario,
+  metrics: readonly { name: string; threshold: { onNaN: { phase: string } } }[],
+): { expected: string; reason: string } {
   if (!scenario.traffic) {
     const policy = metrics.map(m => `${m.name} NaN: ${m.threshold.onNaN.phase}`).join(', ');
     return { expected: worst(metrics.map(m => m.threshold.onNaN.phase)), reason: `the template's no-data policy (${policy})` };

@@ -1,9 +1,9 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AnalysisArg, isRequiredArg } from './analysis-arg';
-import { PrometheusMetric } from './prometheus-metric';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
+import { AnalysisArg, isRequiredArg } from './analysis-arg';
+import { PrometheusMetric } from './prometheus-metric';
 
 /** Properties shared by {@link AnalysisTemplate} and {@link ClusterAnalysisTemplate}. */
 export interface AnalysisTemplateProps {
@@ -35,7 +35,12 @@ export abstract class AnalysisTemplateBase extends Construct {
   /** Whether Rollouts must refer to this template with `clusterScope: true`. */
   public abstract readonly clusterScoped: boolean;
 
-  protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, createResource: (self: Construct, spec: at.AnalysisTemplateSpec) => ApiObject) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: AnalysisTemplateProps,
+    createResource: (self: Construct, spec: at.AnalysisTemplateSpec) => ApiObject,
+  ) {
     super(scope, id);
     this.args = props.args ?? [];
     this.metrics = props.metrics;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { AnalysisTemplateBase, AnalysisTemplateProps } from './analysis-template-base';
 import * as at from '../../imports/analysistemplate-argoproj.io';
+import { AnalysisTemplateBase, AnalysisTemplateProps } from './analysis-template-base';
 
 /**
  * An Argo Rollouts AnalysisTemplate measuring the canary with Prometheus, in the namespace of the

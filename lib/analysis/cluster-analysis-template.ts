@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { AnalysisTemplateBase, AnalysisTemplateProps } from './analysis-template-base';
 import * as cat from '../../imports/clusteranalysistemplate-argoproj.io';
+import { AnalysisTemplateBase, AnalysisTemplateProps } from './analysis-template-base';
 
 /**
  * An Argo Rollouts ClusterAnalysisTemplate: one template that Rollouts of every namespace can use,

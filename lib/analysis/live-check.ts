@@ -1,5 +1,5 @@
-import { referencedArgs } from './promql';
 import { PrometheusMetric } from './prometheus-metric';
+import { referencedArgs } from './promql';
 
 /** The outcome of one metric measured once against a live Prometheus. */
 export interface LiveMeasurement {
@@ -38,7 +38,12 @@ export function sampleValue(value: string): number {
  * Prometheus provider does, and judges the result with the metric's own typed threshold: the
  * same rules its rendered conditions encode.
  */
-export async function measureOnce(metric: PrometheusMetric, args: Readonly<Record<string, string>>, prometheusUrl: string, timeoutMs = 10_000): Promise<LiveMeasurement> {
+export async function measureOnce(
+  metric: PrometheusMetric,
+  args: Readonly<Record<string, string>>,
+  prometheusUrl: string,
+  timeoutMs = 10_000,
+): Promise<LiveMeasurement> {
   const query = substituteArgs(metric.query, args);
   const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
   try {

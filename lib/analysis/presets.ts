@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
+import { fail } from '../errors/problem';
+import { goDuration } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
 import { DEFAULT_ANALYSIS_INTERVAL, PrometheusMetric } from './prometheus-metric';
 import { DataPolicy, Threshold } from './threshold';
-import { goDuration } from '../private/durations';
-import { fail } from '../errors/problem';
 
 /**
  * The Prometheus label carrying a pod's `rollouts-pod-template-hash`. The PodMonitor of each service

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import * as at from '../../imports/analysistemplate-argoproj.io';
+import { problemAt } from '../errors/problem';
+import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
 import { PrometheusAuth } from './prometheus-auth';
 import { promqlSyntaxError, referencedArgs } from './promql';
 import { Threshold } from './threshold';
-import * as at from '../../imports/analysistemplate-argoproj.io';
-import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
-import { problemAt } from '../errors/problem';
 
 /** How often a metric measures by default; the presets also use it as their rate window. */
 export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);

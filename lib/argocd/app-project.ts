@@ -1,8 +1,8 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Cluster } from './cluster';
 import * as ap from '../../imports/appproject-argoproj.io';
 import { reportAt } from '../errors/problem';
+import { Cluster } from './cluster';
 
 /** A cluster and namespace an AppProject lets its Applications deploy to. */
 export interface ProjectDestination {

@@ -1,9 +1,9 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Cluster } from './cluster';
 import * as app from '../../imports/application-argoproj.io';
-import { goDuration } from '../private/durations';
 import { reportAt } from '../errors/problem';
+import { goDuration } from '../private/durations';
+import { Cluster } from './cluster';
 
 /** A field that a controller other than Argo CD writes, which Argo CD must not revert. */
 export interface IgnoredDifference {
@@ -94,7 +94,10 @@ export class Application extends Construct {
         destination: { server: props.cluster.server, name: props.cluster.name, namespace: props.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
-          retry: { limit: retryLimit, backoff: { duration: goDuration(Duration.seconds(5)), factor: 2, maxDuration: goDuration(Duration.minutes(3)) } },
+          retry: {
+            limit: retryLimit,
+            backoff: { duration: goDuration(Duration.seconds(5)), factor: 2, maxDuration: goDuration(Duration.minutes(3)) },
+          },
           syncOptions,
         },
         ignoreDifferences: ignoreDifferences.length

@@ -1,10 +1,10 @@
+import { Problem, fail, failAll } from '../errors/problem';
+import { DEFAULT_RUNNER_LABEL } from '../forgejo/workflow';
+import { dnsLabelRule, isDnsLabel } from '../private/names';
 import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './definitions';
 import { ImageRef } from './image-ref';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, resolveSettings } from './service-settings';
-import { DEFAULT_RUNNER_LABEL } from '../forgejo/workflow';
-import { Problem, fail, failAll } from '../errors/problem';
-import { dnsLabelRule, isDnsLabel } from '../private/names';
 
 /** One service running in one environment: the unit that gets a chart, a `dist/` folder and an Application. */
 export interface ServiceDeployment {

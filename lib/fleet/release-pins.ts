@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ImageRef } from './image-ref';
 import { fail } from '../errors/problem';
+import { ImageRef } from './image-ref';
 
 /**
  * The image pins of every environment: `releases/<env>.json` maps service names to digest-pinned refs.

@@ -124,7 +124,9 @@ export function resolveSettings(...layers: (ServiceSettings | undefined)[]): Res
     merged = {
       ...merged,
       ...defined,
-      autoscaling: merged.autoscaling && defined.autoscaling ? { ...merged.autoscaling, ...defined.autoscaling } : defined.autoscaling ?? merged.autoscaling,
+      autoscaling: merged.autoscaling && defined.autoscaling
+        ? { ...merged.autoscaling, ...defined.autoscaling }
+        : defined.autoscaling ?? merged.autoscaling,
       resources: defined.resources ? mergeResources(merged.resources, defined.resources) : merged.resources,
     };
   }

@@ -1,5 +1,5 @@
-import { Step } from './step';
 import { fail } from '../errors/problem';
+import { Step } from './step';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 

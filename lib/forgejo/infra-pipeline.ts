@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
+import { PLAN_FOLDER } from '../plan/plan-report';
 import { Actions, setUpNode } from './action';
 import { Step } from './step';
 import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
-import { PLAN_FOLDER } from '../plan/plan-report';
 
 /** Properties of an {@link InfraPipeline}. */
 export interface InfraPipelineProps {

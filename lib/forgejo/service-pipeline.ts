@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
+import { Language } from '../fleet/language';
 import { Actions, setUpNode } from './action';
 import { Step } from './step';
 import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
-import { Language } from '../fleet/language';
 
 /** Properties of a {@link ServicePipeline}. */
 export interface ServicePipelineProps {
@@ -99,7 +99,7 @@ export class ServicePipeline extends Construct {
         }),
         Step.uses('Build and push', Actions.BUILD_PUSH, {
           id: 'image',
-          with: { 'context': '.', 'push': true, 'provenance': 'mode=max', 'sbom': true, 'tags': `${props.imageRepository}:\${{ github.sha }}` },
+          with: { context: '.', push: true, provenance: 'mode=max', sbom: true, tags: `${props.imageRepository}:\${{ github.sha }}` },
         }),
       ],
     });

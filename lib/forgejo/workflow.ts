@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
+import { reportAt, problemAt } from '../errors/problem';
+import { IRenderedFile, markRenderedFile } from '../synth/rendered-file';
 import { ExpressionSite, expressionProblems } from './expressions';
 import { compact } from './private/compact';
 import { Step } from './step';
-import { IRenderedFile, markRenderedFile } from '../synth/rendered-file';
-import { reportAt, problemAt } from '../errors/problem';
 
 /** The events that start a workflow. */
 export interface WorkflowTriggers {
@@ -22,7 +22,9 @@ export interface WorkflowTriggers {
    * A manual start from the UI or API, with these string inputs.
    * @default - no manual start
    */
-  readonly workflowDispatch?: { readonly inputs?: Record<string, { readonly description: string; readonly required: boolean; readonly default?: string }> };
+  readonly workflowDispatch?: {
+    readonly inputs?: Record<string, { readonly description: string; readonly required: boolean; readonly default?: string }>;
+  };
 }
 
 /** One job of a workflow. */

@@ -2,12 +2,12 @@ import { createHash } from 'crypto';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Routing } from './routing';
 import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
 import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
 import { DEFAULT_ANALYSIS_INTERVAL } from '../analysis/prometheus-metric';
 import { SyncWave } from '../argocd/sync-wave';
+import { reportAt } from '../errors/problem';
 import { EXPECTED_RPS_ANNOTATION } from '../plan/canary-plan';
 import { AnalysisRunProps } from '../rollout/analysis-run';
 import { ArgValue } from '../rollout/arg-value';
@@ -15,9 +15,9 @@ import { CanaryStep } from '../rollout/canary-step';
 import { Rollout } from '../rollout/rollout';
 import { RolloutStrategy } from '../rollout/rollout-strategy';
 import { ControllerOwnedField } from '../rollout/traffic-router';
-import { reportAt } from '../errors/problem';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
+import { Routing } from './routing';
 
 /** Autoscaling of a {@link CanaryService}. */
 export interface CanaryAutoscaling {
@@ -264,12 +264,13 @@ export class CanaryService extends Construct {
     referenced.push(new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: props.name }, workload: this.rollout }));
     referenced.push(new PodMonitor(this, 'PodMonitor', { metadata: { name: props.name }, workload: this.rollout, portName: PORT_NAME }));
     if (props.autoscaling) {
+      const cpu = props.autoscaling.cpuUtilizationPercent ?? defaults.autoscaling.cpuUtilizationPercent;
       const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: { name: props.name },
         target: this.rollout,
         minReplicas: props.autoscaling.minReplicas ?? defaults.autoscaling.minReplicas,
         maxReplicas: props.autoscaling.maxReplicas,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.cpuUtilizationPercent ?? defaults.autoscaling.cpuUtilizationPercent))],
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpu))],
       });
       SyncWave.AFTER_WORKLOAD.applyTo(hpa);
     }

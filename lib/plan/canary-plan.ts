@@ -1,12 +1,12 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
-import { ServiceObjects, asKind } from './dist-objects';
 import { longestRangeSeconds } from '../analysis/promql';
 import { Threshold } from '../analysis/threshold';
 import { parseDurationSeconds } from '../private/durations';
 import { replicaSplit, surgePods } from '../rollout/replica-share';
 import { GATEWAY_API_PLUGIN } from '../rollout/traffic-router';
+import { ServiceObjects, asKind } from './dist-objects';
 
 /** The Rollout annotation declaring the requests per second a service takes at full traffic. */
 export const EXPECTED_RPS_ANNOTATION = 'infra-delivery.io/expected-requests-per-second';

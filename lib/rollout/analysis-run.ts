@@ -1,6 +1,6 @@
-import { ArgValue } from './arg-value';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { AnalysisTemplateBase } from '../analysis/analysis-template-base';
+import { ArgValue } from './arg-value';
 
 /** Properties of an analysis the Rollout runs: a step, background analysis, or blue-green pre/post-promotion. */
 export interface AnalysisRunProps {

@@ -1,13 +1,13 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { problemAt } from '../errors/problem';
+import { seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisRunProps } from './analysis-run';
-import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import { AntiAffinity } from './anti-affinity';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import type { ControllerOwnedField } from './traffic-router';
-import * as ro from '../../imports/rollout-argoproj.io';
-import { seconds, wholeSecondsProblems } from '../private/durations';
-import { problemAt } from '../errors/problem';
 
 /** Properties of a blue-green strategy. */
 export interface BlueGreenStrategyProps {

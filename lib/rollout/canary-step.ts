@@ -1,14 +1,14 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AnalysisRunProps } from './analysis-run';
-import { analysisRunProblems, toAnalysis } from './private/analysis-run';
-import { ArgValue } from './arg-value';
-import { StringMatch } from './string-match';
-import { TrafficRouter } from './traffic-router';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { AnalysisTemplateBase } from '../analysis/analysis-template-base';
-import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { problemAt } from '../errors/problem';
+import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
+import { AnalysisRunProps } from './analysis-run';
+import { ArgValue } from './arg-value';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
+import { StringMatch } from './string-match';
+import { TrafficRouter } from './traffic-router';
 
 /** The largest weight a canary step may set unless the router allows a `maxTrafficWeight`. */
 export const MAX_TRAFFIC_WEIGHT = 100;
@@ -216,7 +216,14 @@ function percentProblems(scope: IConstruct, field: string, value: number, max: n
 }
 
 /** The problem of a step that needs a router feature the strategy lacks. */
-function routerProblems(scope: IConstruct, field: string, value: unknown, router: TrafficRouter | undefined, supported: (r: TrafficRouter) => boolean, routers: string): string[] {
+function routerProblems(
+  scope: IConstruct,
+  field: string,
+  value: unknown,
+  router: TrafficRouter | undefined,
+  supported: (r: TrafficRouter) => boolean,
+  routers: string,
+): string[] {
   if (router && supported(router)) return [];
   const has = router ? `the ${router.displayName} router` : 'no traffic router';
   return [problemAt(scope, field, value, `needs a traffic router that supports it (${routers}), and the strategy has ${has}`, `set trafficRouter to one of: ${routers}, or remove the step`)];
@@ -277,7 +284,11 @@ class AnalysisStep extends CanaryStep {
 }
 
 class SetCanaryScaleStep extends CanaryStep {
-  constructor(private readonly scale: ro.RolloutSpecStrategyCanaryStepsSetCanaryScale, private readonly field: string, private readonly value: number | boolean) {
+  constructor(
+    private readonly scale: ro.RolloutSpecStrategyCanaryStepsSetCanaryScale,
+    private readonly field: string,
+    private readonly value: number | boolean,
+  ) {
     super();
   }
 
@@ -394,7 +405,9 @@ class MirrorRouteStep extends CanaryStep {
 
   public problems(scope: IConstruct, index: number, context: StepContext): string[] {
     const field = `steps[${index}].setMirrorRoute`;
-    const matches = (this.props.match ?? []).flatMap(m => [m.method, m.path, ...Object.values(m.headers ?? {})]).filter((m): m is StringMatch => m !== undefined);
+    const matches = (this.props.match ?? [])
+      .flatMap(m => [m.method, m.path, ...Object.values(m.headers ?? {})])
+      .filter((m): m is StringMatch => m !== undefined);
     return [
       ...routerProblems(scope, field, this.props.name, context.router, r => r.supportsMirrorRoutes, 'istio'),
       ...routeProblems(scope, field, this.props.name, matches),

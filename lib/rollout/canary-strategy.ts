@@ -1,16 +1,16 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { problemAt } from '../errors/problem';
+import { seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisRunProps } from './analysis-run';
-import { intOrPercent } from './private/int-or-percent';
-import { analysisRunProblems, toAnalysis } from './private/analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
+import { analysisRunProblems, toAnalysis } from './private/analysis-run';
+import { intOrPercent } from './private/int-or-percent';
 import { replicaSplit, surgePods } from './replica-share';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import type { ControllerOwnedField, TrafficRouter } from './traffic-router';
-import * as ro from '../../imports/rollout-argoproj.io';
-import { seconds, wholeSecondsProblems } from '../private/durations';
-import { problemAt } from '../errors/problem';
 
 /** Analysis that runs beside the steps, from one step on, until the rollout completes. */
 export interface BackgroundAnalysisProps extends AnalysisRunProps {

@@ -1,10 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 // The strategies import only types from this module, so these imports form no cycle at run time.
+import * as ro from '../../imports/rollout-argoproj.io';
 import { BlueGreenStrategy, BlueGreenStrategyProps } from './blue-green-strategy';
 import { CanaryStrategy, CanaryStrategyProps } from './canary-strategy';
 import type { ControllerOwnedField } from './traffic-router';
-import * as ro from '../../imports/rollout-argoproj.io';
 
 /** Labels and annotations the controller puts on the pods of one version only while a release runs. */
 export interface EphemeralMetadata {

@@ -1,12 +1,12 @@
 import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as ro from '../../imports/rollout-argoproj.io';
+import { reportAt, report, problemAt } from '../errors/problem';
+import { seconds, wholeSecondsProblems } from '../private/durations';
+import { addSynthNotes } from '../synth/synth-notes';
 import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import { ControllerOwnedField } from './traffic-router';
-import * as ro from '../../imports/rollout-argoproj.io';
-import { addSynthNotes } from '../synth/synth-notes';
-import { seconds, wholeSecondsProblems } from '../private/durations';
-import { reportAt, report, problemAt } from '../errors/problem';
 
 /** The label the Rollout selects its pods by, set to the Rollout's name. */
 export const NAME_LABEL = 'app.kubernetes.io/name';

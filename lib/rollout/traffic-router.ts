@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { HttpRoute } from './http-route';
-import { VirtualService } from './virtual-service';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
+import { HttpRoute } from './http-route';
+import { VirtualService } from './virtual-service';
 
 /** The name under which the Argo Rollouts Gateway API plugin is registered and configured. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -177,7 +177,8 @@ class NginxRouter extends TrafficRouter {
 
   /** The controller clones the stable Ingress and points the clone at the canary Service. */
   public problems(scope: IConstruct, services: CanaryServices): string[] {
-    const rules: { http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] = ApiObject.of(this.stableIngress).toJson().spec?.rules ?? [];
+    type Rule = { http?: { paths?: { backend?: { service?: { name?: string } } }[] } };
+    const rules: Rule[] = ApiObject.of(this.stableIngress).toJson().spec?.rules ?? [];
     const backends = rules.flatMap(rule => rule.http?.paths ?? []).map(path => path.backend?.service?.name);
     return [...new Set(backends)].filter(name => name !== services.stable.name)
       .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable.name}'`, 'point every path of the stable ingress at the stable service'));

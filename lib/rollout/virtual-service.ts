@@ -1,9 +1,9 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DestinationRule } from './destination-rule';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { reportAt } from '../errors/problem';
+import { DestinationRule } from './destination-rule';
 
 /** Properties of a {@link VirtualService}. */
 export interface VirtualServiceProps {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OutputFile, documentCount as fileDocuments } from './output-file';
 import { Problem } from '../errors/problem';
+import { OutputFile, documentCount as fileDocuments } from './output-file';
 
 /** How much a synth may remove before it needs `--allow-prune`. */
 export interface PruneLimits {
@@ -57,8 +57,7 @@ function inventoryOfFolder(dist: string): Inventory {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name)) {
+      if (entry.isDirectory()) {walk(full);} else if (/\.ya?ml$/.test(entry.name)) {
         const documents = fs.readFileSync(full, 'utf-8').split(/^---$/m).filter(part => part.trim() !== '').length;
         counts.set(path.relative(dist, full).split(path.sep).join('/'), documents);
       }

@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { OutputFolder } from './output-folder';
+import { ConfigError, fail } from '../errors/problem';
 import { OutputFile, Serializable } from './output-file';
+import { OutputFolder } from './output-folder';
 import { isRenderedFile } from './rendered-file';
 import { withServerDefaults } from './server-defaults';
-import { ConfigError, fail } from '../errors/problem';
 
 /**
  * Every problem found by the `node.addValidation` checks of the whole tree, in tree order, each

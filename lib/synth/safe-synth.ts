@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { fail, failAll } from '../errors/problem';
 import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { synthNotes } from './synth-notes';
 import { writeFiles } from './yaml-serializer';
-import { fail, failAll } from '../errors/problem';
 
 /** Properties of {@link safeSynth}. */
 export interface SafeSynthProps extends PruneLimits {

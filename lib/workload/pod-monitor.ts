@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
-import { goDuration, wholeSecondsProblems } from '../private/durations';
 import { report } from '../errors/problem';
+import { goDuration, wholeSecondsProblems } from '../private/durations';
 
 /** The pod label Argo Rollouts puts on every pod of a Rollout, naming its ReplicaSet's template hash. */
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';

@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
-import { fleet } from '../../fleet';
 import { ArgoCdChart } from '../../charts/argocd-chart';
 import { ServiceChart } from '../../charts/service-chart';
+import { fleet } from '../../fleet';
 import { ReleasePins } from '../../lib/fleet';
 import { ROOT } from '../helpers';
 

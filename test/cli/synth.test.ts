@@ -26,7 +26,10 @@ describe('synth of a broken fleet', () => {
     name: fleet.name,
     repoUrl: fleet.repoUrl,
     environments: [...fleet.environments],
-    services: fleet.services.map(s => ({ ...s, overrides: Object.fromEntries(fleet.environments.map(e => [e.name, { ...s.overrides?.[e.name], ...settings }])) })),
+    services: fleet.services.map(s => ({
+      ...s,
+      overrides: Object.fromEntries(fleet.environments.map(e => [e.name, { ...s.overrides?.[e.name], ...settings }])),
+    })),
   });
 
   test.each<[string, ServiceSettings, string]>([

@@ -29,9 +29,9 @@ function remoteWithTwoClones() {
 
 /** The push script the service workflows run, with `npm run release` of this checkout, as a shell command. */
 function releaseCommandLine(clone: string, service: string, image: string): string {
-  const release = ['node', '--import', path.join(ROOT, 'node_modules/tsx/dist/loader.mjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
+  const command = ['node', '--import', path.join(ROOT, 'node_modules/tsx/dist/loader.mjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
     '--service', service, '--env', 'staging', '--image', image];
-  return `cd ${JSON.stringify(clone)} && PUSH_ATTEMPTS=3 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${release.map(a => JSON.stringify(a)).join(' ')}`;
+  return `cd ${JSON.stringify(clone)} && PUSH_ATTEMPTS=3 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${command.map(a => JSON.stringify(a)).join(' ')}`;
 }
 
 function release(clone: string, service: string, image: string): string {

@@ -11,7 +11,7 @@ const object = (kind: string, name: string, namespace: string, spec: object): Ku
 
 describe('jsonPatch', () => {
   test('GIVEN two objects WHEN diffed THEN keys are added, removed or replaced, arrays replaced whole, and / and ~ escaped', () => {
-    expect(jsonPatch({ a: 1, b: { c: [1, 2], 'x/y': 1, 'm~n': 1 } }, { a: 2, b: { c: [1, 3], 'x/y': 2, d: true } })).toEqual([
+    expect(jsonPatch({ a: 1, b: { 'c': [1, 2], 'x/y': 1, 'm~n': 1 } }, { a: 2, b: { 'c': [1, 3], 'x/y': 2, 'd': true } })).toEqual([
       { op: 'replace', path: '/a', value: 2 },
       { op: 'replace', path: '/b/c', value: [1, 3] },
       { op: 'replace', path: '/b/x~1y', value: 2 },

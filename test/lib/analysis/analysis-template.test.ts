@@ -13,8 +13,8 @@ describe('AnalysisTemplate', () => {
   test('GIVEN the app success-rate preset WHEN synthesized THEN the query is scoped to canary pods and guarded', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'test');
-    const metric = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99 });
-    new AnalysisTemplate(chart, 'SuccessRate', { metadata: { name: 'api-success-rate' }, metrics: [metric], args: MetricSource.APP.args });
+    const successRate = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99 });
+    new AnalysisTemplate(chart, 'SuccessRate', { metadata: { name: 'api-success-rate' }, metrics: [successRate], args: MetricSource.APP.args });
 
     const [template] = Testing.synth(chart);
     expect(validationProblems(app)).toEqual([]);

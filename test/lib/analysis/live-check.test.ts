@@ -1,5 +1,5 @@
-import { fakePrometheus, vector } from '../../fake-prometheus';
 import { measureOnce, PrometheusMetric, sampleValue, substituteArgs, Threshold } from '../../../lib/analysis';
+import { fakePrometheus, vector } from '../../fake-prometheus';
 
 const metric = new PrometheusMetric({ name: 'success-rate', address: 'unused', query: 'rate(x{hash="{{args.canary-hash}}", ns="{{ args.namespace }}"}[1m])', threshold: Threshold.atLeast(0.99) });
 

@@ -11,7 +11,7 @@ describe('PrometheusMetric', () => {
     const m = metric({
       interval: Duration.seconds(30), count: 10, failureLimit: 1, inconclusiveLimit: 2, consecutiveErrorLimit: 3, consecutiveSuccessLimit: 4,
       initialDelay: Duration.minutes(1), timeout: Duration.seconds(10),
-      headers: { Authorization: 'Bearer {{args.token}}', 'X-Scope-OrgID': 'shop' },
+      headers: { 'Authorization': 'Bearer {{args.token}}', 'X-Scope-OrgID': 'shop' },
       authentication: PrometheusAuth.sigv4({ region: 'eu-west-1' }),
       threshold: Threshold.atMost(0.5, { onNaN: Verdict.INCONCLUSIVE }),
     });

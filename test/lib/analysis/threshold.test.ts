@@ -61,14 +61,20 @@ describe('Threshold', () => {
 
   test('GIVEN every policy and many results WHEN the rendered conditions are evaluated as Argo Rollouts does THEN evaluate() agrees exactly', () => {
     const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
-    const results = [[], [0.5], [0.995], [0.98], [NaN], [Infinity], [-Infinity], [0.995, NaN], [0.995, Infinity], [0.98, NaN], [NaN, Infinity], [1, 1, 1]];
+    const results = [
+      [], [0.5], [0.995], [0.98], [NaN], [Infinity], [-Infinity], [0.995, NaN], [0.995, Infinity], [0.98, NaN], [NaN, Infinity], [1, 1, 1],
+    ];
     let compared = 0;
-    for (const onEmpty of verdicts) for (const onNaN of verdicts) for (const onInf of verdicts) {
-      for (const threshold of [Threshold.atLeast(0.99, { onEmpty, onNaN, onInf }), Threshold.atMost(0.99, { onEmpty, onNaN, onInf })]) {
-        for (const result of results) {
-          expect(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${threshold.evaluate(result).phase}`)
-            .toBe(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${argoVerdict(threshold, result)}`);
-          compared += 1;
+    for (const onEmpty of verdicts) {
+      for (const onNaN of verdicts) {
+        for (const onInf of verdicts) {
+          for (const threshold of [Threshold.atLeast(0.99, { onEmpty, onNaN, onInf }), Threshold.atMost(0.99, { onEmpty, onNaN, onInf })]) {
+            for (const result of results) {
+              expect(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${threshold.evaluate(result).phase}`)
+                .toBe(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${argoVerdict(threshold, result)}`);
+              compared += 1;
+            }
+          }
         }
       }
     }
@@ -78,12 +84,16 @@ describe('Threshold', () => {
   test('GIVEN every threshold this class renders WHEN its conditions are read back THEN the same threshold comes out', () => {
     const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
     let roundTrips = 0;
-    for (const onEmpty of verdicts) for (const onNaN of verdicts) for (const onInf of verdicts) {
-      for (const threshold of [Threshold.atLeast(0.995, { onEmpty, onNaN, onInf }), Threshold.atMost(250, { onEmpty, onNaN, onInf })]) {
-        const read = Threshold.fromCondition(threshold.successCondition(), threshold.failureCondition());
-        expect(read?.describe()).toBe(threshold.describe());
-        expect(read?.operator).toBe(threshold.operator);
-        roundTrips += 1;
+    for (const onEmpty of verdicts) {
+      for (const onNaN of verdicts) {
+        for (const onInf of verdicts) {
+          for (const threshold of [Threshold.atLeast(0.995, { onEmpty, onNaN, onInf }), Threshold.atMost(250, { onEmpty, onNaN, onInf })]) {
+            const read = Threshold.fromCondition(threshold.successCondition(), threshold.failureCondition());
+            expect(read?.describe()).toBe(threshold.describe());
+            expect(read?.operator).toBe(threshold.operator);
+            roundTrips += 1;
+          }
+        }
       }
     }
     expect(roundTrips).toBe(54);

@@ -12,7 +12,11 @@ describe('resolveSettings', () => {
   });
 
   test('GIVEN layers WHEN resolved THEN later layers win field by field and undefined fields do not erase', () => {
-    const settings = resolveSettings({ replicas: 2, analysisCount: 3 }, { replicas: undefined, analysisInterval: Duration.seconds(30) }, { replicas: 5 });
+    const settings = resolveSettings(
+      { replicas: 2, analysisCount: 3 },
+      { replicas: undefined, analysisInterval: Duration.seconds(30) },
+      { replicas: 5 },
+    );
     expect(settings.replicas).toBe(5);
     expect(settings.analysisCount).toBe(3);
     expect(settings.analysisInterval.toSeconds()).toBe(30);

@@ -1,5 +1,5 @@
-import { samplePlan } from './plan-fixture';
 import { planChart } from '../../../lib/plan';
+import { samplePlan } from './plan-fixture';
 
 describe('planChart', () => {
   const svg = planChart(samplePlan());

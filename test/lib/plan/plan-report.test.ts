@@ -1,5 +1,5 @@
-import { samplePlan } from './plan-fixture';
 import { chartFileName, planMarkdown } from '../../../lib/plan';
+import { samplePlan } from './plan-fixture';
 
 describe('planMarkdown', () => {
   test('GIVEN a plan WHEN rendered THEN the timeline, exposure, warnings and chart link are in the comment', () => {

@@ -24,8 +24,8 @@ describe('durations', () => {
   });
 
   describe('parseDurationSeconds', () => {
-    test.each([['1h30m', 5400], ['90s', 90], ['500ms', 0.5], [45, 45], ['45', 45]])('GIVEN %s WHEN parsed THEN it is %d seconds', (text, seconds) => {
-      expect(parseDurationSeconds(text)).toBe(seconds);
+    test.each([['1h30m', 5400], ['90s', 90], ['500ms', 0.5], [45, 45], ['45', 45]])('GIVEN %s WHEN parsed THEN it is %d seconds', (text, expected) => {
+      expect(parseDurationSeconds(text)).toBe(expected);
     });
 
     test('GIVEN something else WHEN parsed THEN it throws', () => {

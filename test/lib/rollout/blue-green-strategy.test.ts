@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { rolloutFixture, FixtureParts } from './fixture';
 import { ArgValue, BlueGreenStrategyProps, RolloutStrategy } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
+import { rolloutFixture, FixtureParts } from './fixture';
 
 function blueGreen(props: (p: FixtureParts) => Partial<BlueGreenStrategyProps>) {
   // The fixture's stable Service plays the active one and its canary Service the preview.

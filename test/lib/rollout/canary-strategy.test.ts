@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { rolloutFixture, FixtureParts } from './fixture';
 import { AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
+import { rolloutFixture, FixtureParts } from './fixture';
 
 const gatewayRouter = (p: FixtureParts) => TrafficRouter.gatewayApi(new HttpRoute(p.chart, 'Route', {
   metadata: { name: 'app' }, gateway: { name: 'public' }, stableService: p.stable, canaryService: p.canary, port: 80,

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { routedServices } from './routes';
 import { DestinationRule } from '../../../lib/rollout';
+import { routedServices } from './routes';
 
 describe('DestinationRule', () => {
   test('GIVEN a Service WHEN synthesized THEN it has the stable and canary subsets the controller labels', () => {

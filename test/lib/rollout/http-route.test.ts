@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
-import { routedServices } from './routes';
 import { HttpRoute } from '../../../lib/rollout';
 import { problemsAfter } from '../../helpers';
+import { routedServices } from './routes';
 
 describe('HttpRoute', () => {
   test('GIVEN a Gateway and hostnames WHEN synthesized THEN all traffic starts on the stable backend', () => {

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { routedServices } from './routes';
 import { BlueGreenStrategy, CanaryStep, CanaryStrategy, RolloutStrategy } from '../../../lib/rollout';
+import { routedServices } from './routes';
 
 describe('RolloutStrategy', () => {
   test('GIVEN each factory WHEN called THEN it returns that strategy, listing the Services the controller rewrites', () => {

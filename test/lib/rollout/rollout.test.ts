@@ -1,9 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { rolloutFixture } from './fixture';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../../lib/analysis';
 import { ArgValue, CanaryStep, RolloutStrategy } from '../../../lib/rollout';
 import { synthNotes, validationProblems } from '../../../lib/synth';
+import { rolloutFixture } from './fixture';
 
 function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean; replicas?: number } = {}) {
   return rolloutFixture(parts => RolloutStrategy.canary({

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { routedServices } from './routes';
 import { DestinationRule, HttpRoute, TrafficRouter, VirtualService } from '../../../lib/rollout';
+import { routedServices } from './routes';
 
 describe('TrafficRouter', () => {
   test('GIVEN each router WHEN asked for trafficRouting THEN it names its object the way the controller reads it', () => {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
-import { routedServices } from './routes';
 import { DestinationRule, VirtualService } from '../../../lib/rollout';
 import { problemsAfter } from '../../helpers';
+import { routedServices } from './routes';
 
 describe('VirtualService', () => {
   test('GIVEN host-level splitting WHEN synthesized THEN the named route sends all traffic to the stable host', () => {

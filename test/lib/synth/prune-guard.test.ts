@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pruneProblems } from '../../../lib/synth';
 import { describeProblem } from '../../../lib/errors';
+import { pruneProblems } from '../../../lib/synth';
 
 const ALLOW = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
 

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { AnalysisTemplate, ClusterAnalysisTemplate, PrometheusMetric, Threshold } from '../../../../lib/analysis';
-import { analysisRunProblems, toAnalysis } from '../../../../lib/rollout/private/analysis-run';
 import { ArgValue } from '../../../../lib/rollout';
+import { analysisRunProblems, toAnalysis } from '../../../../lib/rollout/private/analysis-run';
 
 const metric = (name = 'm') => new PrometheusMetric({ name, address: 'http://p:9090', query: 'up', threshold: Threshold.atLeast(1) });
 
