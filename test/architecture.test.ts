@@ -58,4 +58,13 @@ describe('architecture', () => {
       'lib/rollout/x.ts imports ../../charts/fleet-app',
     ]);
   });
+
+  test('GIVEN docs/ARCHITECTURE.md WHEN read beside the tree THEN every library folder is in it and every path it names exists', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/ARCHITECTURE.md'), 'utf-8');
+    const folders = fs.readdirSync(path.join(ROOT, 'lib'), { withFileTypes: true }).filter(e => e.isDirectory() && e.name !== 'private').map(e => `lib/${e.name}/`);
+    expect(folders.filter(folder => !doc.includes(folder))).toEqual([]);
+    const named = [...doc.matchAll(/`((?:lib|charts|cli|test|bin)\/[\w./-]*)`/g)].map(m => m[1]);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter(p => !fs.existsSync(path.join(ROOT, p)))).toEqual([]);
+  });
 });
