@@ -1,3 +1,4 @@
+import { longestRangeSeconds } from '../../lib/analysis';
 import { Fleet } from '../../lib/fleet';
 import { checkAnalysis, deployedCharts } from '../analysis-check';
 import { DemoPod, PodBehavior } from './demo-pod';
@@ -92,12 +93,14 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
     for (const { pod } of pods.filter(p => p.traffic)) {
       timers.push(setInterval(() => void fetch(`http://127.0.0.1:${pod.port}/`).catch(() => undefined), 1000 / rate));
     }
-    log(`prometheus at ${prometheus.url}; sending ${rate} requests/s to each pod that takes traffic, waiting for 5 scrapes`);
+    // The analysis judges a full rate window; scraped every second, that is one sample per second of it.
+    const windowS = Math.max(...metrics.map(m => longestRangeSeconds(m.query)));
+    log(`prometheus at ${prometheus.url}; sending ${rate} requests/s to each pod that takes traffic, waiting for a ${windowS} s window of scrapes`);
     const server = prometheus;
     await waitFor(async () => {
-      const counts = await server.query('count_over_time(http_requests_total{code="200"}[1m])');
-      return counts.length === pods.length && counts.every(c => c >= 5);
-    }, Math.max(0, deadline - Date.now()), () => 'prometheus did not collect 5 scrapes of every pod in time');
+      const counts = await server.query(`count_over_time(http_requests_total{code="200"}[${windowS}s])`);
+      return counts.length === pods.length && counts.every(c => c >= windowS - 1);
+    }, Math.max(0, deadline - Date.now()), () => `prometheus did not collect a ${windowS} s window of scrapes of every pod in time`);
 
     const results: DemoResult[] = [];
     for (const scenario of SCENARIOS) {

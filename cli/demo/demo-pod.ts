@@ -23,8 +23,11 @@ export class DemoPod {
   private served = 0;
 
   constructor(private readonly behavior: PodBehavior) {
-    // The series exist before any request, as in a real app: no traffic then reads as 0/0 = NaN, not as no data.
+    // Both series exist before any request, as a real app should create them: no traffic then reads as
+    // 0/0 = NaN, not as no data, and the first 5xx counts at once, where a series born at its first
+    // error needs two more scrapes before rate() sees any of it.
     this.requests.inc({ code: '200' }, 0);
+    this.requests.inc({ code: '500' }, 0);
     this.server = http.createServer((request, response) => {
       if (request.url === '/metrics') {
         void this.registry.metrics().then(text => {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { fail } from '../errors/problem';
-import { goDuration } from '../private/durations';
+import { goDuration, seconds } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
 import { DEFAULT_ANALYSIS_INTERVAL, PrometheusMetric } from './prometheus-metric';
 import { DataPolicy, Threshold } from './threshold';
@@ -37,28 +37,35 @@ export class MetricSource {
   });
 
   /**
-   * Istio's standard metrics as the canary's sidecars report them, selected by the canary Service
-   * (host-level traffic splitting). Istio reports durations in milliseconds.
+   * Istio's standard metrics for the requests the VirtualService sends to the canary Service
+   * (host-level traffic splitting), as the calling proxies report them. Only the caller knows which
+   * Service it chose: the canary pods sit behind the entry Service too, and a destination proxy
+   * reports one of a pod's Services by creation order (istio/istio#33940), so `reporter="destination"`
+   * would count the canary's requests under the entry Service and find none. Argo Rollouts' own Istio
+   * example queries `reporter="source"` for the same reason. Istio reports durations in milliseconds.
    */
   public static readonly ISTIO = new MetricSource({
     requests: 'istio_requests_total',
     durationBuckets: 'istio_request_duration_milliseconds_bucket',
     serverErrors: 'response_code=~"5.."',
-    selector: `reporter="destination",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.canaryService}}}"`,
+    selector: `reporter="source",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.canaryService}}}"`,
     args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
     durationUnit: 'milliseconds',
   });
 
   /**
-   * ingress-nginx's controller metrics for the canary Ingress's backend, the canary Service. The
-   * object's namespace is `exported_namespace`, because prometheus-operator's default
+   * ingress-nginx's controller metrics for the requests it sends to the canary. ingress-nginx labels
+   * a canary request with the stable Ingress and Service and names the canary upstream,
+   * `<namespace>-<service>-<port>`, in the `canary` label (rootfs/etc/nginx/lua/monitor.lua reads
+   * `proxy_alternative_upstream_name`, which balancer.lua sets when it picks the canary backend).
+   * The object's namespace is `exported_namespace`, because prometheus-operator's default
    * `honorLabels: false` renames the controller's own `namespace` label.
    */
   public static readonly NGINX = new MetricSource({
     requests: 'nginx_ingress_controller_requests',
     durationBuckets: 'nginx_ingress_controller_request_duration_seconds_bucket',
     serverErrors: 'status=~"5.."',
-    selector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",service="{{args.${PRESET_ARGS.canaryService}}}"`,
+    selector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",canary=~"{{args.${PRESET_ARGS.namespace}}}-{{args.${PRESET_ARGS.canaryService}}}-[0-9]+"`,
     args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
     durationUnit: 'seconds',
   });
@@ -82,13 +89,20 @@ export class MetricSource {
     return this.source.args;
   }
 
-  /** The canary's share of non-5xx responses over `window`. */
-  public successRateQuery(window: string): string {
+  /**
+   * The canary's share of non-5xx responses over `window`, counting at least `minRequests` requests:
+   * zero errors in n requests bound the error rate only at about 3/n, so below ⌈3 / (1 − bound)⌉
+   * requests a few errors say nothing, and the denominator is clamped to that many. No traffic at all
+   * still gives NaN (the `total / total` factor), which the data policy decides.
+   */
+  public successRateQuery(window: string, minRequests: number, windowSeconds: number): string {
     const { requests, selector, serverErrors } = this.source;
+    const total = `sum(rate(${requests}{${selector}}[${window}]))`;
     // A 5xx counter that never fired does not exist: without `or vector(0)` a healthy canary returns nothing.
     return [
       `1 - (sum(rate(${requests}{${selector},${serverErrors}}[${window}])) or vector(0))`,
-      `/ sum(rate(${requests}{${selector}}[${window}]))`,
+      `/ clamp_min(${total}, ${+(minRequests / windowSeconds).toFixed(6)})`,
+      `* (${total} / ${total})`,
     ].join('\n');
   }
 
@@ -108,10 +122,21 @@ export interface PresetOptions {
   /** The Prometheus server's base URL. */
   readonly address: string;
   /**
-   * Time between measurements; also the PromQL rate window, so windows never overlap or leave gaps.
+   * Time between measurements.
    * @default Duration.minutes(1)
    */
   readonly interval?: Duration;
+  /**
+   * The PromQL rate window; it should span at least four scrapes.
+   * @default - the interval
+   */
+  readonly window?: Duration;
+  /**
+   * Wait before the first measurement: a counter needs two scrapes after the canary's first requests
+   * before rate() sees them, so at least two scrape intervals plus a margin.
+   * @default - measure at once
+   */
+  readonly initialDelay?: Duration;
   /**
    * Measurements per analysis run.
    * @default 5
@@ -146,11 +171,13 @@ export interface LatencyOptions extends PresetOptions {
  */
 export function successRateMetric(source: MetricSource, options: SuccessRateOptions): PrometheusMetric {
   const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
+  const window = options.window ?? interval;
   return new PrometheusMetric({
     name: 'success-rate',
     address: options.address,
-    query: source.successRateQuery(goDuration(interval)),
+    query: source.successRateQuery(goDuration(window), minimumRequests(options.minSuccessRate), seconds(window)),
     interval,
+    initialDelay: options.initialDelay,
     count: options.count,
     threshold: Threshold.atLeast(options.minSuccessRate, options.dataPolicy),
   });
@@ -162,6 +189,7 @@ export function successRateMetric(source: MetricSource, options: SuccessRateOpti
  */
 export function latencyMetric(source: MetricSource, options: LatencyOptions): PrometheusMetric {
   const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
+  const window = options.window ?? interval;
   const quantile = options.quantile ?? 0.99;
   if (!(quantile > 0 && quantile < 1)) {
     fail({ at: 'latencyMetric', field: 'quantile', value: quantile, rule: 'must be between 0 and 1, exclusive', fix: 'use a quantile such as 0.99' });
@@ -169,9 +197,19 @@ export function latencyMetric(source: MetricSource, options: LatencyOptions): Pr
   return new PrometheusMetric({
     name: `latency-p${Math.round(quantile * 1000) / 10}`,
     address: options.address,
-    query: source.latencyQuery(quantile, goDuration(interval)),
+    query: source.latencyQuery(quantile, goDuration(window)),
     interval,
+    initialDelay: options.initialDelay,
     count: options.count,
     threshold: Threshold.atMost(source.durationValue(options.maxLatency), options.dataPolicy),
   });
+}
+
+/**
+ * The fewest requests in which zero errors show, at 95% confidence, that the error rate is below
+ * 1 − `minSuccessRate` (the rule of three: ⌈3 / (1 − b)⌉, 300 for 0.99).
+ */
+export function minimumRequests(minSuccessRate: number): number {
+  // A bound of 1 fails on any error, which needs no guard.
+  return minSuccessRate < 1 ? Math.ceil(3 / (1 - minSuccessRate) - 1e-9) : 0;
 }

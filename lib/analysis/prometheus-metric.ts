@@ -216,8 +216,9 @@ export class PrometheusMetric {
     if (this.failureLimit >= this.count) {
       problems.push(problemAt(scope, field('failureLimit'), this.failureLimit, `must be below count (${this.count}), or no number of failures can abort the rollout`, `lower failureLimit below ${this.count}`));
     }
-    if (this.inconclusiveLimit > this.count) {
-      problems.push(problemAt(scope, field('inconclusiveLimit'), this.inconclusiveLimit, `must not exceed count (${this.count})`, `lower inconclusiveLimit to at most ${this.count}`));
+    if (this.inconclusiveLimit >= this.count) {
+      problems.push(problemAt(scope, field('inconclusiveLimit'), this.inconclusiveLimit,
+        `must be below count (${this.count}), or a metric whose every measurement is inconclusive passes`, `lower inconclusiveLimit below ${this.count}`));
     }
     const needed = this.failureLimit + (this.consecutiveSuccessLimit ?? 0);
     if (this.consecutiveSuccessLimit !== undefined && this.count < needed) {

@@ -10,12 +10,21 @@ import { ServiceObjects, asKind } from './dist-objects';
 
 /** The Rollout annotation declaring the requests per second a service takes at full traffic. */
 export const EXPECTED_RPS_ANNOTATION = 'infra-delivery.io/expected-requests-per-second';
-/** How long the Argo Rollouts controller waits before retrying a measurement that errored. */
+/**
+ * How long the Argo Rollouts v1.9.1 controller waits before retrying a measurement that errored
+ * (analysis/analysis.go, DefaultErrorRetryInterval).
+ */
 export const ERROR_RETRY_SECONDS = 10;
+/** A step's AnalysisRun starts one reconcile after the step before it completes; about a second. */
+export const RECONCILE_SECONDS = 1;
+/** The error rate of the spike the bounds are stated for. */
+export const REFERENCE_ERROR_RATE = 0.2;
+/** The scrape interval assumed where no PodMonitor states one: prometheus-operator's default. */
+export const ASSUMED_SCRAPE_INTERVAL_SECONDS = 30;
 /** Zero errors in n requests bound the error rate below 3/n at 95% confidence (the rule of three). */
 const RULE_OF_THREE = 3;
-/** A rate window should span at least this many scrapes, or rate() sees too few samples. */
-const SCRAPES_PER_WINDOW = 4;
+/** A rate window should span at least this many scrapes: rate() needs two samples, and one scrape may be missed. */
+const SCRAPES_PER_WINDOW = 3;
 
 /** The timing of one metric of an analysis, derived from its template. */
 export interface MetricPlan {
@@ -30,11 +39,27 @@ export interface MetricPlan {
   readonly windowS: number;
   /** The lowest passing value when the metric is a success rate (`>= b` with b below 1). */
   readonly minSuccessRate?: number;
-  /** Time for all `count` measurements: initialDelay + (count − 1) × interval. */
+  /** The query timeout, in seconds. */
+  readonly timeoutS: number;
+  /** Time for all `count` measurements from the step's start: reconcile + initialDelay + (count − 1) × interval; Infinity without a count. */
   readonly durationS: number;
-  /** Worst case from an error spike to the abort: initialDelay + (failureLimit + 1) × interval + window. */
-  readonly detectionS: number;
-  /** Worst case from Prometheus failing to the abort: initialDelay + consecutiveErrorLimit × the 10 s retry. */
+  /**
+   * From the first request of a release that is bad from the start to the failing measurement: the
+   * first measurement at reconcile + initialDelay + k × interval that comes at least 2 scrapes plus
+   * ((1 − b) / e) × window after the start, plus failureLimit × interval; e is {@link REFERENCE_ERROR_RATE}.
+   */
+  readonly startDetectionS: number;
+  /**
+   * From the start of an error spike mid-analysis to the failing measurement, at worst:
+   * (failureLimit + 1) × interval + 2 scrapes + ((1 − b) / e) × window. A spike is visible once two
+   * scrapes after it are stored, and a measurement fails once enough of its window holds it.
+   */
+  readonly spikeDetectionS: number;
+  /**
+   * From Prometheus failing to the abort, at worst: it hangs just after a measurement, the next one
+   * comes an interval later (or after initialDelay), and each of consecutiveErrorLimit + 1 tries waits
+   * for the query timeout, with the 10 s error retry between them.
+   */
   readonly errorAbortS: number;
 }
 
@@ -70,9 +95,9 @@ export interface RolloutPlan {
   readonly promotionS: number;
   /** The highest real share of traffic reached before the first measurement can fail. */
   readonly exposure: { readonly weight: number; readonly share: number };
+  /** The PodMonitor's scrape interval; {@link ASSUMED_SCRAPE_INTERVAL_SECONDS} is used for bounds without one. */
   readonly scrapeIntervalS?: number;
   readonly expectedRps?: number;
-  readonly progressDeadlineS: number;
   readonly warnings: readonly string[];
 }
 
@@ -96,10 +121,13 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
   const canary = rollout?.spec?.strategy?.canary;
   if (!rollout?.spec || !canary) return undefined;
   const templates: readonly (IAnalysisTemplate | IClusterAnalysisTemplate)[] = [...asKind(folder.objects, 'AnalysisTemplate'), ...clusterTemplates];
+  const [podMonitor] = asKind(folder.objects, 'PodMonitor');
+  const scrapeInterval = podMonitor?.spec?.podMetricsEndpoints?.[0]?.interval;
+  const scrapeIntervalS = scrapeInterval === undefined ? undefined : parseDurationSeconds(scrapeInterval);
   const metricsOf = (analysis: TemplateRefs): MetricPlan[] => (analysis.templates ?? [])
     .flatMap(ref => {
       const template = templates.find(t => t.metadata?.name === ref.templateName);
-      return (template?.spec?.metrics ?? []).map(m => metricPlan(ref.templateName ?? '', m));
+      return (template?.spec?.metrics ?? []).map(m => metricPlan(ref.templateName ?? '', m, scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS));
     });
 
   const [hpa] = asKind(folder.objects, 'HorizontalPodAutoscaler');
@@ -137,8 +165,6 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     ? { startingStep: canary.analysis.startingStep ?? 0, metrics: metricsOf(canary.analysis) }
     : undefined;
 
-  const [podMonitor] = asKind(folder.objects, 'PodMonitor');
-  const scrapeInterval = podMonitor?.spec?.podMetricsEndpoints?.[0]?.interval;
   const rps = Number(rollout.metadata?.annotations?.[EXPECTED_RPS_ANNOTATION]);
   const plan = {
     environment: folder.environment,
@@ -150,23 +176,35 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     background,
     promotionS: clock,
     exposure: exposureOf(steps, background?.startingStep, shareOf),
-    scrapeIntervalS: scrapeInterval === undefined ? undefined : parseDurationSeconds(scrapeInterval),
+    scrapeIntervalS,
     expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
-    progressDeadlineS: rollout.spec.progressDeadlineSeconds ?? 600,
   };
   return { ...plan, warnings: warningsOf(plan) };
 }
 
-/** The timing of one template metric, its success-rate bound read back through {@link Threshold.fromCondition}. */
-export function metricPlan(template: string, metric: Metric): MetricPlan {
+/**
+ * The timing of one template metric, as the Argo Rollouts v1.9.1 controller schedules it
+ * (analysis/analysis.go: the first measurement after initialDelay, each next one an interval after
+ * the previous finished, errors retried every 10 s; failed > failureLimit fails the run). Its
+ * success-rate bound is read back through {@link Threshold.fromCondition}.
+ *
+ * @param scrapeIntervalS how often the metrics the query reads are scraped
+ */
+export function metricPlan(template: string, metric: Metric, scrapeIntervalS = ASSUMED_SCRAPE_INTERVAL_SECONDS): MetricPlan {
   const intervalS = metric.interval === undefined ? 0 : parseDurationSeconds(metric.interval);
-  const count = Number(metric.count ?? 1);
+  // With an interval and no count, a metric runs until the rollout ends it; with neither, once.
+  const count = metric.count !== undefined ? Number(metric.count) : metric.interval !== undefined ? Infinity : 1;
   const failureLimit = Number(metric.failureLimit ?? 0);
   const consecutiveErrorLimit = Number(metric.consecutiveErrorLimit ?? 4);
   const initialDelayS = metric.initialDelay === undefined ? 0 : parseDurationSeconds(metric.initialDelay);
+  const timeoutS = Number(metric.provider?.prometheus?.timeout ?? 30);
   const windowS = longestRangeSeconds(metric.provider?.prometheus?.query ?? '');
   const threshold = Threshold.fromCondition(metric.successCondition, metric.failureCondition);
   const minSuccessRate = threshold?.operator === '>=' && threshold.bound > 0 && threshold.bound < 1 ? threshold.bound : undefined;
+  // The share of the window a spike must fill before the measurement fails (latency: its 1% tail).
+  const fill = ((1 - (minSuccessRate ?? 0.99)) / REFERENCE_ERROR_RATE) * windowS;
+  const visible = 2 * scrapeIntervalS + fill;
+  const firstFailing = initialDelayS + Math.max(0, intervalS > 0 ? Math.ceil((visible - initialDelayS) / intervalS) : 0) * intervalS;
   return {
     template,
     name: metric.name,
@@ -177,9 +215,33 @@ export function metricPlan(template: string, metric: Metric): MetricPlan {
     initialDelayS,
     windowS,
     minSuccessRate,
-    durationS: initialDelayS + (count - 1) * intervalS,
-    detectionS: initialDelayS + (failureLimit + 1) * intervalS + windowS,
-    errorAbortS: initialDelayS + consecutiveErrorLimit * ERROR_RETRY_SECONDS,
+    timeoutS,
+    durationS: RECONCILE_SECONDS + initialDelayS + (count - 1) * intervalS,
+    startDetectionS: RECONCILE_SECONDS + firstFailing + failureLimit * intervalS,
+    spikeDetectionS: (failureLimit + 1) * intervalS + visible,
+    errorAbortS: RECONCILE_SECONDS + Math.max(initialDelayS, intervalS)
+      + (consecutiveErrorLimit + 1) * timeoutS + consecutiveErrorLimit * ERROR_RETRY_SECONDS,
+  };
+}
+
+/** The abort bounds of an analysis that runs `metrics` together. */
+export interface AbortBounds {
+  /** From the first request of a bad release; undefined when no metric is a success rate, which errors fail. */
+  readonly startS?: number;
+  /** From the start of an error spike mid-analysis; likewise. */
+  readonly spikeS?: number;
+  /** From Prometheus failing: the first metric past its consecutiveErrorLimit ends the run. */
+  readonly prometheusDownS?: number;
+}
+
+/** The abort bounds of an analysis: any failed metric fails the run, so the fastest success-rate metric decides. */
+export function abortBounds(metrics: readonly MetricPlan[]): AbortBounds {
+  const rates = metrics.filter(m => m.minSuccessRate !== undefined);
+  const fastest = (values: number[]) => (values.length ? Math.min(...values) : undefined);
+  return {
+    startS: fastest(rates.map(m => m.startDetectionS)),
+    spikeS: fastest(rates.map(m => m.spikeDetectionS)),
+    prometheusDownS: fastest(metrics.map(m => m.errorAbortS)),
   };
 }
 
@@ -215,8 +277,14 @@ function exposureOf(steps: StepPlan[], backgroundStart: number | undefined, shar
 function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
   const warnings: string[] = [];
   const { steps, background } = plan;
-  const backgroundDetection = background && Math.max(0, ...background.metrics.map(m => m.detectionS));
-  const covered = (index: number) => background !== undefined && index >= background.startingStep;
+  const backgroundDetection = background && Math.max(0, ...background.metrics.map(m => m.spikeDetectionS));
+  // Background analysis with a count ends Successful after its last measurement and is not started
+  // again, so it covers only the steps that begin before then (analysis/analysis.go); without a count it runs to the end.
+  const backgroundStart = background && steps[background.startingStep]?.startS;
+  const backgroundEnd = background && backgroundStart !== undefined
+    ? backgroundStart + Math.max(0, ...background.metrics.map(m => m.durationS))
+    : -Infinity;
+  const covered = (index: number) => background !== undefined && index >= background.startingStep && steps[index].startS < backgroundEnd!;
 
   steps.forEach((step, i) => {
     if (step.action.startsWith('pause ') && step.durationS !== Infinity && covered(i) && backgroundDetection! > step.durationS) {
@@ -239,8 +307,8 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
       const key = `${m.template}/${m.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (m.windowS > m.intervalS) {
-        warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window is longer than the ${formatDuration(m.intervalS)} interval, so one spike fails several measurements and old data judges new pods (${where})`);
+      if (m.windowS > m.intervalS && m.failureLimit > 0) {
+        warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window is longer than the ${formatDuration(m.intervalS)} interval, so one spike fails several measurements and spends the failureLimit of ${m.failureLimit} (${where})`);
       }
       if (plan.scrapeIntervalS && m.windowS < SCRAPES_PER_WINDOW * plan.scrapeIntervalS) {
         warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window spans fewer than ${SCRAPES_PER_WINDOW} scrapes of ${formatDuration(plan.scrapeIntervalS)}, so rate() is noisy or empty`);
@@ -248,9 +316,16 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     }
   }
 
-  const analysisS = steps.reduce((sum, s) => sum + (s.metrics.length ? s.durationS : 0), 0);
-  if (analysisS > plan.progressDeadlineS) {
-    warnings.push(`the analysis steps take ${formatDuration(analysisS)} in all, more than progressDeadlineSeconds (${formatDuration(plan.progressDeadlineS)})`);
+  if (background && Number.isFinite(backgroundEnd) && backgroundEnd! < plan.promotionS) {
+    warnings.push(`background analysis ends Successful after ${formatDuration(backgroundEnd!)} and is not started again, but promotion comes at ${formatDuration(plan.promotionS)}: what runs after it is not measured`);
+  }
+  // Analysis and pause steps never time out against progressDeadlineSeconds (rollout/sync.go, isIndefiniteStep).
+  if (!plan.router) {
+    const first = steps.find(s => s.action.startsWith('setWeight') && s.weight > 0 && s.weight < 100);
+    if (first && first.share > first.weight + 0.5) {
+      const needed = replicasForShare(first.weight);
+      warnings.push(`steps[${first.index}]: setWeight ${first.weight} sends ${Math.round(first.share)}% of traffic to the canary with ${plan.replicas} replicas, not ${first.weight}%; ${needed ? `${needed} replicas or ` : ''}a traffic router would meet ${first.weight}%`);
+    }
   }
 
   for (const step of steps) {
@@ -267,4 +342,12 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     warnings.push(`no expected request rate is declared (annotation ${EXPECTED_RPS_ANNOTATION}), so whether each window holds enough requests cannot be checked`);
   }
   return warnings;
+}
+
+/** The fewest replicas whose canary share at `weight` rounds to the weight, without a router; undefined past 100. */
+function replicasForShare(weight: number): number | undefined {
+  for (let replicas = 1; replicas <= 100; replicas++) {
+    if (Math.round(replicaSplit(replicas, weight, surgePods(replicas, '25%')).share) <= weight) return replicas;
+  }
+  return undefined;
 }

@@ -1,9 +1,9 @@
-import { RolloutPlan, formatDuration } from './canary-plan';
+import { REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
 
-/** The file name of a Rollout's chart in the report folder. */
 /** Where `npm run plan` writes, and the infra workflow reads: outside `dist/`, so no Argo CD Application ever reads it. */
 export const PLAN_FOLDER = 'reports/plan';
 
+/** The file name of a Rollout's chart in the report folder. */
 export function chartFileName(plan: RolloutPlan): string {
   return `${plan.environment}-${plan.service}.svg`;
 }
@@ -14,8 +14,11 @@ export function planMarkdown(plans: readonly RolloutPlan[]): string {
   const lines = [
     '## Canary plan',
     '',
-    `${plans.length} Rollouts, ${warnings} warning${warnings === 1 ? '' : 's'}. Times are minimums from the start of a release; `
-      + '"worst-case abort" is initialDelay + (failureLimit + 1) × interval + the rate window, and "query errors" is initialDelay + consecutiveErrorLimit × the controller\'s 10 s retry.',
+    `${plans.length} Rollouts, ${warnings} warning${warnings === 1 ? '' : 's'}. Times are minimums from the start of a release, `
+      + `on the Argo Rollouts v1.9.1 controller's schedule. For a ${REFERENCE_ERROR_RATE * 100}% error rate with success threshold b, window W, `
+      + 'scrape interval S and interval I: "bad from start" is the first measurement at least 2S + ((1 − b) / e) × W after the first request, '
+      + 'plus failureLimit × I; "spike" is (failureLimit + 1) × I + 2S + ((1 − b) / e) × W; "Prometheus down" is max(initialDelay, I) '
+      + '+ (consecutiveErrorLimit + 1) × the query timeout + consecutiveErrorLimit × the 10 s retry. `npm run simulate` replays them.',
   ];
   for (const plan of plans) lines.push('', ...rolloutSection(plan));
   return `${lines.join('\n')}\n`;
@@ -28,10 +31,10 @@ function rolloutSection(plan: RolloutPlan): string[] {
     ? `${Math.round(plan.exposure.share)}%`
     : `${Math.round(plan.exposure.share)}% (setWeight ${plan.exposure.weight} on ${replicas})`;
   const rows = plan.steps.map(step => {
-    const detection = step.metrics.length ? formatDuration(Math.max(...step.metrics.map(m => m.detectionS))) : '';
-    const errors = step.metrics.length ? formatDuration(Math.max(...step.metrics.map(m => m.errorAbortS))) : '';
+    const bounds = abortBounds(step.metrics);
+    const [start, spike, errors] = [bounds.startS, bounds.spikeS, bounds.prometheusDownS].map(b => (b === undefined ? '' : formatDuration(b)));
     const share = Math.abs(step.share - step.weight) > 0.5 ? `${Math.round(step.share)}% (weight ${step.weight})` : `${step.weight}%`;
-    return `| ${step.index} | ${step.action} | ${share} | ${formatDuration(step.startS)} | ${formatDuration(step.durationS)} | ${detection} | ${errors} |`;
+    return `| ${step.index} | ${step.action} | ${share} | ${formatDuration(step.startS)} | ${formatDuration(step.durationS)} | ${start} | ${spike} | ${errors} |`;
   });
   const metrics = [...new Map(plan.steps.flatMap(s => s.metrics).concat(plan.background?.metrics ?? []).map(m => [`${m.template}/${m.name}`, m])).values()]
     .map(m => `\`${m.template}/${m.name}\`: ${m.count} × every ${formatDuration(m.intervalS)}, window ${formatDuration(m.windowS)}, failureLimit ${m.failureLimit}, consecutiveErrorLimit ${m.consecutiveErrorLimit}${m.initialDelayS ? `, initialDelay ${formatDuration(m.initialDelayS)}` : ''}`);
@@ -42,8 +45,8 @@ function rolloutSection(plan: RolloutPlan): string[] {
       + `Traffic exposed before the first measurement can fail: **${exposure}**.`
       + (plan.background ? ` Background analysis from step ${plan.background.startingStep}.` : ''),
     '',
-    '| step | action | canary traffic | starts | lasts | worst-case abort | query errors abort |',
-    '|---|---|---|---|---|---|---|',
+    '| step | action | canary traffic | starts | lasts | abort: bad from start | abort: spike | abort: Prometheus down |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...metrics.map(m => `- ${m}`),

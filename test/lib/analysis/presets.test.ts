@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
-import { latencyMetric, MetricSource, promqlSyntaxError, referencedArgs, successRateMetric, Verdict } from '../../../lib/analysis';
+import {
+  latencyMetric, longestRangeSeconds, MetricSource, minimumRequests, promqlSyntaxError, referencedArgs, successRateMetric, Verdict,
+} from '../../../lib/analysis';
 
 const ADDRESS = 'http://prometheus:9090';
 const SOURCES = [['app', MetricSource.APP], ['istio', MetricSource.ISTIO], ['nginx', MetricSource.NGINX]] as const;
@@ -9,7 +11,8 @@ describe('presets', () => {
     const metric = successRateMetric(source, { address: ADDRESS, minSuccessRate: 0.99, interval: Duration.seconds(30) });
     expect(promqlSyntaxError(metric.query)).toBeUndefined();
     expect(metric.query).toContain('or vector(0)');
-    expect(metric.query.match(/\[30s\]/g)).toHaveLength(2);
+    // The 5xx numerator, the clamped denominator and the total / total factor that keeps no traffic NaN.
+    expect(metric.query.match(/\[30s\]/g)).toHaveLength(4);
     expect(referencedArgs(metric.query).sort()).toEqual([...source.argNames].sort());
     expect(metric.threshold.describe()).toBe('>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)');
     expect(metric._toMetric()).toMatchSnapshot();
@@ -31,10 +34,39 @@ describe('presets', () => {
     expect(MetricSource.ISTIO.latencyQuery(0.99, '1m')).toContain('istio_request_duration_milliseconds_bucket');
   });
 
-  test('GIVEN each source WHEN its selector is read THEN it selects the canary\'s own requests, not the whole service', () => {
-    expect(MetricSource.APP.successRateQuery('1m')).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
-    expect(MetricSource.ISTIO.successRateQuery('1m')).toContain('destination_service_name="{{args.canary-service}}"');
-    expect(MetricSource.NGINX.successRateQuery('1m')).toContain('service="{{args.canary-service}}"');
+  test('GIVEN each source WHEN its selector is read THEN it selects the canary\'s own requests as that system labels them', () => {
+    expect(MetricSource.APP.successRateQuery('1m', 300, 60)).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+    // Only the calling proxy knows it chose the canary Service (istio/istio#33940).
+    expect(MetricSource.ISTIO.successRateQuery('1m', 300, 60))
+      .toContain('reporter="source",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}"');
+    // ingress-nginx names the canary upstream <namespace>-<service>-<port> in `canary`; `service` is the stable one.
+    const nginx = MetricSource.NGINX.successRateQuery('1m', 300, 60);
+    expect(nginx).toContain('canary=~"{{args.namespace}}-{{args.canary-service}}-[0-9]+"');
+    expect(nginx).not.toContain('service="{{args.canary-service}}"');
+  });
+
+  test('GIVEN a success rate of 0.99 WHEN its query is built THEN fewer than 300 requests per window count as 300, and no traffic stays NaN', () => {
+    expect(minimumRequests(0.99)).toBe(300);
+    expect(minimumRequests(0.995)).toBe(600);
+    expect(minimumRequests(1)).toBe(0);
+    const metric = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99, interval: Duration.seconds(30) });
+    const total = 'sum(rate(http_requests_total{namespace="{{args.namespace}}",rollouts_pod_template_hash="{{args.canary-hash}}"}[30s]))';
+    expect(metric.query).toContain(`/ clamp_min(${total}, 10)`);
+    expect(metric.query).toContain(`* (${total} / ${total})`);
+    expect(promqlSyntaxError(metric.query)).toBeUndefined();
+  });
+
+  test('GIVEN a window and an initial delay WHEN a preset is built THEN the query reads the window and the metric waits', () => {
+    const metric = latencyMetric(MetricSource.APP, {
+      address: ADDRESS,
+      maxLatency: Duration.millis(500),
+      interval: Duration.seconds(30),
+      window: Duration.minutes(2),
+      initialDelay: Duration.seconds(25),
+    });
+    expect(longestRangeSeconds(metric.query)).toBe(120);
+    expect(metric.interval.toSeconds()).toBe(30);
+    expect(metric.initialDelay?.toSeconds()).toBe(25);
   });
 
   test('GIVEN a data policy WHEN passed THEN the threshold uses it', () => {

@@ -8,7 +8,7 @@ describe('resolveSettings', () => {
     expect(settings.replicas).toBe(3);
     expect(settings.canaryWeights).toEqual([10, 50]);
     expect(settings.minSuccessRate).toBe(0.99);
-    expect(settings.analysisInterval.toSeconds()).toBe(60);
+    expect(settings.analysisInterval.toSeconds()).toBe(30);
   });
 
   test('GIVEN layers WHEN resolved THEN later layers win field by field and undefined fields do not erase', () => {

@@ -1,4 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import { longestRangeSeconds } from '../../../lib/analysis';
 import { CANARY_SERVICE_DEFAULTS, CanaryService, CanaryServiceProps, Routing } from '../../../lib/patterns';
 import { validationProblems } from '../../../lib/synth';
 
@@ -30,7 +31,10 @@ describe('CanaryService', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
     expect(byKind('Service').map(s => s.spec.ports[0].port)).toEqual([80, 80, 80]);
     const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
-    expect(metric).toMatchObject({ name: 'success-rate', interval: '1m', count: 5, provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090' } } });
+    // 10s scrapes: the first measurement waits 2 × 10s + 5s; the window is the 30s interval.
+    expect(metric).toMatchObject({ name: 'success-rate', interval: '30s', initialDelay: '25s', count: 5, provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090' } } });
+    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(30);
+    expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].interval).toBe('10s');
     expect(metric.successCondition).toContain('# >= 0.99');
   });
 
@@ -66,6 +70,14 @@ describe('CanaryService', () => {
     expect(byKind('ConfigMap')[0]).toMatchObject({ data: { LOG_LEVEL: 'info' }, immutable: true });
     expect(byKind('PodDisruptionBudget')[0].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } });
     expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# >= 0.995');
+  });
+
+  test('GIVEN a slower scrape WHEN synthesized THEN the PodMonitor scrapes at it and the first measurement waits two of them', () => {
+    const { byKind } = canaryService({ scrapeInterval: Duration.seconds(15), analysisWindow: Duration.minutes(1) });
+    expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].interval).toBe('15s');
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric.initialDelay).toBe('35s');
+    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(60);
   });
 
   test('GIVEN the sync waves WHEN read THEN what the Rollout refers to comes before it, and the autoscaler after', () => {

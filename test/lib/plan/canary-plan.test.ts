@@ -1,5 +1,5 @@
 import { Threshold } from '../../../lib/analysis';
-import { EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
+import { abortBounds, EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
@@ -34,19 +34,25 @@ describe('planRollout', () => {
   test('GIVEN a replica-based canary WHEN planned THEN each step has its real share, start and duration', () => {
     expect(plan.steps.map(s => [s.action, Math.round(s.share), s.startS, s.durationS])).toEqual([
       ['setWeight 10', 25, 0, 0], // 1 canary + 3 stable with the surge pod is closer to 10% than 1 + 2
-      ['analysis rate', 25, 0, 270], // 30s + 4 × 1m
-      ['setWeight 50', 50, 270, 0], // 2 + 2
-      ['pause 30s', 50, 270, 30],
-      ['setWeight 80', 75, 300, 0], // 3 + 1
+      ['analysis rate', 25, 0, 271], // 1s reconcile + 30s + 4 × 1m
+      ['setWeight 50', 50, 271, 0], // 2 + 2
+      ['pause 30s', 50, 271, 30],
+      ['setWeight 80', 75, 301, 0], // 3 + 1
     ]);
-    expect(plan.promotionS).toBe(300);
+    expect(plan.promotionS).toBe(301);
     expect(plan.router).toBeUndefined();
   });
 
   test('GIVEN the analysis WHEN planned THEN detection, the error path and the exposure follow the documented formulas', () => {
     const [metric] = plan.steps[1].metrics;
-    expect(metric.detectionS).toBe(30 + 2 * 60 + 120);
-    expect(metric.errorAbortS).toBe(30 + 4 * 10);
+    // A 20% spike fills (1 − 0.99) / 0.2 = 5% of the 2m window in 6s, and is visible 2 × 30s scrapes after it starts.
+    // Bad from the start: the first measurement at 30s + k × 1m that is at least 66s in is at 90s; one more for failureLimit 1; 1s reconcile.
+    expect(metric.startDetectionS).toBe(1 + 90 + 60);
+    // Mid-run: (1 + 1) × 1m + 2 × 30s + 6s.
+    expect(metric.spikeDetectionS).toBe(2 * 60 + 60 + 6);
+    // Prometheus hangs: 1s + max(30s, 1m) + 5 tries × 30s timeout + 4 × 10s retry.
+    expect(metric.errorAbortS).toBe(1 + 60 + 5 * 30 + 4 * 10);
+    expect(abortBounds(plan.steps[1].metrics)).toEqual({ startS: 151, spikeS: 186, prometheusDownS: 251 });
     expect(metric.minSuccessRate).toBe(0.99);
     expect(plan.exposure).toEqual({ weight: 10, share: 25 });
   });
@@ -55,7 +61,8 @@ describe('planRollout', () => {
     expect(plan.warnings).toEqual([
       'steps[2]: weight 50 takes traffic with no analysis running before the next weight or the promotion',
       'steps[4]: weight 80 takes traffic with no analysis running before the next weight or the promotion',
-      'rate/success-rate: the 2m rate window is longer than the 1m interval, so one spike fails several measurements and old data judges new pods (steps[1])',
+      'rate/success-rate: the 2m rate window is longer than the 1m interval, so one spike fails several measurements and spends the failureLimit of 1 (steps[1])',
+      'steps[0]: setWeight 10 sends 25% of traffic to the canary with 3 replicas, not 10%; 9 replicas or a traffic router would meet 10%',
       'steps[1] rate/success-rate: about 240 canary requests per 2m window at 25% of 8 rps; judging a 0.99 success rate needs about 300 (3 / 0.01)',
     ]);
   });
@@ -74,11 +81,14 @@ describe('planRollout', () => {
     expect(background.steps.map(s => s.share)).toEqual([20, 20, 60, 60]);
     expect(background.exposure).toEqual({ weight: 20, share: 20 });
     expect(background.promotionS).toBe(660);
-    // 0 + (2 + 1) × 30s + 30s = 2m, longer than the 1m pause.
-    expect(background.warnings).toEqual(['steps[1]: the 1m pause is shorter than the 2m background analysis needs to catch an error spike, so the next step starts unjudged']);
+    // (2 + 1) × 30s + 2 × 5s + 5% of 30s = 1m 41.5s, longer than the 1m pause; 10 measurements end after 1s + 9 × 30s.
+    expect(background.warnings).toEqual([
+      'steps[1]: the 1m pause is shorter than the 1m 42s background analysis needs to catch an error spike, so the next step starts unjudged',
+      'background analysis ends Successful after 4m 31s and is not started again, but promotion comes at 11m: what runs after it is not measured',
+    ]);
   });
 
-  test('GIVEN a scrape interval too long for the window, long analysis and a manual pause WHEN planned THEN each shows', () => {
+  test('GIVEN a scrape interval too long for the window, long analysis and a manual pause WHEN planned THEN each shows, and progressDeadlineSeconds is no concern', () => {
     const slow = planRollout(folder([
       rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }, { pause: {} }] }, { replicas: 10, progressDeadlineSeconds: 100 }),
       template('rate', { name: 'p', interval: '1m', count: 3, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[1m])' } } }),
@@ -87,8 +97,7 @@ describe('planRollout', () => {
     expect(slow.promotionS).toBe(Infinity);
     expect(slow.steps[2].action).toBe('pause until promoted by hand');
     expect(slow.warnings).toEqual([
-      'rate/p: the 1m rate window spans fewer than 4 scrapes of 30s, so rate() is noisy or empty',
-      'the analysis steps take 2m in all, more than progressDeadlineSeconds (1m 40s)',
+      'rate/p: the 1m rate window spans fewer than 3 scrapes of 30s, so rate() is noisy or empty',
       `no expected request rate is declared (annotation ${EXPECTED_RPS_ANNOTATION}), so whether each window holds enough requests cannot be checked`,
     ]);
   });
@@ -97,6 +106,10 @@ describe('planRollout', () => {
     const none = planRollout(folder([rollout({ steps: [{ setWeight: 50 }] }, { replicas: 2 })]))!;
     expect(none.exposure).toEqual({ weight: 100, share: 100 });
     expect(none.warnings).toEqual(['steps[0]: weight 50 takes traffic with no analysis running before the next weight or the promotion']);
+  });
+
+  test('GIVEN a metric with an interval and no count WHEN planned THEN it runs until the rollout ends it, as the controller does', () => {
+    expect(metricPlan('t', { name: 'm', interval: '1m', provider: { prometheus: { query: 'up' } } }).count).toBe(Infinity);
   });
 
   test('GIVEN a folder without a Rollout WHEN planned THEN there is no plan', () => {
@@ -113,7 +126,7 @@ describe('planServices', () => {
       ]),
       { environment: 'platform', service: 'templates', objects: [{ ...template('shared', { name: 'm', interval: '1m', count: 2, provider: { prometheus: { query: 'up' } } }), kind: 'ClusterAnalysisTemplate' }] },
     ]);
-    expect(plan.steps[1].durationS).toBe(60);
+    expect(plan.steps[1].durationS).toBe(61);
     expect(plan.replicas).toBe(4);
     expect(plan.autoscaled).toBe(true);
   });
@@ -128,6 +141,6 @@ describe('durations', () => {
   });
 
   test('GIVEN a metric without interval or count WHEN planned THEN Argo Rollouts defaults apply: one measurement', () => {
-    expect(metricPlan('t', { name: 'm', provider: { prometheus: { query: 'up' } } })).toMatchObject({ count: 1, durationS: 0, consecutiveErrorLimit: 4, errorAbortS: 40 });
+    expect(metricPlan('t', { name: 'm', provider: { prometheus: { query: 'up' } } })).toMatchObject({ count: 1, durationS: 1, consecutiveErrorLimit: 4, errorAbortS: 1 + 5 * 30 + 4 * 10 });
   });
 });
