@@ -30,9 +30,14 @@ const SCRAPES_PER_WINDOW = 3;
 export interface MetricPlan {
   readonly template: string;
   readonly name: string;
+  /** The PromQL query, args unsubstituted. */
+  readonly query: string;
+  /** The threshold its conditions render, or undefined for conditions this project did not render. */
+  readonly threshold?: Threshold;
   readonly intervalS: number;
   readonly count: number;
   readonly failureLimit: number;
+  readonly inconclusiveLimit: number;
   readonly consecutiveErrorLimit: number;
   readonly initialDelayS: number;
   /** The longest range selector of the query, e.g. 60 for `[1m]`. */
@@ -51,8 +56,9 @@ export interface MetricPlan {
   readonly startDetectionS: number;
   /**
    * From the start of an error spike mid-analysis to the failing measurement, at worst:
-   * (failureLimit + 1) × interval + 2 scrapes + ((1 − b) / e) × window. A spike is visible once two
-   * scrapes after it are stored, and a measurement fails once enough of its window holds it.
+   * (failureLimit + 1) × interval + 1 scrape + ((1 − b) / e) × window. The counters exist by then, so
+   * the first scrape after the spike shows it (a new series needs two, which is why the start needs 2S),
+   * and a measurement fails once enough of its window holds it.
    */
   readonly spikeDetectionS: number;
   /**
@@ -203,14 +209,18 @@ export function metricPlan(template: string, metric: Metric, scrapeIntervalS = A
   const minSuccessRate = threshold?.operator === '>=' && threshold.bound > 0 && threshold.bound < 1 ? threshold.bound : undefined;
   // The share of the window a spike must fill before the measurement fails (latency: its 1% tail).
   const fill = ((1 - (minSuccessRate ?? 0.99)) / REFERENCE_ERROR_RATE) * windowS;
-  const visible = 2 * scrapeIntervalS + fill;
-  const firstFailing = initialDelayS + Math.max(0, intervalS > 0 ? Math.ceil((visible - initialDelayS) / intervalS) : 0) * intervalS;
+  // The canary's series are new when the release starts: rate() returns them after two scrapes.
+  const visibleAtStart = 2 * scrapeIntervalS + fill;
+  const firstFailing = initialDelayS + Math.max(0, intervalS > 0 ? Math.ceil((visibleAtStart - initialDelayS) / intervalS) : 0) * intervalS;
   return {
     template,
     name: metric.name,
+    query: metric.provider?.prometheus?.query ?? '',
+    threshold,
     intervalS,
     count,
     failureLimit,
+    inconclusiveLimit: Number(metric.inconclusiveLimit ?? 0),
     consecutiveErrorLimit,
     initialDelayS,
     windowS,
@@ -218,7 +228,7 @@ export function metricPlan(template: string, metric: Metric, scrapeIntervalS = A
     timeoutS,
     durationS: RECONCILE_SECONDS + initialDelayS + (count - 1) * intervalS,
     startDetectionS: RECONCILE_SECONDS + firstFailing + failureLimit * intervalS,
-    spikeDetectionS: (failureLimit + 1) * intervalS + visible,
+    spikeDetectionS: (failureLimit + 1) * intervalS + scrapeIntervalS + fill,
     errorAbortS: RECONCILE_SECONDS + Math.max(initialDelayS, intervalS)
       + (consecutiveErrorLimit + 1) * timeoutS + consecutiveErrorLimit * ERROR_RETRY_SECONDS,
   };

@@ -17,7 +17,7 @@ export function planMarkdown(plans: readonly RolloutPlan[]): string {
     `${plans.length} Rollouts, ${warnings} warning${warnings === 1 ? '' : 's'}. Times are minimums from the start of a release, `
       + `on the Argo Rollouts v1.9.1 controller's schedule. For a ${REFERENCE_ERROR_RATE * 100}% error rate with success threshold b, window W, `
       + 'scrape interval S and interval I: "bad from start" is the first measurement at least 2S + ((1 − b) / e) × W after the first request, '
-      + 'plus failureLimit × I; "spike" is (failureLimit + 1) × I + 2S + ((1 − b) / e) × W; "Prometheus down" is max(initialDelay, I) '
+      + 'plus failureLimit × I; "spike" is (failureLimit + 1) × I + S + ((1 − b) / e) × W; "Prometheus down" is max(initialDelay, I) '
       + '+ (consecutiveErrorLimit + 1) × the query timeout + consecutiveErrorLimit × the 10 s retry. `npm run simulate` replays them.',
   ];
   for (const plan of plans) lines.push('', ...rolloutSection(plan));

@@ -48,11 +48,11 @@ describe('planRollout', () => {
     // A 20% spike fills (1 − 0.99) / 0.2 = 5% of the 2m window in 6s, and is visible 2 × 30s scrapes after it starts.
     // Bad from the start: the first measurement at 30s + k × 1m that is at least 66s in is at 90s; one more for failureLimit 1; 1s reconcile.
     expect(metric.startDetectionS).toBe(1 + 90 + 60);
-    // Mid-run: (1 + 1) × 1m + 2 × 30s + 6s.
-    expect(metric.spikeDetectionS).toBe(2 * 60 + 60 + 6);
+    // Mid-run, the counters exist, so one 30s scrape shows the spike: (1 + 1) × 1m + 30s + 6s.
+    expect(metric.spikeDetectionS).toBe(2 * 60 + 30 + 6);
     // Prometheus hangs: 1s + max(30s, 1m) + 5 tries × 30s timeout + 4 × 10s retry.
     expect(metric.errorAbortS).toBe(1 + 60 + 5 * 30 + 4 * 10);
-    expect(abortBounds(plan.steps[1].metrics)).toEqual({ startS: 151, spikeS: 186, prometheusDownS: 251 });
+    expect(abortBounds(plan.steps[1].metrics)).toEqual({ startS: 151, spikeS: 156, prometheusDownS: 251 });
     expect(metric.minSuccessRate).toBe(0.99);
     expect(plan.exposure).toEqual({ weight: 10, share: 25 });
   });
@@ -81,9 +81,9 @@ describe('planRollout', () => {
     expect(background.steps.map(s => s.share)).toEqual([20, 20, 60, 60]);
     expect(background.exposure).toEqual({ weight: 20, share: 20 });
     expect(background.promotionS).toBe(660);
-    // (2 + 1) × 30s + 2 × 5s + 5% of 30s = 1m 41.5s, longer than the 1m pause; 10 measurements end after 1s + 9 × 30s.
+    // (2 + 1) × 30s + 5s + 5% of 30s = 1m 36.5s, longer than the 1m pause; 10 measurements end after 1s + 9 × 30s.
     expect(background.warnings).toEqual([
-      'steps[1]: the 1m pause is shorter than the 1m 42s background analysis needs to catch an error spike, so the next step starts unjudged',
+      'steps[1]: the 1m pause is shorter than the 1m 37s background analysis needs to catch an error spike, so the next step starts unjudged',
       'background analysis ends Successful after 4m 31s and is not started again, but promotion comes at 11m: what runs after it is not measured',
     ]);
   });

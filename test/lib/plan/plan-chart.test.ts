@@ -9,7 +9,8 @@ describe('planChart', () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<path /g)).toHaveLength(2); // the real share and, because it differs, the setWeight line
     expect(svg.match(/<rect x=/g)).toHaveLength(1);
-    expect(svg).toContain('abort ≤ 2m');
+    // The spike bound: 1m interval + 30s assumed scrape + 5% of the 1m window.
+    expect(svg).toContain('abort ≤ 1m 33s');
     expect(svg).toContain('waits for a human');
     expect(svg).toContain('staging/api: canary share of traffic over time (replica-based, 2 replicas)');
   });
