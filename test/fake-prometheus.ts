@@ -1,18 +1,22 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
-/** A stand-in for Prometheus's query API: answers each query with `answer(query)` and records the queries. */
-export async function fakePrometheus(answer: (query: string) => object): Promise<{ url: string; queries: string[]; close: () => Promise<void> }> {
+/** A stand-in for Prometheus's query API: answers each query with `answer(query)` and records the queries and URLs. */
+export async function fakePrometheus(
+  answer: (query: string) => object,
+): Promise<{ url: string; queries: string[]; urls: string[]; close: () => Promise<void> }> {
   const queries: string[] = [];
+  const urls: string[] = [];
   const server = http.createServer((request, response) => {
     const query = new URL(request.url!, 'http://x').searchParams.get('query') ?? '';
     queries.push(query);
+    urls.push(request.url!);
     response.setHeader('Content-Type', 'application/json');
     response.end(JSON.stringify(answer(query)));
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, queries, close: () => new Promise(resolve => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, queries, urls, close: () => new Promise(resolve => server.close(() => resolve())) };
 }
 
 /** A Prometheus instant-vector answer with one sample per value, values as Prometheus writes them. */

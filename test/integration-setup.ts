@@ -1,4 +1,4 @@
-import { findPrometheus } from '../cli/demo/prometheus-server';
+import { findPrometheus } from '../cli/prometheus-server';
 
 /** Fails the integration run at once, in one line, when a system service it needs is missing. */
 export default async function integrationSetup(): Promise<void> {

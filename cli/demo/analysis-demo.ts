@@ -1,8 +1,8 @@
 import { longestRangeSeconds } from '../../lib/analysis';
 import { Fleet } from '../../lib/fleet';
 import { checkAnalysis, deployedCharts } from '../analysis-check';
+import { PrometheusServer, sleep, waitFor } from '../prometheus-server';
 import { DemoPod, PodBehavior } from './demo-pod';
-import { PrometheusServer, sleep, waitFor } from './prometheus-server';
 
 /** One canary the demo measures. */
 export interface DemoScenario {

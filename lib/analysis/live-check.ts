@@ -33,21 +33,36 @@ export function sampleValue(value: string): number {
   return Number(value);
 }
 
+/** Options of {@link measureOnce}. */
+export interface MeasureOptions {
+  /**
+   * How long to wait for Prometheus.
+   * @default 10 seconds
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The evaluation time, in seconds since the epoch, as the API's `time` parameter.
+   * @default - now
+   */
+  readonly atEpochSeconds?: number;
+}
+
 /**
  * Runs `metric`'s query once against the Prometheus at `prometheusUrl`, as the Argo Rollouts
  * Prometheus provider does, and judges the result with the metric's own typed threshold: the
  * same rules its rendered conditions encode.
  */
 export async function measureOnce(
-  metric: PrometheusMetric,
+  metric: Pick<PrometheusMetric, 'name' | 'query' | 'threshold'>,
   args: Readonly<Record<string, string>>,
   prometheusUrl: string,
-  timeoutMs = 10_000,
+  options: MeasureOptions = {},
 ): Promise<LiveMeasurement> {
   const query = substituteArgs(metric.query, args);
-  const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
+  const time = options.atEpochSeconds === undefined ? '' : `&time=${options.atEpochSeconds}`;
+  const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}${time}`;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
     const body = await response.json() as PrometheusResponse;
     if (body.status !== 'success' || !body.data) return { metric: metric.name, phase: 'Error', values: [], error: body.error ?? `http ${response.status}` };
     if (body.data.resultType !== 'vector') {

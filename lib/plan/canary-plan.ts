@@ -1,6 +1,7 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import { ERROR_COUNT_Z } from '../analysis/presets';
 import { longestRangeSeconds } from '../analysis/promql';
 import { Threshold } from '../analysis/threshold';
 import { parseDurationSeconds } from '../private/durations';
@@ -21,6 +22,8 @@ export const RECONCILE_SECONDS = 1;
 export const REFERENCE_ERROR_RATE = 0.2;
 /** The scrape interval assumed where no PodMonitor states one: prometheus-operator's default. */
 export const ASSUMED_SCRAPE_INTERVAL_SECONDS = 30;
+/** How many times the errors a bound needs a window should expect, so that Poisson noise rarely hides a bad release. */
+const POISSON_MARGIN = 2;
 /** Zero errors in n requests bound the error rate below 3/n at 95% confidence (the rule of three). */
 const RULE_OF_THREE = 3;
 /** A rate window should span at least this many scrapes: rate() needs two samples, and one scrape may be missed. */
@@ -244,15 +247,35 @@ export interface AbortBounds {
   readonly prometheusDownS?: number;
 }
 
-/** The abort bounds of an analysis: any failed metric fails the run, so the fastest success-rate metric decides. */
-export function abortBounds(metrics: readonly MetricPlan[]): AbortBounds {
-  const rates = metrics.filter(m => m.minSuccessRate !== undefined);
+/**
+ * The errors a window must hold before the presets' confidence bound (errors − z·√errors) can exceed
+ * the share 1 − b allows, at error rate e: √E > z / (1 − (1 − b) / e).
+ */
+export function errorsToFail(minSuccessRate: number, errorRate = REFERENCE_ERROR_RATE): number {
+  const root = ERROR_COUNT_Z / (1 - (1 - minSuccessRate) / errorRate);
+  return root * root;
+}
+
+/**
+ * The abort bounds of an analysis step: any failed metric fails the run, so the fastest success-rate
+ * metric decides. Where the declared traffic gives a window fewer than twice the errors the confidence
+ * bound needs, a 20% error rate is caught only by chance, and no detection time is stated.
+ */
+export function abortBounds(step: Pick<StepPlan, 'metrics' | 'share'>, expectedRps?: number): AbortBounds {
+  const rates = step.metrics.filter(m => m.minSuccessRate !== undefined && detectable(m, step.share, expectedRps));
   const fastest = (values: number[]) => (values.length ? Math.min(...values) : undefined);
   return {
     startS: fastest(rates.map(m => m.startDetectionS)),
     spikeS: fastest(rates.map(m => m.spikeDetectionS)),
-    prometheusDownS: fastest(metrics.map(m => m.errorAbortS)),
+    prometheusDownS: fastest(step.metrics.map(m => m.errorAbortS)),
   };
+}
+
+/** Whether a window at this share holds enough errors of a bad release for the bound to fail it. */
+function detectable(metric: MetricPlan, sharePct: number, expectedRps: number | undefined): boolean {
+  if (expectedRps === undefined || metric.minSuccessRate === undefined) return true;
+  const errors = expectedRps * (sharePct / 100) * metric.windowS * REFERENCE_ERROR_RATE;
+  return errors >= POISSON_MARGIN * errorsToFail(metric.minSuccessRate);
 }
 
 /** `90` → `1m 30s`; Infinity → `∞`. */
@@ -345,6 +368,10 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
       const perWindow = plan.expectedRps * (step.share / 100) * m.windowS;
       if (perWindow < needed) {
         warnings.push(`steps[${step.index}] ${m.template}/${m.name}: about ${Math.floor(perWindow)} canary requests per ${formatDuration(m.windowS)} window at ${Math.round(step.share)}% of ${plan.expectedRps} rps; judging a ${m.minSuccessRate} success rate needs about ${needed} (3 / ${+(1 - m.minSuccessRate!).toFixed(6)})`);
+      }
+      if (!detectable(m, step.share, plan.expectedRps)) {
+        warnings.push(`steps[${step.index}] ${m.template}/${m.name}: a ${REFERENCE_ERROR_RATE * 100}% error rate gives about ${Math.floor(perWindow * REFERENCE_ERROR_RATE)} errors per window, `
+          + `fewer than the ${Math.ceil(POISSON_MARGIN * errorsToFail(m.minSuccessRate!))} that fail it reliably, so no detection time is stated; more traffic or a longer window would`);
       }
     }
   }

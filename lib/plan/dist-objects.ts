@@ -5,6 +5,7 @@ import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IService } from 'kubernetes-models/v1/Service';
 import * as YAML from 'yaml';
 
 /** A Kubernetes object as read from `dist/`; {@link asKind} narrows it to the JSON shape of its kind. */
@@ -22,6 +23,7 @@ export interface KindShapes {
   readonly ClusterAnalysisTemplate: IClusterAnalysisTemplate;
   readonly PodMonitor: IPodMonitor;
   readonly HorizontalPodAutoscaler: IHorizontalPodAutoscaler;
+  readonly Service: IService;
 }
 
 /** The objects of `kind` among `objects`, typed as that kind's JSON. */

@@ -34,7 +34,7 @@ export function planChart(plan: RolloutPlan): string {
   plan.steps.forEach((step, i) => {
     if (step.metrics.length > 0) {
       windows.push(`<rect x="${x(starts[i]).toFixed(1)}" y="${MARGIN.top}" width="${(x(starts[i] + shown(step.durationS)) - x(starts[i])).toFixed(1)}" height="${HEIGHT - MARGIN.top - MARGIN.bottom}" fill="#d9f2e3"><title>steps[${i}] ${escape(step.action)}: ${formatDuration(step.durationS)}</title></rect>`);
-      const detection = abortBounds(step.metrics).spikeS ?? step.durationS;
+      const detection = abortBounds(step, plan.expectedRps).spikeS ?? step.durationS;
       const at = x(Math.min(starts[i] + detection, total));
       parts.push(`<line x1="${at.toFixed(1)}" x2="${at.toFixed(1)}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#c0392b" stroke-width="1.5"/>`);
       parts.push(`<text x="${(at + 3).toFixed(1)}" y="${MARGIN.top + 12}" font-size="10" fill="#c0392b">abort ≤ ${formatDuration(detection)}</text>`);

@@ -31,7 +31,7 @@ function rolloutSection(plan: RolloutPlan): string[] {
     ? `${Math.round(plan.exposure.share)}%`
     : `${Math.round(plan.exposure.share)}% (setWeight ${plan.exposure.weight} on ${replicas})`;
   const rows = plan.steps.map(step => {
-    const bounds = abortBounds(step.metrics);
+    const bounds = abortBounds(step, plan.expectedRps);
     const [start, spike, errors] = [bounds.startS, bounds.spikeS, bounds.prometheusDownS].map(b => (b === undefined ? '' : formatDuration(b)));
     const share = Math.abs(step.share - step.weight) > 0.5 ? `${Math.round(step.share)}% (weight ${step.weight})` : `${step.weight}%`;
     return `| ${step.index} | ${step.action} | ${share} | ${formatDuration(step.startS)} | ${formatDuration(step.durationS)} | ${start} | ${spike} | ${errors} |`;

@@ -33,10 +33,20 @@ describe('live check', () => {
     }
   });
 
+  test('GIVEN an evaluation time WHEN measured THEN the query asks Prometheus for that instant', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.999'));
+    try {
+      await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, prometheus.url, { atEpochSeconds: 1700000000 });
+      expect(prometheus.urls[0]).toContain('&time=1700000000');
+    } finally {
+      await prometheus.close();
+    }
+  });
+
   test('GIVEN no Prometheus WHEN measured THEN the measurement is an Error naming the cause', async () => {
     const closed = await fakePrometheus(() => vector());
     await closed.close();
-    const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, closed.url, 2000);
+    const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, closed.url, { timeoutMs: 2000 });
     expect(result.phase).toBe('Error');
     expect(result.error).toBe(`connect ECONNREFUSED ${closed.url.replace('http://', '')}`);
   });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  latencyMetric, longestRangeSeconds, MetricSource, minimumRequests, promqlSyntaxError, referencedArgs, successRateMetric, Verdict,
+  latencyMetric, longestRangeSeconds, MetricSource, promqlSyntaxError, referencedArgs, successRateMetric, Verdict,
 } from '../../../lib/analysis';
 
 const ADDRESS = 'http://prometheus:9090';
@@ -11,8 +11,8 @@ describe('presets', () => {
     const metric = successRateMetric(source, { address: ADDRESS, minSuccessRate: 0.99, interval: Duration.seconds(30) });
     expect(promqlSyntaxError(metric.query)).toBeUndefined();
     expect(metric.query).toContain('or vector(0)');
-    // The 5xx numerator, the clamped denominator and the total / total factor that keeps no traffic NaN.
-    expect(metric.query.match(/\[30s\]/g)).toHaveLength(4);
+    // The 5xx count twice (the count and its square root) and the total.
+    expect(metric.query.match(/\[30s\]/g)).toHaveLength(3);
     expect(referencedArgs(metric.query).sort()).toEqual([...source.argNames].sort());
     expect(metric.threshold.describe()).toBe('>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)');
     expect(metric._toMetric()).toMatchSnapshot();
@@ -35,24 +35,23 @@ describe('presets', () => {
   });
 
   test('GIVEN each source WHEN its selector is read THEN it selects the canary\'s own requests as that system labels them', () => {
-    expect(MetricSource.APP.successRateQuery('1m', 300, 60)).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+    expect(MetricSource.APP.successRateQuery('1m')).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
     // Only the calling proxy knows it chose the canary Service (istio/istio#33940).
-    expect(MetricSource.ISTIO.successRateQuery('1m', 300, 60))
+    expect(MetricSource.ISTIO.successRateQuery('1m'))
       .toContain('reporter="source",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}"');
     // ingress-nginx names the canary upstream <namespace>-<service>-<port> in `canary`; `service` is the stable one.
-    const nginx = MetricSource.NGINX.successRateQuery('1m', 300, 60);
+    const nginx = MetricSource.NGINX.successRateQuery('1m');
     expect(nginx).toContain('canary=~"{{args.namespace}}-{{args.canary-service}}-[0-9]+"');
     expect(nginx).not.toContain('service="{{args.canary-service}}"');
   });
 
-  test('GIVEN a success rate of 0.99 WHEN its query is built THEN fewer than 300 requests per window count as 300, and no traffic stays NaN', () => {
-    expect(minimumRequests(0.99)).toBe(300);
-    expect(minimumRequests(0.995)).toBe(600);
-    expect(minimumRequests(1)).toBe(0);
+  test('GIVEN a success rate WHEN its query is built THEN errors count at their lower confidence bound, and no traffic stays NaN', () => {
     const metric = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99, interval: Duration.seconds(30) });
-    const total = 'sum(rate(http_requests_total{namespace="{{args.namespace}}",rollouts_pod_template_hash="{{args.canary-hash}}"}[30s]))';
-    expect(metric.query).toContain(`/ clamp_min(${total}, 10)`);
-    expect(metric.query).toContain(`* (${total} / ${total})`);
+    const errors = '(sum(increase(http_requests_total{namespace="{{args.namespace}}",rollouts_pod_template_hash="{{args.canary-hash}}",code=~"5.."}[30s])) or vector(0))';
+    expect(metric.query.split('\n')).toEqual([
+      `1 - clamp_min(${errors} - 2 * sqrt(${errors}), 0)`,
+      '/ sum(increase(http_requests_total{namespace="{{args.namespace}}",rollouts_pod_template_hash="{{args.canary-hash}}"}[30s]))',
+    ]);
     expect(promqlSyntaxError(metric.query)).toBeUndefined();
   });
 

@@ -1,5 +1,5 @@
 import { Threshold } from '../../../lib/analysis';
-import { abortBounds, EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
+import { abortBounds, errorsToFail, EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
@@ -52,7 +52,11 @@ describe('planRollout', () => {
     expect(metric.spikeDetectionS).toBe(2 * 60 + 30 + 6);
     // Prometheus hangs: 1s + max(30s, 1m) + 5 tries × 30s timeout + 4 × 10s retry.
     expect(metric.errorAbortS).toBe(1 + 60 + 5 * 30 + 4 * 10);
-    expect(abortBounds(plan.steps[1].metrics)).toEqual({ startS: 151, spikeS: 156, prometheusDownS: 251 });
+    // Declared traffic of 8 rps at 25% gives 2 rps, 240 requests and 48 errors of a bad release per 2m window: enough.
+    expect(abortBounds(plan.steps[1], plan.expectedRps)).toEqual({ startS: 151, spikeS: 156, prometheusDownS: 251 });
+    // 0.5 rps would give 3 errors, fewer than twice the 4.4 errors E at which E − 2√E exceeds 1% of the window: no bound.
+    expect(abortBounds(plan.steps[1], 0.5)).toEqual({ startS: undefined, spikeS: undefined, prometheusDownS: 251 });
+    expect(errorsToFail(0.99)).toBeCloseTo(4.43, 2);
     expect(metric.minSuccessRate).toBe(0.99);
     expect(plan.exposure).toEqual({ weight: 10, share: 25 });
   });
@@ -100,6 +104,18 @@ describe('planRollout', () => {
       'rate/p: the 1m rate window spans fewer than 3 scrapes of 30s, so rate() is noisy or empty',
       `no expected request rate is declared (annotation ${EXPECTED_RPS_ANNOTATION}), so whether each window holds enough requests cannot be checked`,
     ]);
+  });
+
+  test('GIVEN too little traffic for a bad release to show WHEN planned THEN no detection time is stated, and a warning says why', () => {
+    const quiet = planRollout(folder([
+      rollout({ trafficRouting: { istio: {} }, steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }] }, { replicas: 10, rps: 5 }),
+      template('rate', { name: 'p', interval: '30s', count: 3, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[30s])' } } }),
+      podMonitor('10s'),
+    ]))!;
+    // 5 rps × 10% × 30s = 15 requests; 20% of them, 3 errors, where about 8.9 fail the bound reliably.
+    expect(abortBounds(quiet.steps[1], quiet.expectedRps)).toMatchObject({ startS: undefined, spikeS: undefined });
+    expect(quiet.warnings).toContain('steps[1] rate/p: a 20% error rate gives about 3 errors per window, fewer than the 9 that fail it reliably, so no detection time is stated; '
+      + 'more traffic or a longer window would');
   });
 
   test('GIVEN no analysis at all WHEN planned THEN all traffic is exposed unmeasured', () => {

@@ -1,5 +1,5 @@
 import * as os from 'os';
-import { findPrometheus, waitFor } from '../../../cli/demo/prometheus-server';
+import { findPrometheus, waitFor } from '../../cli/prometheus-server';
 
 describe('PrometheusServer', () => {
   test('GIVEN no prometheus binary WHEN looked up THEN the error says how to install it', () => {

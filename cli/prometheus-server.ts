@@ -1,10 +1,10 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { fail } from '../../lib/errors';
-import { findExecutable, pathFolders } from '../executables';
+import { fail } from '../lib/errors';
+import { findExecutable, pathFolders } from './executables';
 
 /** A scrape target and the labels Prometheus attaches to its series. */
 export interface ScrapeTarget {
@@ -17,11 +17,9 @@ export interface ScrapeTarget {
  * second, with its data in a temporary folder that `stop()` removes.
  */
 export class PrometheusServer {
-  /** Starts Prometheus and waits until it is ready. */
+  /** Starts Prometheus scraping `targets` every second, and waits until it is ready. */
   public static async start(targets: readonly ScrapeTarget[], timeoutMs = 30_000): Promise<PrometheusServer> {
-    const binary = findPrometheus();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-prometheus-'));
-    const port = await freePort();
     const config = [
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
       'scrape_configs:',
@@ -29,6 +27,28 @@ export class PrometheusServer {
       '    static_configs:',
       ...targets.map(t => `      - targets: ['127.0.0.1:${t.port}']\n        labels: ${JSON.stringify(t.labels)}`),
     ].join('\n');
+    return PrometheusServer.launch(dir, config, timeoutMs);
+  }
+
+  /**
+   * Starts Prometheus, scraping nothing, on a fresh TSDB backfilled from an OpenMetrics file with
+   * `promtool tsdb create-blocks-from openmetrics` (Debian's `prometheus` package ships promtool).
+   */
+  public static async fromOpenMetrics(file: string, timeoutMs = 60_000): Promise<PrometheusServer> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-prometheus-'));
+    try {
+      execFileSync(findExecutableOrFail('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', file, path.join(dir, 'data')], { stdio: 'pipe' });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      const stderr = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim().split('\n').pop();
+      return fail({ at: 'promtool', field: 'openmetrics', value: file, rule: `could not be backfilled: ${stderr}`, fix: 'report this with the file attached' });
+    }
+    return PrometheusServer.launch(dir, 'global: { evaluation_interval: 1m }', timeoutMs);
+  }
+
+  private static async launch(dir: string, config: string, timeoutMs: number): Promise<PrometheusServer> {
+    const binary = findPrometheus();
+    const port = await freePort();
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), `${config}\n`);
     const child = spawn(binary, [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
@@ -85,10 +105,14 @@ export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-/** The `prometheus` binary in `dirs`: PATH, then where Debian installs it. */
+/** The `prometheus` binary in `folders`: PATH, then where Debian installs it. */
 export function findPrometheus(folders = [...pathFolders(), '/usr/bin']): string {
-  const found = findExecutable('prometheus', folders);
-  if (!found) fail({ at: 'prometheus', field: 'PATH', value: 'prometheus', rule: 'is not installed', fix: "install Debian's package with apt-get install -y prometheus" });
+  return findExecutableOrFail('prometheus', folders);
+}
+
+function findExecutableOrFail(name: string, folders = [...pathFolders(), '/usr/bin']): string {
+  const found = findExecutable(name, folders);
+  if (!found) fail({ at: name, field: 'PATH', value: name, rule: 'is not installed', fix: "install Debian's package with apt-get install -y prometheus" });
   return found;
 }
 

@@ -1,4 +1,4 @@
-import { PrometheusServer } from '../../../cli/demo/prometheus-server';
+import { PrometheusServer } from '../../cli/prometheus-server';
 
 // A real Prometheus (Debian's package): `npm run test:integration` runs this, `.ci/run` installs it.
 jest.setTimeout(60_000);
