@@ -212,7 +212,6 @@ function measureFor(replay: Replay, prometheusUrl: string, originEpochS: number)
     if (!metric.threshold) return { phase: 'Error', durationS: 0 };
     const judged = { name: metric.name, query: metric.query, threshold: metric.threshold };
     const result = await measureOnce(judged, args, prometheusUrl, { atEpochSeconds: originEpochS + atS });
-    if (process.env.SIM_DEBUG && result.phase !== 'Successful') console.error(replay.scenario, replay.release?.namespace, metric.name, atS, result.phase, result.values, result.error);
     return { phase: result.phase, durationS: 0 };
   };
 }

@@ -16,12 +16,16 @@ export interface InfraPipelineProps {
 /** Where the infra repo's own workflow is written. */
 export const INFRA_WORKFLOW_PATH = '.forgejo/workflows/infra.yaml';
 
+/** Where the replay of the canaries is written on pull requests: inside the plan's folder, so one artifact holds both. */
+const SIMULATE_FOLDER = `${PLAN_FOLDER}/simulate`;
+
 /**
- * Posts the plan as a pull-request comment through the Forgejo API. A token that may not comment
- * (pull requests from forks) records `posted=false`, and the next step uploads the plan instead.
+ * Posts the plan and the replay as one pull-request comment through the Forgejo API. A token that may
+ * not comment (pull requests from forks) records `posted=false`, and the next step uploads them instead.
  */
 const COMMENT_SCRIPT = [
-  `body=$(node -e 'process.stdout.write(JSON.stringify({ body: require("fs").readFileSync(process.argv[1], "utf8") }))' ${PLAN_FOLDER}/plan.md)`,
+  'body=$(node -e \'process.stdout.write(JSON.stringify({ body: process.argv.slice(1).map(f => require("fs").readFileSync(f, "utf8")).join("\\n") }))\' '
+    + `${PLAN_FOLDER}/plan.md ${SIMULATE_FOLDER}/simulate.md)`,
   'if curl -fsS -X POST -H "Authorization: token $TOKEN" -H "Content-Type: application/json" --data "$body" \\',
   '  "$SERVER/api/v1/repos/$REPOSITORY/issues/$PR/comments" > /dev/null; then',
   '  echo "posted=true" >> "$GITHUB_OUTPUT"',
@@ -57,6 +61,9 @@ export class InfraPipeline extends Construct {
         Step.run('Fail on drift between the committed dist/ and a fresh synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo'),
         Step.run('Test', 'npm test'),
         Step.run('Plan the canaries', `npm run plan -- --out ${PLAN_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
+        // The replay runs every Rollout against a real Prometheus, which Debian's package brings.
+        Step.run('Install Prometheus for the replay', 'apt-get update -qq && apt-get install -y -qq prometheus', { if: "github.event_name == 'pull_request'" }),
+        Step.run('Replay the canaries on the controller\'s schedule', `npm run simulate -- --out ${SIMULATE_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
         Step.run('Comment the plan on the pull request', COMMENT_SCRIPT, {
           id: 'comment',
           if: "github.event_name == 'pull_request'",

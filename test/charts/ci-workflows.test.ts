@@ -71,15 +71,18 @@ describe('synthesized workflows', () => {
     expect(runs.slice(0, 4)).toEqual(['npm ci', 'npm run synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo', 'npm test']);
   });
 
-  test('GIVEN a pull request WHEN the infra CI runs THEN it plans, comments the plan, and uploads it only when commenting failed', () => {
-    const steps = YAML.parse(read('.forgejo/workflows/infra.yaml')).jobs.verify.steps.slice(-3);
-    expect(steps.map((s: { if: string }) => s.if.startsWith("github.event_name == 'pull_request'"))).toEqual([true, true, true]);
+  test('GIVEN a pull request WHEN the infra CI runs THEN it plans and replays the canaries, comments both, and uploads them only when commenting failed', () => {
+    const steps = YAML.parse(read('.forgejo/workflows/infra.yaml')).jobs.verify.steps.slice(-5);
+    expect(steps.map((s: { if: string }) => s.if.startsWith("github.event_name == 'pull_request'"))).toEqual([true, true, true, true, true]);
     expect(steps[0].run).toBe('npm run plan -- --out reports/plan');
-    expect(steps[1].run).toContain('/api/v1/repos/$REPOSITORY/issues/$PR/comments');
+    expect(steps[1].run).toBe('apt-get update -qq && apt-get install -y -qq prometheus');
+    expect(steps[2].run).toBe('npm run simulate -- --out reports/plan/simulate');
+    expect(steps[3].run).toContain('/api/v1/repos/$REPOSITORY/issues/$PR/comments');
+    expect(steps[3].run).toContain('reports/plan/plan.md reports/plan/simulate/simulate.md');
     // The token reaches the script as an environment variable, never expanded inside it.
-    expect(steps[1].env.TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
-    expect(steps[1].run).not.toContain('${{');
-    expect(steps[2].if).toContain("steps.comment.outputs.posted == 'false'");
-    expect(steps[2].with).toEqual({ name: 'canary-plan', path: 'reports/plan' });
+    expect(steps[3].env.TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    expect(steps[3].run).not.toContain('${{');
+    expect(steps[4].if).toContain("steps.comment.outputs.posted == 'false'");
+    expect(steps[4].with).toEqual({ name: 'canary-plan', path: 'reports/plan' });
   });
 });

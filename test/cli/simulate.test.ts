@@ -1,0 +1,30 @@
+import { simulateCommand, simulationMarkdown } from '../../cli/simulate';
+import { ScenarioResult } from '../../cli/simulate/simulate';
+import { tempRepo } from '../helpers';
+import { samplePlan } from '../lib/plan/plan-fixture';
+
+const result = (overrides: Partial<ScenarioResult>): ScenarioResult => ({
+  rollout: 'staging/api', routing: 'replicas', scenario: 'bad-from-start', verdict: 'Aborted', abort_s: 26, max_exposure_pct: 33.3,
+  bad_requests: 10, plan_bound_s: 26, ...overrides,
+});
+
+describe('simulate', () => {
+  test.each([
+    ['a non-numeric run count', ['--runs', 'many'], "simulate: '--runs' is 'many': must be a positive integer; usage: npm run simulate"],
+    ['a report folder inside dist/', ['--out', 'dist/sim'], "simulate: '--out' is 'dist/sim': argo cd reads every yaml file under dist/, and reports do not belong there"],
+    ['an unknown flag', ['--fast'], "unknown option '--fast'"],
+  ])('GIVEN %s WHEN simulated THEN it fails with the fix before starting anything', async (_, argv, message) => {
+    await expect(simulateCommand(tempRepo(), argv)).rejects.toThrow(message);
+  });
+
+  test('GIVEN results WHEN rendered THEN each Rollout has its table, the false-abort rate, a late abort flagged, and its chart', () => {
+    const markdown = simulationMarkdown([
+      result({ scenario: 'healthy', verdict: 'Promoted', abort_s: null, plan_bound_s: null, max_exposure_pct: 100, bad_requests: 0, false_abort_rate: 0.005 }),
+      result({ scenario: 'spike-step-1', abort_s: 50, plan_bound_s: 41.5 }),
+    ], [samplePlan()], 200);
+    expect(markdown).toContain('"healthy" is 200 seeded releases at 0.1% errors');
+    expect(markdown).toContain('| healthy | Promoted (false aborts 0.5%) |  |  | 100% | 0 |  |');
+    expect(markdown).toContain('| spike-step-1 | Aborted | 50 s ⚠️ later than the plan | 41.5 s | 33.3% | 10 |  |');
+    expect(markdown).toContain('![staging/api](staging-api.svg)');
+  });
+});
