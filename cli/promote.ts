@@ -12,10 +12,15 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
   const from = fleet.environment(required(flags.from, 'from', USAGE), '--from').name;
   const to = fleet.environment(required(flags.to, 'to', USAGE), '--to').name;
   if (from === to) fail({ at: 'promote', field: '--to', value: to, rule: "must differ from '--from'", fix: 'promote to the next environment' });
-  const image = fleet.loadPins(root).get(from, service);
-  if (!image) {
-    fail({ at: 'promote', field: '--from', value: from, rule: `service '${service}' has no pin there, so there is nothing to promote`, fix: `release it there first with npm run release -- --service ${service} --env ${from} --image ...` });
-  }
-  fleet.checkPin(to, service, image, 'promote', '--to');
-  return pinAndSynth(fleet, root, to, service, image);
+  return pinAndSynth(fleet, root, 'promote', to, service, pins => {
+    const image = pins.get(from, service);
+    if (!image) {
+      return fail({
+        at: 'promote', field: '--from', value: from, rule: `service '${service}' has no pin there, so there is nothing to promote`,
+        fix: `release it there first with npm run release -- --service ${service} --env ${from} --image ...`,
+      });
+    }
+    fleet.checkPin(to, service, image, 'promote', '--to');
+    return image;
+  });
 }

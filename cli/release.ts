@@ -11,5 +11,5 @@ export function releaseCommand(fleet: Fleet, root: string, argv: string[]): stri
   const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
   const image = ImageRef.parse(required(flags.image, 'image', USAGE), 'release', '--image');
   fleet.checkPin(env, service, image, 'release', '--image');
-  return pinAndSynth(fleet, root, env, service, image);
+  return pinAndSynth(fleet, root, 'release', env, service, () => image);
 }

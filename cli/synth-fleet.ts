@@ -1,34 +1,59 @@
 import { buildFleetApp } from '../charts/fleet-app';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
-import { safeSynth, SafeSynthResult } from '../lib/synth';
+import { SafeSynthResult, recoverOutputs, safeSynth, withRepoLock } from '../lib/synth';
+
+/** A change to the pins that a command makes, read from the pins as they are under the lock. */
+export interface PinEdit {
+  readonly pins: ReleasePins;
+  /** Files outside `dist/` to commit with it: the changed pin file. */
+  readonly extraFiles: Map<string, string>;
+  /** What the command says it did. */
+  readonly message: string;
+}
 
 /** Options of {@link synthFleet}. */
 export interface SynthFleetOptions {
+  /** The command, which the lock and the commit journal name. */
+  readonly command: string;
   /**
-   * Pins to synthesize with instead of those in `releases/`, e.g. with one pin changed.
-   * @default - the pins in releases/
+   * Changes the pins before the synth, e.g. a release; it runs under the lock.
+   * @default - the pins in releases/, unchanged
    */
-  readonly pins?: ReleasePins;
-  /**
-   * Files outside `dist/` to write in the same step.
-   * @default - none
-   */
-  readonly extraFiles?: Map<string, string>;
+  readonly edit?: (pins: ReleasePins) => PinEdit;
   /**
    * Proceed although the prune guard objects.
    * @default false
    */
   readonly allowPrune?: boolean;
+  /**
+   * Runs under the lock once the commit is done, e.g. to copy `dist/` elsewhere.
+   * @default - nothing
+   */
+  readonly after?: () => void;
 }
 
-/** Synthesizes the fleet under `root` with {@link safeSynth}: every command that writes goes through here. */
-export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOptions = {}): SafeSynthResult {
-  const pins = options.pins ?? fleet.loadPins(root);
-  return safeSynth({
-    root,
-    build: () => buildFleetApp(fleet, pins).app,
-    allowPrune: options.allowPrune,
-    extraFiles: options.extraFiles,
+/**
+ * Synthesizes the fleet under `root`: every command that writes goes through here. It holds the
+ * repository lock from reading the pins to the commit, so concurrent commands run one after the other
+ * and none loses another's pin, and it first completes or cleans up whatever a crashed command left.
+ *
+ * @returns what the command prints
+ */
+export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOptions): string {
+  return withRepoLock(root, options.command, () => {
+    const recovered = recoverOutputs(root).message;
+    const current = fleet.loadPins(root);
+    const edit = options.edit?.(current);
+    const pins = edit?.pins ?? current;
+    const result = safeSynth({
+      root,
+      build: () => buildFleetApp(fleet, pins).app,
+      allowPrune: options.allowPrune,
+      extraFiles: edit?.extraFiles,
+      command: options.command,
+    });
+    options.after?.();
+    return [recovered, edit?.message, describeSynth(result)].filter(Boolean).join('\n');
   });
 }
 
@@ -38,9 +63,24 @@ export function describeSynth(result: SafeSynthResult): string {
   return [summary, ...result.notes.map(note => `note: ${note}`)].join('\n');
 }
 
-/** Pins `image` for `service` in `env` and synthesizes with the new pin file, in one step. */
-export function pinAndSynth(fleet: Fleet, root: string, env: string, service: string, image: ImageRef): string {
-  const pins = fleet.loadPins(root).with(env, service, image);
-  const result = synthFleet(fleet, root, { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]) });
-  return `pinned ${service} in ${env} to ${image}\n${describeSynth(result)}`;
+/**
+ * Pins the image `imageOf` picks from the current pins for `service` in `env`, and synthesizes with
+ * the new pin file, in one locked step.
+ */
+export function pinAndSynth(
+  fleet: Fleet,
+  root: string,
+  command: string,
+  env: string,
+  service: string,
+  imageOf: (pins: ReleasePins) => ImageRef,
+): string {
+  return synthFleet(fleet, root, {
+    command,
+    edit: current => {
+      const image = imageOf(current);
+      const pins = current.with(env, service, image);
+      return { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]), message: `pinned ${service} in ${env} to ${image}` };
+    },
+  });
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Fleet } from '../lib/fleet';
 import { DIST } from '../lib/synth';
 import { parseFlags } from './command';
-import { describeSynth, synthFleet } from './synth-fleet';
+import { synthFleet } from './synth-fleet';
 
 const USAGE = 'npm run synth [-- --allow-prune]';
 
@@ -13,8 +13,10 @@ const USAGE = 'npm run synth [-- --allow-prune]';
  */
 export function synthCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { 'allow-prune': 'boolean' }, USAGE);
-  const result = synthFleet(fleet, root, { allowPrune: flags['allow-prune'] || process.env.ALLOW_PRUNE === '1' });
   const cdk8sOutdir = process.env.CDK8S_OUTDIR;
-  if (cdk8sOutdir) fs.cpSync(path.join(root, DIST), path.resolve(root, cdk8sOutdir), { recursive: true });
-  return describeSynth(result);
+  return synthFleet(fleet, root, {
+    command: 'synth',
+    allowPrune: flags['allow-prune'] || process.env.ALLOW_PRUNE === '1',
+    after: cdk8sOutdir ? () => fs.cpSync(path.join(root, DIST), path.resolve(root, cdk8sOutdir), { recursive: true }) : undefined,
+  });
 }

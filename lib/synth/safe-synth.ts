@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { fail, failAll } from '../errors/problem';
+import { DIST, STAGING_PREFIX, commitOutputs } from './output-commit';
 import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { synthNotes } from './synth-notes';
@@ -23,6 +24,11 @@ export interface SafeSynthProps extends PruneLimits {
    * @default - none
    */
   readonly extraFiles?: Map<string, string>;
+  /**
+   * The command, named in the commit's journal and in a recovery message.
+   * @default 'synth'
+   */
+  readonly command?: string;
 }
 
 /** What a successful synth wrote. */
@@ -35,13 +41,12 @@ export interface SafeSynthResult {
   readonly notes: string[];
 }
 
-/** The folder Argo CD watches. */
-export const DIST = 'dist';
-
 /**
  * Synthesizes without ever damaging `dist/`: the app is built, validated and rendered in memory,
- * written to a staging folder, checked by the prune guard, and only then swapped into place with
- * renames. Any failure leaves `dist/` byte for byte as it was.
+ * checked by the prune guard, written to a staging folder, and only then committed with the other
+ * staged files as one unit ({@link commitOutputs}). Any failure before the commit leaves every output
+ * byte for byte as it was; a crash during it is completed by the next command. Hold the repository
+ * lock ({@link withRepoLock}) around it.
  *
  * @throws ConfigError for every problem a user can cause, naming where, what and how to fix it
  */
@@ -59,24 +64,13 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   const refusals = props.allowPrune ? [] : pruneProblems(currentDist, files, props);
   failAll(refusals);
 
-  const staging = fs.mkdtempSync(path.join(props.root, '.synth-staging-'));
+  const staging = fs.mkdtempSync(path.join(props.root, STAGING_PREFIX));
   try {
     writeFiles(staging, files);
-    swapInto(props.root, staging, otherFiles);
-  } finally {
+  } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
   }
+  commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth');
   return { distFiles, otherFiles, notes: synthNotes(app) };
-}
-
-/** Renames the staged `dist/` over the live one, and each other staged file over its live copy. */
-function swapInto(root: string, staging: string, otherFiles: string[]): void {
-  const live = path.join(root, DIST);
-  const retired = path.join(staging, `${DIST}.previous`);
-  if (fs.existsSync(live)) fs.renameSync(live, retired);
-  fs.renameSync(path.join(staging, DIST), live);
-  for (const file of otherFiles) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.renameSync(path.join(staging, file), path.join(root, file));
-  }
 }
