@@ -1,6 +1,7 @@
 // Runs a TypeScript entry point transpile-only and fast. esbuild bundles the project's own modules
 // (npm packages stay external) into node_modules/.cache/run-ts/, and later runs reuse that bundle
-// until one of its input files changes. The bundle runs as if it were the entry file itself, so
+// until the content of one of its input files changes (hashes, not modification times, which
+// `cp -p`, tar and rsync carry over). The bundle runs as if it were the entry file itself, so
 // __dirname and module resolution are the entry's. Type-checking is `npm test`'s job (tsc); for
 // stack traces into the TypeScript sources, run the entry with `node --import tsx` instead.
 // Usage: node scripts/run-ts.cjs ENTRY.ts [ARGS...]
@@ -15,11 +16,20 @@ const key = crypto.createHash('sha256').update(entry).digest('hex').slice(0, 16)
 const bundleFile = path.join(cacheDir, `${key}.js`);
 const inputsFile = path.join(cacheDir, `${key}.inputs.json`);
 
-/** Whether the cached bundle is newer than every file it was built from. */
+/** The sha256 of a file's content, or null when it is gone. */
+function digest(file) {
+  try {
+    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether every file the cached bundle was built from still has the content it was built from. */
 function isFresh() {
   try {
-    const built = fs.statSync(bundleFile).mtimeMs;
-    return JSON.parse(fs.readFileSync(inputsFile, 'utf-8')).every(file => fs.statSync(file).mtimeMs < built);
+    const inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf-8'));
+    return fs.existsSync(bundleFile) && Object.entries(inputs).every(([file, hash]) => digest(file) === hash);
   } catch {
     return false;
   }
@@ -37,7 +47,7 @@ function bundle() {
     metafile: true,
     logLevel: 'error',
   });
-  const inputs = Object.keys(result.metafile.inputs).map(file => path.resolve(file));
+  const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map(file => [path.resolve(file), digest(path.resolve(file))]));
   fs.mkdirSync(cacheDir, { recursive: true });
   // Written to temporary names and renamed, so a concurrent run never reads half a bundle.
   const suffix = `.${process.pid}.tmp`;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Problem } from '../errors/problem';
@@ -22,13 +23,15 @@ interface Inventory {
  * Compares the `dist/` about to be written with the one in place. Argo CD prunes whatever disappears,
  * and its `allowEmpty: false` guard only fires when everything would go (argo-cd#10987), so this
  * refuses a synth that removes a whole service or environment folder, or drops more than
- * `maxDroppedShare` of the documents.
+ * `maxDroppedShare` of the documents. Without a `dist/` in the working tree it compares with the one
+ * Git's HEAD holds, so deleting `dist/` never lets a prune through.
  *
  * @returns the reasons to refuse; empty when the synth may proceed
  */
 export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string, OutputFile>, limits: PruneLimits = {}): Problem[] {
-  if (!fs.existsSync(currentDist)) return [];
-  const before = inventoryOfFolder(currentDist);
+  const live = fs.existsSync(currentDist) ? countsOfFolder(currentDist) : new Map<string, number>();
+  // Argo CD syncs what Git holds: with no dist/ in the working tree, what HEAD holds is what would be pruned.
+  const before = inventoryOf(live.size > 0 ? live : committedCounts(path.dirname(currentDist), path.basename(currentDist)));
   const after = inventoryOfFiles(nextDist);
   const problems: Problem[] = [];
   const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
@@ -52,19 +55,51 @@ function foldersOf(relativeFile: string): string[] {
 }
 
 /** The document counts of the YAML files already in `dist`, by path relative to it. */
-function inventoryOfFolder(dist: string): Inventory {
+function countsOfFolder(dist: string): Map<string, number> {
   const counts = new Map<string, number>();
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {walk(full);} else if (/\.ya?ml$/.test(entry.name)) {
-        const documents = fs.readFileSync(full, 'utf-8').split(/^---$/m).filter(part => part.trim() !== '').length;
+        const documents = documentsIn(fs.readFileSync(full, 'utf-8'));
         counts.set(path.relative(dist, full).split(path.sep).join('/'), documents);
       }
     }
   };
   walk(dist);
-  return inventoryOf(counts);
+  return counts;
+}
+
+/** Documents in one YAML text. */
+function documentsIn(text: string): number {
+  return text.split(/^---$/m).filter(part => part.trim() !== '').length;
+}
+
+/**
+ * The document counts of the YAML files Git's HEAD holds under `folder`, read in one
+ * `git cat-file --batch`; none outside a Git repository or before its first commit.
+ */
+function committedCounts(root: string, folder: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  let names: string[];
+  try {
+    names = execFileSync('git', ['-C', root, 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', folder], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString('utf-8').split('\0').filter(Boolean);
+  } catch {
+    return counts;
+  }
+  const missing = names.map(name => name.slice(folder.length + 1)).filter(name => /\.ya?ml$/.test(name));
+  if (missing.length === 0) return counts;
+  const output = execFileSync('git', ['-C', root, 'cat-file', '--batch'], { input: missing.map(name => `HEAD:${folder}/${name}`).join('\n') + '\n', maxBuffer: 2 ** 31 - 1 });
+  let offset = 0;
+  for (const name of missing) {
+    const header = output.subarray(offset, output.indexOf(10, offset)).toString('utf-8');
+    offset += Buffer.byteLength(header) + 1;
+    const size = Number(header.split(' ')[2]);
+    counts.set(name, documentsIn(output.subarray(offset, offset + size).toString('utf-8')));
+    offset += size + 1;
+  }
+  return counts;
 }
 
 /** The document counts of the YAML files about to be written under `dist/`. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,8 +19,24 @@ function distWith(files: Record<string, string>): string {
 const doc = 'kind: X\n';
 
 describe('pruneProblems', () => {
-  test('GIVEN no current dist WHEN checked THEN anything may be written', () => {
+  test('GIVEN no current dist and no Git history WHEN checked THEN anything may be written', () => {
     expect(pruneProblems('/nonexistent/dist', new Map())).toEqual([]);
+  });
+
+  test('GIVEN dist/ deleted from a Git checkout WHEN a service would go THEN the committed dist/ is what the guard compares with', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruned-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' });
+    git('init', '--quiet');
+    for (const file of ['dist/staging/api/a.yaml', 'dist/staging/web/a.yaml']) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), doc);
+    }
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'dist');
+    fs.rmSync(path.join(root, 'dist'), { recursive: true });
+    const next = new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]);
+    expect(pruneProblems(path.join(root, 'dist'), next, { maxDroppedShare: 1 }).map(describeProblem))
+      .toEqual([`prune guard: 'dist/staging/web' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`]);
   });
 
   test('GIVEN an environment folder that disappears WHEN checked THEN both it and its services are named', () => {
