@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { ConfigError, fail } from '../lib/errors';
+import { ConfigError, describeProblem, fail } from '../lib/errors';
 
 /** The flags a command takes: each a string, or a boolean switch. */
 export type FlagSpec = Record<string, 'string' | 'boolean'>;
@@ -34,19 +34,48 @@ export interface CommandResult {
   readonly failed: boolean;
 }
 
+/** What the file system said, what it means for a command, and what to do. */
+const SYSTEM_ERRORS: Readonly<Record<string, { readonly rule: string; readonly fix: string }>> = {
+  EACCES: { rule: 'permission denied', fix: 'give this user write access to the repository, or run the command as its owner' },
+  EPERM: { rule: 'operation not permitted', fix: 'give this user write access to the repository, or run the command as its owner' },
+  EROFS: { rule: 'the file system is read-only', fix: 'run the command in a writable checkout' },
+  ENOSPC: { rule: 'the disk is full', fix: 'free some disk space and run the command again; nothing was committed' },
+  EDQUOT: { rule: 'the disk quota is used up', fix: 'free some space and run the command again; nothing was committed' },
+  EXDEV: { rule: 'a rename crossed file systems', fix: 'keep the whole repository on one file system' },
+  EMFILE: { rule: 'too many open files', fix: 'raise the open-file limit (ulimit -n) and run the command again' },
+};
+
+/**
+ * A failure the environment caused, as one problem line naming the path, or undefined for anything
+ * else. A write that failed before the commit left every output as it was; one during the commit is
+ * completed by the next command.
+ */
+export function systemProblem(error: unknown): string | undefined {
+  const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const known = code ? SYSTEM_ERRORS[code] : undefined;
+  if (!known) return undefined;
+  return describeProblem({ at: path ?? '(unknown path)', field: syscall ?? 'io', value: code, rule: known.rule, fix: known.fix });
+}
+
 /**
  * Runs a command and sets the exit code: 0 on success; 1 when the command reports a failed check;
- * 1 with `error: <message>` for a mistake the user can fix; 1 with the stack for a bug.
+ * 1 with `error: <message>` for a mistake the user can fix or a failure of the environment (a full
+ * disk, a read-only checkout); 1 with the stack for a bug.
  */
 export async function runCommand(command: () => string | CommandResult | Promise<string | CommandResult>): Promise<void> {
+  // A reader that stops early (`npm run fleet | head`) closes the pipe: that is not a failure.
+  process.stdout.once('error', e => {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   try {
     const result = await command();
     const { output, failed } = typeof result === 'string' ? { output: result, failed: false } : result;
     if (output) console.log(output);
     if (failed) process.exitCode = 1;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`error: ${e.message}`);
+    const system = systemProblem(e);
+    if (e instanceof ConfigError || system) {
+      console.error(`error: ${system ?? (e as Error).message}`);
     } else {
       console.error(e instanceof Error ? e.stack : String(e));
     }
