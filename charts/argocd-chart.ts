@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Application, AppProject, Cluster } from '../lib/argocd';
+import { Application, AppProject, Cluster, KindRef } from '../lib/argocd';
 import { Fleet } from '../lib/fleet';
 import { OutputFolder } from '../lib/synth';
 import { Paths } from './paths';
@@ -31,13 +31,16 @@ export class ArgoCdChart extends Chart {
 
     for (const environment of fleet.environments) {
       const apps = new OutputFolder(this, `${environment.name}-apps`, { path: Paths.argoApps(environment.name) });
+      const charts = props.services.filter(c => c.deployment.environment === environment);
       const project = new AppProject(apps, 'Project', {
         metadata: { name: `${fleet.name}-${environment.name}`, namespace: argoNamespace },
         description: `${fleet.name} services in ${environment.name}`,
         sourceRepo: fleet.repoUrl,
         destinations: [{ cluster: environment.cluster, namespace: environment.namespace }],
+        // Exactly the kinds the environment's services are made of: no Role, no Secret.
+        namespacedKinds: kindsOf(charts),
       });
-      for (const chart of props.services.filter(c => c.deployment.environment === environment)) {
+      for (const chart of charts) {
         const { deployment } = chart;
         new Application(apps, deployment.service.name, {
           metadata: { name: `${deployment.service.name}-${environment.name}`, namespace: argoNamespace },
@@ -53,10 +56,20 @@ export class ArgoCdChart extends Chart {
       }
 
       const root = new OutputFolder(this, `${environment.name}-root`, { path: Paths.argoRoot(environment.name), fileName: 'root.yaml' });
-      // The root app lives in the built-in 'default' project: it must exist before its own project does.
+      // The root app gets a project of its own, not the built-in 'default', which may deploy anything
+      // anywhere: this repository, Argo CD's namespace, Applications and AppProjects only. root.yaml
+      // holds the project first, so one kubectl apply creates both.
+      const rootProject = new AppProject(root, 'RootProject', {
+        metadata: { name: `${fleet.name}-${environment.name}-root`, namespace: argoNamespace },
+        description: `the root app of ${fleet.name} in ${environment.name}: its Applications and AppProject`,
+        sourceRepo: fleet.repoUrl,
+        destinations: [{ cluster: Cluster.inCluster(), namespace: argoNamespace }],
+        allowNamespaceCreation: false,
+        namespacedKinds: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
+      });
       new Application(root, 'Root', {
         metadata: { name: `${fleet.name}-${environment.name}-root`, namespace: argoNamespace },
-        project: 'default',
+        project: rootProject.name,
         repoUrl: fleet.repoUrl,
         targetRevision: fleet.targetRevision,
         path: Paths.argoApps(environment.name),
@@ -66,4 +79,14 @@ export class ArgoCdChart extends Chart {
       });
     }
   }
+}
+
+/** The namespaced kinds the charts emit, by API group, sorted. */
+function kindsOf(charts: readonly ServiceChart[]): KindRef[] {
+  const kinds = new Map<string, KindRef>();
+  for (const object of charts.flatMap(c => c.node.findAll()).filter(ApiObject.isApiObject)) {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
+  }
+  return [...kinds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
 }

@@ -25,11 +25,23 @@ export interface AppProjectProps {
    * @default true
    */
   readonly allowNamespaceCreation?: boolean;
+  /**
+   * The only namespaced kinds the project's Applications may sync, by API group (`''` for the core group).
+   * @default - every namespaced kind, Argo CD's own default
+   */
+  readonly namespacedKinds?: readonly KindRef[];
+}
+
+/** A kind by API group and name. */
+export interface KindRef {
+  /** The API group; `''` for the core group. */
+  readonly group: string;
+  readonly kind: string;
 }
 
 /**
  * An Argo CD AppProject with least privilege: one source repository, exact destinations, no
- * cluster-scoped kinds but Namespace, and warnings for orphaned resources.
+ * cluster-scoped kinds but Namespace, only the namespaced kinds named, and warnings for orphaned resources.
  */
 export class AppProject extends Construct {
   /** The project's `metadata.name`, which Applications refer to. */
@@ -53,6 +65,7 @@ export class AppProject extends Construct {
         destinations: props.destinations.map(d => ({ server: d.cluster.server, name: d.cluster.name, namespace: d.namespace })),
         // An empty whitelist denies every cluster-scoped kind.
         clusterResourceWhitelist: (props.allowNamespaceCreation ?? true) ? [{ group: '', kind: 'Namespace' }] : [],
+        namespaceResourceWhitelist: props.namespacedKinds?.map(k => ({ group: k.group, kind: k.kind })),
         orphanedResources: { warn: true },
       },
     });

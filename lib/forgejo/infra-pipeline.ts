@@ -49,6 +49,8 @@ export class InfraPipeline extends Construct {
       outputPath: INFRA_WORKFLOW_PATH,
       on: { push: { branches: ['main'] }, pullRequest: {} },
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
+      // Read the repository, and comment the plan on pull requests; nothing else.
+      permissions: { 'contents': 'read', 'pull-requests': 'write' },
     });
     this.workflow.addJob('verify', {
       name: 'Synth, drift check and tests',

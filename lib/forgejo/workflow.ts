@@ -95,7 +95,18 @@ export interface WorkflowProps {
    * @default - runs are not serialized
    */
   readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean };
+  /**
+   * What the workflow's automatic token may do, scope by scope; every scope not named gets no access.
+   * Tokens for other repositories and registries come from secrets and are not governed by this.
+   * @default { contents: 'read' }: check out its own repository, nothing else
+   */
+  readonly permissions?: Readonly<Partial<Record<PermissionScope, PermissionLevel>>>;
 }
+
+/** The scopes of a workflow token's permissions that the Forgejo runner's schema accepts. */
+export type PermissionScope = 'actions' | 'checks' | 'contents' | 'deployments' | 'issues' | 'packages' | 'pull-requests' | 'statuses';
+/** The level of one scope. */
+export type PermissionLevel = 'read' | 'write' | 'none';
 
 /** The runner label jobs run on when none is given: the Forgejo runner's stock label for its container jobs. */
 export const DEFAULT_RUNNER_LABEL = 'docker';
@@ -164,6 +175,7 @@ export class Workflow extends Construct implements IRenderedFile {
       concurrency: this.props.concurrency
         ? { 'group': this.props.concurrency.group, 'cancel-in-progress': this.props.concurrency.cancelInProgress }
         : undefined,
+      permissions: this.props.permissions ?? { contents: 'read' },
       jobs: Object.fromEntries([...this.jobs].map(([id, job]) => [id, jobToJson(job)])),
     });
   }

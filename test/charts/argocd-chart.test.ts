@@ -15,8 +15,8 @@ describe('ArgoCdChart', () => {
 
   test('GIVEN the example fleet WHEN synthesized THEN each environment has a project, its applications and a root app', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'AppProject/shop-staging', 'Application/api-staging', 'Application/web-staging', 'Application/shop-staging-root',
-      'AppProject/shop-production', 'Application/api-production', 'Application/web-production', 'Application/shop-production-root',
+      'AppProject/shop-staging', 'Application/api-staging', 'Application/web-staging', 'AppProject/shop-staging-root', 'Application/shop-staging-root',
+      'AppProject/shop-production', 'Application/api-production', 'Application/web-production', 'AppProject/shop-production-root', 'Application/shop-production-root',
     ]);
     expect(objects).toMatchSnapshot();
   });
@@ -37,13 +37,27 @@ describe('ArgoCdChart', () => {
     expect(project.spec.sourceRepos).toEqual([fleet.repoUrl]);
     expect(project.spec.destinations).toEqual([{ name: 'production', namespace: 'shop' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    // Exactly the namespaced kinds production's services are made of: no Secret, no Role.
+    expect(project.spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`)).toEqual([
+      '/ConfigMap', '/Service', 'argoproj.io/AnalysisTemplate', 'argoproj.io/Rollout', 'autoscaling/HorizontalPodAutoscaler',
+      'gateway.networking.k8s.io/HTTPRoute', 'monitoring.coreos.com/PodMonitor', 'networking.istio.io/VirtualService', 'policy/PodDisruptionBudget',
+    ]);
     expect(project.spec.orphanedResources).toEqual({ warn: true });
     expect(JSON.stringify(project.spec)).not.toContain('*');
   });
 
-  test('GIVEN the root app WHEN read THEN it syncs the environment apps folder from the default project', () => {
-    const root = named('shop-staging-root');
-    expect(root.spec.project).toBe('default');
+  test('GIVEN the root app WHEN read THEN it syncs the environment apps folder from a project of its own, limited to Argo CD\'s objects', () => {
+    const root = objects.find(o => o.kind === 'Application' && o.metadata.name === 'shop-staging-root');
+    const project = objects.find(o => o.kind === 'AppProject' && o.metadata.name === 'shop-staging-root');
+    expect(root.spec.project).toBe('shop-staging-root');
+    expect(project.spec).toEqual({
+      description: 'the root app of shop in staging: its Applications and AppProject',
+      sourceRepos: [fleet.repoUrl],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
+      orphanedResources: { warn: true },
+    });
     expect(root.spec.source.path).toBe('dist/argocd/staging/apps');
     expect(root.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
   });

@@ -10,6 +10,15 @@ const props = {
 };
 
 describe('AppProject', () => {
+  test('GIVEN namespaced kinds WHEN synthesized THEN only those are whitelisted, and without them Argo CD\'s default of all stays', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new AppProject(chart, 'Narrow', { ...props, namespacedKinds: [{ group: '', kind: 'Service' }, { group: 'argoproj.io', kind: 'Rollout' }] });
+    new AppProject(chart, 'Wide', { ...props, metadata: { name: 'wide', namespace: 'argocd' } });
+    const [narrow, wide] = Testing.synth(chart);
+    expect(narrow.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'Service' }, { group: 'argoproj.io', kind: 'Rollout' }]);
+    expect(wide.spec.namespaceResourceWhitelist).toBeUndefined();
+  });
+
   test('GIVEN no namespace creation WHEN synthesized THEN every cluster-scoped kind is denied', () => {
     const chart = new Chart(Testing.app(), 'test');
     new AppProject(chart, 'Project', { ...props, allowNamespaceCreation: false });

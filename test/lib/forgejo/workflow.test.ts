@@ -16,7 +16,9 @@ describe('Workflow', () => {
     expect(validationProblems(app)).toEqual([]);
     const yaml = wf.render();
     expect(yaml).toContain(`uses: https://data.forgejo.org/actions/checkout@${Actions.CHECKOUT.sha} # v4.2.2`);
-    expect(Object.keys(wf.toJson())).toEqual(['name', 'on', 'jobs']);
+    // No permissions given: the token may read the repository and nothing else.
+    expect(Object.keys(wf.toJson())).toEqual(['name', 'on', 'permissions', 'jobs']);
+    expect(wf.toJson().permissions).toEqual({ contents: 'read' });
     expect(Object.keys((wf.toJson().jobs as Record<string, object>).test)).toEqual(['name', 'runs-on', 'needs', 'timeout-minutes', 'steps']);
     expect(yaml).toMatchSnapshot();
   });
