@@ -3,16 +3,36 @@ import { Fleet } from '../lib/fleet';
 import { parseFlags, required } from './command';
 import { pinAndSynth } from './synth-fleet';
 
-const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV';
+const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV [--skip-reason "WHY"]';
 
-/** `npm run promote`: copies a service's pin from one environment to the next and re-synthesizes. */
+/**
+ * `npm run promote`: copies a service's pin from one environment to the next one in the fleet's
+ * promotion order and re-synthesizes. Skipping environments needs `--skip-reason`, which the output
+ * gives as a commit trailer; going back is `npm run rollback`.
+ */
 export function promoteCommand(fleet: Fleet, root: string, argv: string[]): string {
-  const flags = parseFlags(argv, { service: 'string', from: 'string', to: 'string' }, USAGE);
+  const flags = parseFlags(argv, { 'service': 'string', 'from': 'string', 'to': 'string', 'skip-reason': 'string' }, USAGE);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const from = fleet.environment(required(flags.from, 'from', USAGE), '--from').name;
   const to = fleet.environment(required(flags.to, 'to', USAGE), '--to').name;
+  const order = fleet.environmentsOf(fleet.service(service)).map(e => e.name);
+  const [fromIndex, toIndex] = [order.indexOf(from), order.indexOf(to)];
   if (from === to) fail({ at: 'promote', field: '--to', value: to, rule: "must differ from '--from'", fix: 'promote to the next environment' });
-  return pinAndSynth(fleet, root, 'promote', to, service, pins => {
+  if (toIndex < fromIndex) {
+    fail({
+      at: 'promote', field: '--to', value: to, rule: `comes before '${from}' in the promotion order (${order.join(' → ')})`,
+      fix: `go back with npm run rollback -- --service ${service} --env ${to}`,
+    });
+  }
+  const skipped = order.slice(fromIndex + 1, toIndex);
+  const reason = flags['skip-reason']?.trim();
+  if (skipped.length > 0 && !reason) {
+    fail({
+      at: 'promote', field: '--to', value: to, rule: `skips ${skipped.join(', ')} in the promotion order (${order.join(' → ')})`,
+      fix: `promote to ${order[fromIndex + 1]} first, or give --skip-reason "why" to record in the commit`,
+    });
+  }
+  const output = pinAndSynth(fleet, root, 'promote', to, service, pins => {
     const image = pins.get(from, service);
     if (!image) {
       return fail({
@@ -23,4 +43,5 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
     fleet.checkPin(to, service, image, 'promote', '--to');
     return image;
   });
+  return skipped.length > 0 ? `${output}\nSkipped-Environments: ${skipped.join(', ')}\nSkip-Reason: ${reason}` : output;
 }

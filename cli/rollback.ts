@@ -1,0 +1,54 @@
+import { execFileSync } from 'child_process';
+import { fail } from '../lib/errors';
+import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
+import { parseFlags, required } from './command';
+import { pinAndSynth } from './synth-fleet';
+
+const USAGE = 'npm run rollback -- --service NAME --env ENV [--to IMAGE]';
+
+/**
+ * `npm run rollback`: pins a service in an environment back to the image it had before, from the
+ * pin file's Git history, or to `--to`, and re-synthesizes; it says what it reverts. The only way a
+ * pin goes back.
+ */
+export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): string {
+  const flags = parseFlags(argv, { service: 'string', env: 'string', to: 'string' }, USAGE);
+  const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
+  const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
+  let reverted = '';
+  const output = pinAndSynth(fleet, root, 'rollback', env, service, pins => {
+    const current = pins.get(env, service);
+    if (!current) {
+      return fail({ at: 'rollback', field: '--service', value: service, rule: `has no pin in ${env}, so there is nothing to roll back`, fix: 'check the service and environment with npm run fleet' });
+    }
+    const target = flags.to !== undefined
+      ? { image: ImageRef.parse(flags.to, 'rollback', '--to'), source: 'given with --to' }
+      : previousPin(root, pins, env, service, current);
+    if (target.image.toString() === current.toString()) {
+      fail({ at: 'rollback', field: '--to', value: flags.to, rule: `is what ${service} runs in ${env} already`, fix: 'name an earlier image' });
+    }
+    fleet.checkPin(env, service, target.image, 'rollback', '--to');
+    reverted = `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})`;
+    return target.image;
+  });
+  return `${reverted}\n${output}`;
+}
+
+/** The pin a service had in an environment before its current one, from the pin file's history in Git. */
+function previousPin(root: string, pins: ReleasePins, env: string, service: string, current: ImageRef): { image: ImageRef; source: string } {
+  const file = pins.file(env);
+  let commits: string[] = [];
+  try {
+    commits = execFileSync('git', ['-C', root, 'log', '--format=%h', '--', file], { stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf-8' }).split('\n').filter(Boolean);
+  } catch {
+    // Not a Git checkout: no history.
+  }
+  for (const commit of commits) {
+    const ref = (JSON.parse(execFileSync('git', ['-C', root, 'show', `${commit}:${file}`], { encoding: 'utf-8' })) as Record<string, unknown>)[service];
+    if (typeof ref === 'string' && ref !== current.toString()) return { image: ImageRef.parse(ref, `${file}@${commit}`, service), source: `the pin in ${file} at commit ${commit}` };
+  }
+  return fail({
+    at: 'rollback', field: '--to', value: undefined, rule: `${file} has no earlier pin of ${service} in Git's history`,
+    fix: 'name the image to go back to with --to REGISTRY/REPO@sha256:DIGEST',
+  });
+}
