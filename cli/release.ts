@@ -1,15 +1,52 @@
-import { Fleet, ImageRef } from '../lib/fleet';
+import { fail } from '../lib/errors';
+import { BuildRecord, BuildRecords, Fleet, ImageRef } from '../lib/fleet';
 import { parseFlags, required } from './command';
-import { pinAndSynth } from './synth-fleet';
+import { synthFleet } from './synth-fleet';
 
-const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST';
+const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST [--source-commit SHA --built-at ISO8601]';
 
-/** `npm run release`: pins a digest for a service in an environment and re-synthesizes, atomically. */
+/**
+ * `npm run release`: pins a digest for a service in an environment and re-synthesizes, atomically.
+ * With `--source-commit` and `--built-at` (CI passes both) it records the build beside the pin and
+ * refuses a build older than the one pinned: when two pipelines' pushes cross, the older never wins.
+ */
 export function releaseCommand(fleet: Fleet, root: string, argv: string[]): string {
-  const flags = parseFlags(argv, { service: 'string', env: 'string', image: 'string' }, USAGE);
+  const flags = parseFlags(argv, { 'service': 'string', 'env': 'string', 'image': 'string', 'source-commit': 'string', 'built-at': 'string' }, USAGE);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
   const image = ImageRef.parse(required(flags.image, 'image', USAGE), 'release', '--image');
   fleet.checkPin(env, service, image, 'release', '--image');
-  return pinAndSynth(fleet, root, 'release', env, service, () => image);
+  const record = buildRecord(flags['source-commit'], flags['built-at'], image);
+  return synthFleet(fleet, root, {
+    command: 'release',
+    edit: current => {
+      const pins = current.with(env, service, image);
+      const extraFiles = new Map([[pins.file(env), pins.render(env)]]);
+      if (record) {
+        const builds = BuildRecords.load(root, env);
+        const pinned = builds.get(service);
+        if (pinned && Date.parse(pinned.builtAt) > Date.parse(record.builtAt)) {
+          fail({
+            at: 'release', field: '--built-at', value: record.builtAt,
+            rule: `is older than the build of ${service} pinned in ${env} now (commit ${pinned.commit}, built at ${pinned.builtAt})`,
+            fix: 'nothing to release: the newer build stays; release this one only if it is meant to replace it, with npm run rollback',
+          });
+        }
+        extraFiles.set(builds.file, builds.with(service, record).render());
+      }
+      return { pins, extraFiles, message: `pinned ${service} in ${env} to ${image}` };
+    },
+  });
+}
+
+/** The build record the flags describe: both flags or neither. */
+function buildRecord(commit: string | undefined, builtAt: string | undefined, image: ImageRef): BuildRecord | undefined {
+  if (commit === undefined && builtAt === undefined) return undefined;
+  if (!commit || !/^[0-9a-f]{7,64}$/.test(commit)) {
+    fail({ at: 'release', field: '--source-commit', value: commit, rule: 'must be the hex commit the image was built from', fix: 'pass ${{ github.sha }} with --built-at' });
+  }
+  if (!builtAt || Number.isNaN(Date.parse(builtAt))) {
+    fail({ at: 'release', field: '--built-at', value: builtAt, rule: 'must be an ISO 8601 time', fix: 'pass the commit time, e.g. ${{ github.event.head_commit.timestamp }}, with --source-commit' });
+  }
+  return { image: image.toString(), commit, builtAt };
 }

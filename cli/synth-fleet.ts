@@ -1,6 +1,7 @@
+import * as fs from 'fs';
 import { buildFleetApp } from '../charts/fleet-app';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
-import { SafeSynthResult, recoverOutputs, safeSynth, withRepoLock } from '../lib/synth';
+import { DIST, SafeSynthResult, recoverOutputs, safeSynth, withRepoLock } from '../lib/synth';
 
 /** A change to the pins that a command makes, read from the pins as they are under the lock. */
 export interface PinEdit {
@@ -53,6 +54,9 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
       command: options.command,
     });
     options.after?.();
+    // scripts/commit-and-push.sh stages exactly what the command wrote, and nothing else under releases/.
+    const written = process.env.INFRA_WRITTEN_FILES;
+    if (written) fs.writeFileSync(written, [DIST, ...result.otherFiles].map(f => `${f}\n`).join(''));
     return [recovered, edit?.message, describeSynth(result)].filter(Boolean).join('\n');
   });
 }

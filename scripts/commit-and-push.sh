@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
 # Usage: scripts/commit-and-push.sh MESSAGE COMMAND...
 #
-# Runs COMMAND (npm run release/promote) on the tip of the remote branch, commits what it changed and
-# pushes. When another pipeline pushed first, the push is rejected as non-fast-forward: it fetches,
-# resets to the remote, runs COMMAND again and pushes again, at most PUSH_ATTEMPTS times. The service
-# workflows run this script, and test/scripts/commit-and-push.test.ts runs it against a bare repository.
+# Runs COMMAND (npm run release/promote) on the tip of the remote branch, commits exactly the files it
+# wrote and pushes. When another pipeline pushed first, the push is rejected as non-fast-forward: it
+# waits (exponential backoff with jitter), fetches, starts again from the new tip, runs COMMAND again
+# and pushes again, until PUSH_DEADLINE_SECONDS have passed. It refuses to start on a working tree
+# with local changes, which starting again from the remote tip would discard. The service workflows
+# run this script; test/scripts/commit-and-push.test.ts runs it against a bare repository.
 set -euo pipefail
 message=${1:?usage: commit-and-push.sh MESSAGE COMMAND...}
 shift
-[ $# -gt 0 ] || { echo "commit-and-push: no command given" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "commit-and-push: error: no command given; usage: commit-and-push.sh MESSAGE COMMAND..." >&2; exit 2; }
 remote=${PUSH_REMOTE:-origin}
 branch=${PUSH_BRANCH:-main}
-attempts=${PUSH_ATTEMPTS:-5}
+deadline=${PUSH_DEADLINE_SECONDS:-300}
+backoff_ms=${PUSH_BACKOFF_MS:-1000}
 
-for attempt in $(seq 1 "$attempts"); do
+local_changes=$(git status --porcelain)
+if [ -n "$local_changes" ]; then
+  echo "commit-and-push: error: the working tree has local changes, which starting from the remote tip would discard:" >&2
+  echo "$local_changes" >&2
+  echo "commit or stash them first" >&2
+  exit 2
+fi
+
+written=$(mktemp)
+trap 'rm -f "$written"' EXIT
+start=$(date +%s)
+attempt=0
+while :; do
+  attempt=$((attempt + 1))
   git fetch --quiet "$remote" "$branch"
+  # Only this script's own commit of an earlier attempt is dropped: the tree was clean at the start.
   git reset --quiet --hard "$remote/$branch"
-  "$@"
-  git add -A releases dist .forgejo
+  : > "$written"
+  INFRA_WRITTEN_FILES="$written" "$@"
+  mapfile -t files < "$written"
+  [ "${#files[@]}" -gt 0 ] && git add -A -- "${files[@]}"
   if git diff --cached --quiet; then
     echo "commit-and-push: nothing changed, nothing to push"
     exit 0
@@ -27,7 +46,15 @@ for attempt in $(seq 1 "$attempts"); do
     echo "commit-and-push: pushed on attempt $attempt"
     exit 0
   fi
-  echo "commit-and-push: push rejected (attempt $attempt of $attempts); retrying on the new remote tip" >&2
+  elapsed=$(( $(date +%s) - start ))
+  if [ "$elapsed" -ge "$deadline" ]; then
+    echo "commit-and-push: error: gave up after $attempt rejected pushes in ${elapsed}s; run the pipeline again" >&2
+    exit 1
+  fi
+  # Exponential backoff with full jitter, capped at 30 s, so racing pipelines spread out.
+  cap=$(( backoff_ms * (1 << (attempt < 6 ? attempt - 1 : 5)) ))
+  [ "$cap" -gt 30000 ] && cap=30000
+  delay_ms=$(( RANDOM * cap / 32768 ))
+  echo "commit-and-push: push rejected (attempt $attempt); retrying on the new remote tip in ${delay_ms} ms" >&2
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 done
-echo "commit-and-push: gave up after $attempts rejected pushes" >&2
-exit 1

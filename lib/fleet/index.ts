@@ -5,3 +5,4 @@ export * from './language';
 export * from './release-pins';
 export * from './service-settings';
 
+export * from './build-records';

@@ -112,10 +112,18 @@ export class ServicePipeline extends Construct {
         ...infraRepoSteps(props.infraRepo),
         Step.run(
           `Pin the image in ${props.releaseEnvironment}`,
-          'bash scripts/commit-and-push.sh "release $SERVICE to $ENVIRONMENT: $IMAGE" npm run release -- --service "$SERVICE" --env "$ENVIRONMENT" --image "$IMAGE"',
+          'bash scripts/commit-and-push.sh "release $SERVICE to $ENVIRONMENT: $IMAGE" npm run release -- --service "$SERVICE" --env "$ENVIRONMENT" --image "$IMAGE" '
+            + '--source-commit "$SOURCE_COMMIT" --built-at "$BUILT_AT"',
           {
             workingDirectory: 'infra',
-            env: { SERVICE: props.service, ENVIRONMENT: props.releaseEnvironment, IMAGE: `${props.imageRepository}@\${{ needs.build.outputs.digest }}` },
+            env: {
+              SERVICE: props.service,
+              ENVIRONMENT: props.releaseEnvironment,
+              IMAGE: `${props.imageRepository}@\${{ needs.build.outputs.digest }}`,
+              // The build's source commit and its time: an older build never replaces a newer one.
+              SOURCE_COMMIT: '${{ github.sha }}',
+              BUILT_AT: '${{ github.event.head_commit.timestamp }}',
+            },
           },
         ),
       ],

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
 import { fleet } from '../../fleet';
-import { DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
+import { DIGEST, OTHER_DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
 
 const NEW_API = `ghcr.io/acme/api:1.5.0@sha256:${DIGEST}`;
 
@@ -31,5 +31,33 @@ describe('release', () => {
     const before = readTree(root);
     expect(() => releaseCommand(fleet, root, argv)).toThrow(message);
     expect(readTree(root)).toEqual(before);
+  });
+
+  describe('with the build recorded', () => {
+    const build = (commit: string, at: string) => ['--source-commit', commit, '--built-at', at];
+    const api = (digest: string) => ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${digest}`];
+
+    test('GIVEN a newer build pinned WHEN an older one is released THEN it is refused and nothing changes', () => {
+      const root = tempRepo();
+      releaseCommand(fleet, root, [...api(DIGEST), ...build('a'.repeat(40), '2026-11-27T10:05:00Z')]);
+      expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.builds.json'), 'utf-8')))
+        .toEqual({ api: { image: `ghcr.io/acme/api@sha256:${DIGEST}`, commit: 'a'.repeat(40), builtAt: '2026-11-27T10:05:00Z' } });
+      const before = readTree(root);
+      expect(() => releaseCommand(fleet, root, [...api(OTHER_DIGEST), ...build('b'.repeat(40), '2026-11-27T10:01:00Z')])).toThrow(
+        `release: '--built-at' is '2026-11-27T10:01:00Z': is older than the build of api pinned in staging now (commit ${'a'.repeat(40)}, built at 2026-11-27T10:05:00Z); `
+        + 'nothing to release: the newer build stays',
+      );
+      expect(readTree(root)).toEqual(before);
+      releaseCommand(fleet, root, [...api(OTHER_DIGEST), ...build('c'.repeat(40), '2026-11-27T10:09:00Z')]);
+      expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).api).toBe(`ghcr.io/acme/api@sha256:${OTHER_DIGEST}`);
+    });
+
+    test.each([
+      ['a commit that is no sha', build('main', '2026-11-27T10:00:00Z'), "release: '--source-commit' is 'main': must be the hex commit the image was built from"],
+      ['no time', ['--source-commit', 'a'.repeat(40)], "release: '--built-at' is unset: must be an ISO 8601 time"],
+      ['a time that is none', build('a'.repeat(40), 'yesterday'), "release: '--built-at' is 'yesterday': must be an ISO 8601 time"],
+    ])('GIVEN %s WHEN released THEN it fails with the fix', (_, extra, message) => {
+      expect(() => releaseCommand(fleet, tempRepo(), [...api(DIGEST), ...extra])).toThrow(message);
+    });
   });
 });

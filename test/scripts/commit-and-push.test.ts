@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,14 +28,23 @@ function remoteWithTwoClones() {
 }
 
 /** The push script the service workflows run, with `npm run release` of this checkout, as a shell command. */
-function releaseCommandLine(clone: string, service: string, image: string): string {
+function releaseCommandLine(clone: string, service: string, image: string, build: string[] = []): string {
   const command = ['node', '--import', path.join(ROOT, 'node_modules/tsx/dist/loader.mjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
-    '--service', service, '--env', 'staging', '--image', image];
-  return `cd ${JSON.stringify(clone)} && PUSH_ATTEMPTS=3 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${command.map(a => JSON.stringify(a)).join(' ')}`;
+    '--service', service, '--env', 'staging', '--image', image, ...build];
+  return `cd ${JSON.stringify(clone)} && PUSH_BACKOFF_MS=50 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${command.map(a => JSON.stringify(a)).join(' ')}`;
 }
 
 function release(clone: string, service: string, image: string): string {
   return execFileSync('bash', ['-c', `${releaseCommandLine(clone, service, image)} 2>&1`], { encoding: 'utf-8', stdio: 'pipe' });
+}
+
+/** A clone of `remote` as a pipeline's checkout. */
+function pipelineClone(remote: string, name: string): string {
+  const dir = path.join(path.dirname(remote), name);
+  git(path.dirname(remote), 'clone', '--quiet', remote, dir);
+  git(dir, 'config', 'user.name', name);
+  git(dir, 'config', 'user.email', `${name}@example.invalid`);
+  return dir;
 }
 
 /** Makes the other pipeline push first, between this clone's commit and its first push: the race. */
@@ -53,7 +62,7 @@ describe('scripts/commit-and-push.sh', () => {
     // Pipeline one pushes its api pin while pipeline two has committed its web pin but not pushed.
     loseTheFirstRace(two, releaseCommandLine(one, 'api', api));
     const second = release(two, 'web', web);
-    expect(second).toContain('push rejected (attempt 1 of 3)');
+    expect(second).toMatch(/push rejected \(attempt 1\); retrying on the new remote tip in \d+ ms/);
     expect(second).toContain('pushed on attempt 2');
 
     const check = path.join(path.dirname(remote), 'check');
@@ -70,4 +79,47 @@ describe('scripts/commit-and-push.sh', () => {
     const current = JSON.parse(fs.readFileSync(path.join(one, 'releases/staging.json'), 'utf-8')).api;
     expect(release(one, 'api', current)).toContain('nothing changed, nothing to push');
   });
+
+  test('GIVEN local changes WHEN pushed THEN the script refuses before touching them', () => {
+    const { clones: [one] } = remoteWithTwoClones();
+    fs.writeFileSync(path.join(one, 'releases/notes.txt'), 'mine\n');
+    let output = '';
+    try {
+      release(one, 'api', `ghcr.io/acme/api@sha256:${DIGEST}`);
+    } catch (e) {
+      output = (e as { stdout: string }).stdout;
+    }
+    expect(output).toContain('commit-and-push: error: the working tree has local changes, which starting from the remote tip would discard:');
+    expect(output).toContain('?? releases/notes.txt');
+    expect(fs.readFileSync(path.join(one, 'releases/notes.txt'), 'utf-8')).toBe('mine\n');
+  });
+
+  test('GIVEN eight pipelines releasing builds of two services at once WHEN all are done THEN every newest build lands and no older build replaces a newer one', async () => {
+    const { remote } = remoteWithTwoClones();
+    const digest = (service: string, i: number) => require('crypto').createHash('sha256').update(`${service}-${i}`).digest('hex');
+    const pipelines = ['api', 'web'].flatMap(service => [0, 1, 2, 3].map(i => ({
+      service, i, clone: pipelineClone(remote, `${service}-${i}`),
+      image: `ghcr.io/acme/${service}@sha256:${digest(service, i)}`,
+      build: ['--source-commit', digest(`commit-${service}`, i).slice(0, 40), '--built-at', `2026-11-27T10:0${i}:00Z`],
+    })));
+    const outcomes = await Promise.all(pipelines.map(p => new Promise<{ code: number; output: string }>(resolve => {
+      const child = spawn('bash', ['-c', `${releaseCommandLine(p.clone, p.service, p.image, p.build)} 2>&1`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', chunk => { output += chunk; });
+      child.on('exit', code => resolve({ code: code ?? 1, output }));
+    })));
+    const check = pipelineClone(remote, 'check');
+    const pins = JSON.parse(fs.readFileSync(path.join(check, 'releases/staging.json'), 'utf-8'));
+    expect(pins).toEqual({ api: pipelines[3].image, web: pipelines[7].image });
+    const builds = JSON.parse(fs.readFileSync(path.join(check, 'releases/staging.builds.json'), 'utf-8'));
+    expect(builds.api.builtAt).toBe('2026-11-27T10:03:00Z');
+    // Each pipeline pushed, or was refused because a newer build of its service was pinned first.
+    outcomes.forEach((outcome, n) => {
+      const refused = outcome.output.includes("release: '--built-at' is");
+      expect([n, outcome.code === 0 || refused]).toEqual([n, true]);
+      if (refused) expect(outcome.output).toContain(`is older than the build of ${pipelines[n].service} pinned in staging now`);
+    });
+    const history = git(check, 'log', '--format=%s').split('\n');
+    expect(history.filter(s => s.startsWith('release')).length).toBe(outcomes.filter(o => o.code === 0).length);
+  }, 240_000);
 });
