@@ -68,6 +68,7 @@ export function reportAt(scope: IConstruct, field: string, value: unknown, rule:
 
 function quote(value: unknown): string {
   if (value === undefined) return 'unset';
-  if (typeof value === 'string') return `'${value}'`;
+  // Control characters are escaped, so that a problem is always one line.
+  if (typeof value === 'string') return `'${value.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1))}'`;
   return JSON.stringify(value);
 }

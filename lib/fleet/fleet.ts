@@ -3,8 +3,12 @@ import { DEFAULT_RUNNER_LABEL } from '../forgejo/workflow';
 import { dnsLabelRule, isDnsLabel } from '../private/names';
 import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './definitions';
 import { ImageRef } from './image-ref';
+import { Language } from './language';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, resolveSettings } from './service-settings';
+
+/** The longest Kubernetes label value, and Service name. */
+const MAX_NAME = 63;
 
 /** One service running in one environment: the unit that gets a chart, a `dist/` folder and an Application. */
 export interface ServiceDeployment {
@@ -134,6 +138,10 @@ export class Fleet {
       const at = `fleet/environments/${environment.name}`;
       problem(nameProblem(at, 'name', environment.name));
       problem(nameProblem(at, 'namespace', environment.namespace));
+      const root = `${this.name}-${environment.name}-root`;
+      if (root.length > MAX_NAME) {
+        problem({ at, field: 'name', value: environment.name, rule: `makes the root app '${root}' (${root.length} characters), longer than ${MAX_NAME}`, fix: 'shorten the fleet or environment name' });
+      }
     }
     for (const service of this.services) {
       const at = `fleet/services/${service.name}`;
@@ -144,10 +152,21 @@ export class Fleet {
       if (/[:@]/.test(service.imageRepository.split('/').slice(1).join('/')) || !service.imageRepository.includes('/')) {
         problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be a repository without tag or digest', fix: "write e.g. 'ghcr.io/acme/api'; the digest lives in releases/<env>.json" });
       }
-      for (const env of [...(service.environments ?? []), ...Object.keys(service.overrides ?? {})]) {
-        if (!envNames.includes(env)) {
-          problem({ at, field: 'environments', value: env, rule: 'is not an environment of the fleet', fix: `use one of: ${envNames.join(', ')}` });
+      for (const [field, names] of [['environments', service.environments ?? []], ['overrides', Object.keys(service.overrides ?? {})]] as const) {
+        for (const env of names.filter(n => !envNames.includes(n))) {
+          problem({ at, field, value: env, rule: 'is not an environment of the fleet', fix: `use one of: ${envNames.join(', ')}` });
         }
+      }
+      if (!(service.language instanceof Language)) {
+        problem({ at, field: 'language', value: service.language, rule: 'must be a Language, which picks the CI preset', fix: 'set language: Language.PYTHON or Language.NODE' });
+      }
+      if (/[A-Z]/.test(service.imageRepository)) {
+        problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be lowercase, as registries require', fix: `write '${service.imageRepository.toLowerCase()}'` });
+      }
+      // Every object derived from the name must fit a Kubernetes name (63 characters for labels and Services).
+      const derived = [`${service.name}-canary`, `${service.name}-stable`, ...this.environmentsOf(service).map(e => `${service.name}-${e.name}`)];
+      for (const name of derived.filter(n => n.length > MAX_NAME)) {
+        problem({ at, field: 'name', value: service.name, rule: `makes '${name}' (${name.length} characters), longer than the ${MAX_NAME} a Kubernetes name allows`, fix: 'shorten the service or environment name' });
       }
     }
     failAll(problems);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { fail } from '../errors/problem';
 import { ImageRef } from './image-ref';
 
@@ -14,6 +15,14 @@ export class ReleasePins {
    * @throws ConfigError naming the file, the key and the value of a malformed pin
    */
   public static load(root: string, environments: readonly string[]): ReleasePins {
+    const known = new Set(environments.flatMap(env => [`${env}.json`, `${env}.builds.json`]));
+    const folder = path.join(root, RELEASES_DIR);
+    // A file here that is no pin file would be ignored, or staged and pushed by a pipeline.
+    for (const name of fs.existsSync(folder) ? fs.readdirSync(folder).sort() : []) {
+      if (!known.has(name)) {
+        fail({ at: `${RELEASES_DIR}/${name}`, field: 'file', value: name, rule: 'is no pin file of an environment of the fleet', fix: `move it out of ${RELEASES_DIR}/, or add its environment to fleet.ts` });
+      }
+    }
     const pins = new Map<string, Map<string, ImageRef>>();
     for (const env of environments) {
       const file = pinFile(env);
@@ -84,8 +93,14 @@ function pinFile(environment: string): string {
 
 function parsePinFile(root: string, file: string): Record<string, unknown> {
   let data: unknown;
+  const text = fs.readFileSync(path.join(root, file), 'utf-8');
+  // JSON.parse keeps the last of two equal keys without a word; JSON is YAML, whose parser says so.
+  const duplicate = YAML.parseDocument(text, { uniqueKeys: true }).errors.find(e => e.code === 'DUPLICATE_KEY');
+  if (duplicate) {
+    fail({ at: file, field: 'content', value: duplicate.message.split('\n')[0], rule: 'names a service twice, and only the last pin would count', fix: 'keep one pin per service' });
+  }
   try {
-    data = JSON.parse(fs.readFileSync(path.join(root, file), 'utf-8'));
+    data = JSON.parse(text);
   } catch (e) {
     fail({ at: file, field: 'content', value: (e as Error).message, rule: 'is not valid json', fix: `restore it with 'git checkout -- ${file}' and use npm run release to change pins` });
   }

@@ -6,7 +6,7 @@ import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
 import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
 import { SyncWave } from '../argocd/sync-wave';
-import { reportAt } from '../errors/problem';
+import { problemAt, report, reportAt } from '../errors/problem';
 import { EXPECTED_RPS_ANNOTATION } from '../plan/canary-plan';
 import { AnalysisRunProps } from '../rollout/analysis-run';
 import { ArgValue } from '../rollout/arg-value';
@@ -190,6 +190,8 @@ export class CanaryService extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
+    const problems = propProblems(this, props);
+    report(this, problems);
     const defaults = CANARY_SERVICE_DEFAULTS;
     const servicePort = props.servicePort ?? defaults.servicePort;
 
@@ -281,7 +283,8 @@ export class CanaryService extends Construct {
 
     referenced.push(new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: props.name }, workload: this.rollout }));
     referenced.push(new PodMonitor(this, 'PodMonitor', { metadata: { name: props.name }, workload: this.rollout, portName: PORT_NAME, interval: scrapeInterval }));
-    if (props.autoscaling) {
+    // An autoscaler with bad bounds is reported above; kplus would throw on it without naming the field.
+    if (props.autoscaling && !problems.some(p => p.includes("'autoscaling."))) {
       const cpu = props.autoscaling.cpuUtilizationPercent ?? defaults.autoscaling.cpuUtilizationPercent;
       const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: { name: props.name },
@@ -317,4 +320,70 @@ export class CanaryService extends Construct {
     }
     return name;
   }
+}
+
+/** A Secret's name: a DNS subdomain. A Secret's key: letters, digits, '-', '_' and '.'. */
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Every value of `props` that Kubernetes, Argo Rollouts or Prometheus would reject or misread, or
+ * that would let a release drop requests or pass unjudged.
+ */
+function propProblems(scope: Construct, props: CanaryServiceProps): string[] {
+  const problems: string[] = [];
+  const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field, value, rule, fix));
+  const isInt = (n: number | undefined, min: number) => n === undefined || (Number.isInteger(n) && n >= min);
+  if (props.minSuccessRate !== undefined && !(props.minSuccessRate > 0 && props.minSuccessRate <= 1)) {
+    problem('minSuccessRate', props.minSuccessRate, 'must be above 0 and at most 1: below, every canary passes; above, every one fails', 'use a share such as 0.99');
+  }
+  const weights = props.canaryWeights ?? [];
+  weights.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 1 || w > 100) problem(`canaryWeights[${i}]`, w, 'must be an integer from 1 to 100', 'use percentages such as [10, 50]');
+    else if (i > 0 && w <= weights[i - 1]) problem(`canaryWeights[${i}]`, w, `must be above the weight before it (${weights[i - 1]})`, 'list the weights in increasing order, each once');
+  });
+  if (props.canaryWeights && weights.length === 0) problem('canaryWeights', [], 'a canary needs at least one weight', 'use e.g. [10, 50]');
+  if (!isInt(props.replicas, 2)) {
+    problem('replicas', props.replicas, 'must be an integer of at least 2: with one pod, draining its node or a disruption takes the service down', 'run at least 2 replicas');
+  }
+  const scaling = props.autoscaling;
+  if (scaling) {
+    if (!isInt(scaling.minReplicas, 2)) problem('autoscaling.minReplicas', scaling.minReplicas, 'must be an integer of at least 2, so one pod can always go', 'keep at least 2');
+    if (!isInt(scaling.maxReplicas, 1) || scaling.maxReplicas < (scaling.minReplicas ?? CANARY_SERVICE_DEFAULTS.autoscaling.minReplicas)) {
+      problem('autoscaling.maxReplicas', scaling.maxReplicas, `must be an integer of at least minReplicas (${scaling.minReplicas ?? CANARY_SERVICE_DEFAULTS.autoscaling.minReplicas})`, 'raise maxReplicas');
+    }
+    if (!isInt(scaling.cpuUtilizationPercent, 1)) problem('autoscaling.cpuUtilizationPercent', scaling.cpuUtilizationPercent, 'must be a positive integer', 'use a target such as 70');
+  }
+  const cpu = props.resources?.cpu;
+  if (cpu?.request && cpu.limit && millicores(cpu.limit.amount) < millicores(cpu.request.amount)) {
+    problem('resources.cpu.limit', cpu.limit.amount, `must not be below the request (${cpu.request.amount}), which Kubernetes rejects`, 'raise the limit or lower the request');
+  }
+  const memory = props.resources?.memory;
+  if (memory?.request && memory.limit && memory.limit.toMebibytes() < memory.request.toMebibytes()) {
+    problem('resources.memory.limit', `${memory.limit.toMebibytes()}Mi`, `must not be below the request (${memory.request.toMebibytes()}Mi), which Kubernetes rejects`, 'raise the limit or lower the request');
+  }
+  if (props.maxLatency !== undefined && !(props.maxLatency.toMilliseconds() > 0)) {
+    problem('maxLatency', `${props.maxLatency.toMilliseconds()}ms`, 'must be positive', 'use e.g. Duration.millis(500)');
+  }
+  if (props.expectedRequestRate !== undefined && !(Number.isFinite(props.expectedRequestRate) && props.expectedRequestRate >= 0)) {
+    problem('expectedRequestRate', props.expectedRequestRate, 'must be a number of requests per second, zero or more', 'declare the traffic at full weight, e.g. 20');
+  }
+  const readiness = props.readinessPath;
+  if (readiness !== undefined && !/^\/[\x21-\x7e]*$/.test(readiness)) {
+    problem('readinessPath', readiness, "must start with '/' and hold no spaces or control characters", "use e.g. '/healthz'");
+  }
+  if (props.prometheusAddress !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.prometheusAddress)) {
+    problem('prometheusAddress', props.prometheusAddress, 'must be an http(s) url', "use e.g. 'http://prometheus-operated.monitoring.svc:9090'");
+  }
+  for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
+    if (!SECRET_NAME.test(ref.name) || ref.name.length > 253) problem(`secretEnv.${name}.name`, ref.name, 'must be a Secret name: a lowercase dns subdomain', "name the Secret, e.g. 'api-database'");
+    if (!SECRET_KEY.test(ref.key)) problem(`secretEnv.${name}.key`, ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'", "name the key, e.g. 'url'");
+    if (props.config && name in props.config) problem(`secretEnv.${name}`, name, 'is also set in config, and one would silently win', 'set each variable in one place');
+  }
+  return problems;
+}
+
+/** CPU in millicores, from kplus's `250m` or `2` form. */
+function millicores(amount: string): number {
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }

@@ -59,6 +59,9 @@ export class HttpRoute extends Construct {
     super(scope, id);
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;
+    if (props.hostnames?.length === 0) {
+      reportAt(this, 'hostnames', [], 'an empty list matches every hostname of the Gateway, other teams\' included', 'list the hostnames, or leave hostnames out to say so');
+    }
     for (const hostname of props.hostnames ?? []) {
       if (!HOSTNAME.test(hostname) || hostname.length > 253) {
         reportAt(this, 'hostnames', hostname, 'must be a lowercase dns name, optionally starting with *.', "use a hostname such as 'web.example.com'");

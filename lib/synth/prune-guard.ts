@@ -35,6 +35,10 @@ export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string,
   const after = inventoryOfFiles(nextDist);
   const problems: Problem[] = [];
   const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
+  // A file no synth wrote and Git does not hold was made by hand, and the swap would delete it.
+  for (const file of untracked(path.dirname(currentDist), path.basename(currentDist)).filter(f => !nextDist.has(f))) {
+    problems.push({ at: 'prune guard', field: file, value: 'not synthesized', rule: 'is a file no synth writes and Git does not hold, which this synth would delete', fix: 'move it out of dist/, or commit it first if deleting it is intended' });
+  }
   for (const folder of [...before.folders].sort()) {
     if (!after.folders.has(folder)) {
       problems.push({ at: 'prune guard', field: `dist/${folder}`, value: 'removed', rule: 'argo cd would prune everything it deployed', fix });
@@ -68,6 +72,16 @@ function countsOfFolder(dist: string): Map<string, number> {
   };
   walk(dist);
   return counts;
+}
+
+/** The files under `folder` Git does not track or ignore, by path relative to `root`; none outside Git. */
+function untracked(root: string, folder: string): string[] {
+  try {
+    return execFileSync('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', folder], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString('utf-8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 /** Documents in one YAML text. */

@@ -1,0 +1,204 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { analysisCheckCommand } from '../cli/analysis-check';
+import { benchCommand } from '../cli/bench';
+import { planCommand } from '../cli/plan';
+import { promoteCommand } from '../cli/promote';
+import { releaseCommand } from '../cli/release';
+import { rollbackCommand } from '../cli/rollback';
+import { simulateCommand } from '../cli/simulate';
+import { synthCommand } from '../cli/synth';
+import { fleet } from '../fleet';
+import { ConfigError } from '../lib/errors';
+import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../lib/fleet';
+import { Routing } from '../lib/patterns';
+import { DIGEST, OTHER_DIGEST, readTree, tempRepo } from './helpers';
+
+/**
+ * A probe of the bad inputs a user can give, through the real commands: every one fails with one
+ * clean error naming where, the field and the fix, and leaves dist/, releases/ and .forgejo/ byte for
+ * byte as they were; the intended inputs beside them are accepted.
+ */
+
+const definition = (): FleetDefinition => ({
+  name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments], services: [...fleet.services],
+});
+/** The example fleet with `settings` in every service's overrides for every environment. */
+const withSettings = (settings: ServiceSettings) => ({
+  ...definition(),
+  services: fleet.services.map(s => ({
+    ...s,
+    overrides: Object.fromEntries(fleet.environments.map(e => [e.name, { ...s.overrides?.[e.name], ...settings }])),
+  })),
+});
+const withService = (change: Partial<ServiceDefinition>) => ({ ...definition(), services: [{ ...fleet.services[0], ...change }, fleet.services[1]] });
+const withEnvironment = (change: Partial<EnvironmentDefinition>) => ({
+  ...definition(),
+  environments: [{ ...fleet.environments[0], ...change }, fleet.environments[1]],
+});
+const image = (service: string, digest = DIGEST) => `ghcr.io/acme/${service}@sha256:${digest}`;
+
+/** A bad input: its name, what it runs, the text its error must hold, and what it writes into the repository first. */
+type Probe = [string, (root: string) => unknown, string, ((root: string) => void)?];
+
+const settings: Probe[] = ([
+  ['minSuccessRate', { minSuccessRate: -0.1 }], ['minSuccessRate', { minSuccessRate: 0 }], ['minSuccessRate', { minSuccessRate: 1.5 }],
+  ['minSuccessRate', { minSuccessRate: NaN }], ['minSuccessRate', { minSuccessRate: Infinity }],
+  ['canaryWeights[1]', { canaryWeights: [10, 10] }], ['canaryWeights[1]', { canaryWeights: [50, 10] }], ['canaryWeights[0]', { canaryWeights: [0, 50] }],
+  ['canaryWeights[1]', { canaryWeights: [10, 150] }], ['canaryWeights[0]', { canaryWeights: [10.5] }], ['canaryWeights', { canaryWeights: [] }],
+  ['canaryWeights[0]', { canaryWeights: [-5, 10] }],
+  ['replicas', { replicas: 0 }], ['replicas', { replicas: 1 }], ['replicas', { replicas: -1 }], ['replicas', { replicas: 2.5 }],
+  ['autoscaling.maxReplicas', { autoscaling: { maxReplicas: 0 } }], ['autoscaling.minReplicas', { autoscaling: { minReplicas: 0, maxReplicas: 5 } }],
+  ['autoscaling.maxReplicas', { autoscaling: { minReplicas: 5, maxReplicas: 3 } }], ['autoscaling.cpuUtilizationPercent', { autoscaling: { maxReplicas: 10, cpuUtilizationPercent: 0 } }],
+  ['autoscaling.maxReplicas', { autoscaling: { maxReplicas: 4.5 } }], ['autoscaling.minReplicas', { autoscaling: { minReplicas: 1, maxReplicas: 4 } }],
+  ['resources.cpu.limit', { resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(100) } } }],
+  ['resources.memory.limit', { resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(256) } } }],
+  ['maxLatency', { maxLatency: Duration.millis(0) }], ['maxLatency', { maxLatency: Duration.seconds(0) }],
+  ['expectedRequestRate', { expectedRequestRate: -1 }], ['expectedRequestRate', { expectedRequestRate: NaN }], ['expectedRequestRate', { expectedRequestRate: Infinity }],
+  ['config.LOG-LEVEL', { config: { 'LOG-LEVEL': 'x' } }], ['config.1X', { config: { '1X': 'y' } }], ['config.A B', { config: { 'A B': 'z' } }],
+  ['secretEnv.X.name', { secretEnv: { X: { name: '', key: 'k' } } }], ['secretEnv.X.name', { secretEnv: { X: { name: 'Bad_Name', key: 'k' } } }],
+  ['secretEnv.X.key', { secretEnv: { X: { name: 's', key: '' } } }], ['secretEnv.X.key', { secretEnv: { X: { name: 's', key: 'a/b' } } }],
+  ['secretEnv.LOG_LEVEL', { config: { LOG_LEVEL: 'info' }, secretEnv: { LOG_LEVEL: { name: 's', key: 'k' } } }],
+  ['metrics[success-rate].count', { analysisCount: 0 }], ['metrics[success-rate].count', { analysisCount: -1 }], ['metrics[success-rate].count', { analysisCount: 1.5 }],
+  ['metrics[success-rate].interval', { analysisInterval: Duration.millis(1500) }], ['metrics[success-rate].interval', { analysisInterval: Duration.seconds(0) }],
+  ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: [] }) }],
+  ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['Shop!'] }) }],
+  ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['a..b'] }) }],
+  ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['-x.example.com'] }) }],
+  ['hosts', { routing: Routing.istio({ hosts: [] }) }],
+] as [string, ServiceSettings][]).map(([field, value]) => [`settings ${JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, root => synthCommand(new Fleet(withSettings(value)), root, []), `'${field}' is`]);
+
+const fleetDefinitions: Probe[] = ([
+  ["'name' is 'Shop'", { ...definition(), name: 'Shop' }], ["'repoUrl' is 'git@forgejo:platform/infra.git'", { ...definition(), repoUrl: 'git@forgejo:platform/infra.git' }],
+  ["'repoUrl' is 'http://forgejo/infra.git'", { ...definition(), repoUrl: 'http://forgejo/infra.git' }], ["'environments' is []", { ...definition(), environments: [] }],
+  ["'name' is 'Prod'", withEnvironment({ name: 'Prod' })], ["'namespace' is 'Shop_NS'", withEnvironment({ namespace: 'Shop_NS' })],
+  ["'environments' is 'production'", { ...definition(), environments: [fleet.environments[1], fleet.environments[1]] }],
+  ["'services' is 'api'", { ...definition(), services: [fleet.services[0], fleet.services[0]] }],
+  ["'port' is 0", withService({ port: 0 })], ["'port' is 70000", withService({ port: 70000 })], ["'port' is 80.5", withService({ port: 80.5 })],
+  ["'imageRepository' is 'ghcr.io/Acme/api'", withService({ imageRepository: 'ghcr.io/Acme/api' })], ["'imageRepository' is 'api'", withService({ imageRepository: 'api' })],
+  ["'imageRepository' is 'ghcr.io/acme/api:1'", withService({ imageRepository: 'ghcr.io/acme/api:1' })],
+  ["'language' is unset", withService({ language: undefined as never })], ["'language' is 'python'", withService({ language: 'python' as never })],
+  [`'name' is '${'a'.repeat(57)}'`, withService({ name: 'a'.repeat(57) })], ["'name' is 'API'", withService({ name: 'API' })],
+  ["'overrides' is 'prod'", withService({ overrides: { prod: {} } })], ["'environments' is 'qa'", withService({ environments: ['qa'] })],
+  ["'readinessPath' is 'healthz'", withService({ readinessPath: 'healthz' })], ["'readinessPath' is '/health z'", withService({ readinessPath: '/health z' })],
+  ["'readinessPath' is '/a\\nb'", withService({ readinessPath: '/a\nb' })], ["'readinessPath' is ''", withService({ readinessPath: '' })],
+  ["'prometheusAddress' is 'prometheus:9090'", withEnvironment({ prometheusAddress: 'prometheus:9090' })],
+  ["'prometheusAddress' is 'ftp://x'", withEnvironment({ prometheusAddress: 'ftp://x' })], ["'prometheusAddress' is 'http://'", withEnvironment({ prometheusAddress: 'http://' })],
+  ['makes the root app', { ...definition(), name: 'f'.repeat(50) }],
+] as [string, FleetDefinition][]).map(([message, value]) => [`fleet ${message}`, root => synthCommand(new Fleet(value), root, []), message]);
+
+/** Writes `content` to a file under the repository: the bad state a synth then meets. */
+const writing = (file: string, content: string) => (root: string) => {
+  fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  fs.writeFileSync(path.join(root, file), content);
+};
+const synth = (root: string) => synthCommand(fleet, root, []);
+const state: Probe[] = [
+  ['a stray file in releases/', synth, "releases/notes.txt: 'file' is 'notes.txt': is no pin file of an environment of the fleet", writing('releases/notes.txt', 'x')],
+  ['a pin file of no environment', synth, "releases/qa.json: 'file' is 'qa.json'", writing('releases/qa.json', '{}')],
+  ['a service pinned twice', synth, 'names a service twice, and only the last pin would count', writing('releases/staging.json', `{"api": "${image('api')}", "api": "${image('api', OTHER_DIGEST)}"}`)],
+  ['invalid json', synth, "releases/staging.json: 'content' is", writing('releases/staging.json', '{"api": ')],
+  ['an array of pins', synth, "releases/staging.json: 'content' is []: must be an object", writing('releases/staging.json', '[]')],
+  ['a number pin', synth, "releases/staging.json: 'api' is 1: a pin must be a string", writing('releases/staging.json', '{"api": 1}')],
+  ['a tag without digest', synth, 'has a tag but no digest', writing('releases/staging.json', '{"api": "ghcr.io/acme/api:1.0"}')],
+  ['latest', synth, "uses the tag 'latest' and no digest", writing('releases/staging.json', '{"api": "ghcr.io/acme/api:latest"}')],
+  ['a short digest', synth, 'is not a valid image reference', writing('releases/staging.json', '{"api": "ghcr.io/acme/api@sha256:abc"}')],
+  ['a pin of no service', synth, "releases/staging.json: 'db' is", writing('releases/staging.json', `{"db": "${image('db')}"}`)],
+  ["another service's image", synth, "is not from 'ghcr.io/acme/api'", writing('releases/staging.json', `{"api": "${image('web')}"}`)],
+  ['a broken build record', (root: string) => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z']),
+    "releases/staging.builds.json: 'api' is {}: must be {image, commit, builtAt}", writing('releases/staging.builds.json', '{"api": {}}')],
+  ['a pin removing a deployed service', synth, "prune guard: 'dist/production/web' is 'removed'", writing('releases/production.json', `{"api": "${image('api')}"}`)],
+];
+
+const commands: Probe[] = [
+  ['release: an unknown service', root => releaseCommand(fleet, root, ['--service', 'db', '--env', 'staging', '--image', image('db')]), "'--service' is 'db': is not a service of the fleet"],
+  ['release: an unknown environment', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'qa', '--image', image('api')]), "'--env' is 'qa'"],
+  ['release: a malformed image', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api@sha256:xyz']), "release: '--image' is"],
+  ['release: no registry', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `acme/api@sha256:${DIGEST}`]), 'has no registry host'],
+  ['release: latest', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', 'ghcr.io/acme/api:latest']), "uses the tag 'latest'"],
+  ["release: another service's image", root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('web')]), "is not from 'ghcr.io/acme/api'"],
+  ['release: no image', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging']), "'--image' is unset: is required"],
+  ['release: an unknown flag', root => releaseCommand(fleet, root, ['--service', 'api', '--envv', 'staging']), "unknown option '--envv'"],
+  ['release: a positional argument', root => releaseCommand(fleet, root, ['api']), "release: 'argv' is 'api'"],
+  ['release: a bad source commit', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'HEAD', '--built-at', '2026-01-01T00:00:00Z']), "'--source-commit' is 'HEAD'"],
+  ['release: a bad build time', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', 'now']), "'--built-at' is 'now'"],
+  ['promote: to itself', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'staging']), "'--to' is 'staging': must differ"],
+  ['promote: backwards', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'production', '--to', 'staging']), 'comes before'],
+  ['promote: an unknown environment', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'qa']), "'--to' is 'qa'"],
+  ['promote: no service', root => promoteCommand(fleet, root, ['--from', 'staging', '--to', 'production']), "'--service' is unset"],
+  ['rollback: no history', root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging']), 'has no earlier pin of api'],
+  ['rollback: an unknown service', root => rollbackCommand(fleet, root, ['--service', 'db', '--env', 'staging']), "'--service' is 'db'"],
+  ["rollback: another service's image", root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', image('web')]), "is not from 'ghcr.io/acme/api'"],
+  ['plan: a report in dist/', root => planCommand(root, ['--out', 'dist/plan']), "plan: '--out' is 'dist/plan'"],
+  ['synth: an unknown flag', root => synthCommand(fleet, root, ['--force']), "unknown option '--force'"],
+  ['release: an empty image', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', '']), "'--image' is '': is required"],
+  ['promote: past an environment without a reason', root => promoteCommand(new Fleet({ ...definition(), environments: [fleet.environments[0], { name: 'qa', cluster: fleet.environments[0].cluster, namespace: 'shop-qa' }, fleet.environments[1]] }), root, ['--service', 'api', '--from', 'staging', '--to', 'production']), 'skips qa in the promotion order'],
+  ['promote: nothing pinned at the source', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'production']), "'--from' is 'staging': service 'api' has no pin there", writing('releases/staging.json', `{"web": "${image('web')}"}`)],
+  ['rollback: to what runs now', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'staging', '--to', JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).web]), 'is what web runs in staging already'],
+  ['plan: an unknown flag', root => planCommand(root, ['--all']), "unknown option '--all'"],
+  ['analysis:check: no Prometheus address', root => analysisCheckCommand(fleet, root, []), "'--prometheus' is unset: is required"],
+  ['analysis:check: an address that is no url', root => analysisCheckCommand(fleet, root, ['--prometheus', 'localhost:9090']), "'--prometheus' is 'localhost:9090': must be an http(s) url"],
+  ['analysis:check: an unknown environment', root => analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--env', 'qa']), "'--env' is 'qa'"],
+  ['simulate: a run count that is none', root => simulateCommand(root, ['--runs', 'many']), "simulate: '--runs' is 'many'"],
+  ['simulate: a report in dist/', root => simulateCommand(root, ['--out', 'dist/x']), "simulate: '--out' is 'dist/x'"],
+  ['bench: a service count that is none', () => benchCommand(['--services', 'x']), "bench: '--services' is 'x'"],
+  ['bench: no environments', () => benchCommand(['--envs', '0']), "bench: '--envs' is '0'"],
+];
+
+const intended: [string, (root: string) => unknown][] = [
+  ['a success rate of 1', root => synthCommand(new Fleet(withSettings({ minSuccessRate: 1 })), root, ['--allow-prune'])],
+  ['three increasing weights', root => synthCommand(new Fleet(withSettings({ canaryWeights: [5, 20, 60] })), root, [])],
+  ['an autoscaler from 2 to 2', root => synthCommand(new Fleet(withSettings({ autoscaling: { minReplicas: 2, maxReplicas: 2 } })), root, [])],
+  ['a release with its build', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z'])],
+  ['a rollback to a given image', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web')])],
+];
+
+describe('probe of bad inputs', () => {
+  // Every row has all four values: jest-each would take a missing last one for a done callback.
+  const probes = [...settings, ...fleetDefinitions, ...state, ...commands]
+    .map(([name, run, message, setup]) => [name, run, message, setup ?? null] as const);
+
+  test('GIVEN the probe WHEN counted THEN it holds at least 120 bad inputs', () => {
+    expect(probes.length).toBeGreaterThanOrEqual(120);
+  });
+
+  test.each(probes)('GIVEN %s WHEN run THEN one clean error names it and no output changes', async (_, run, message, setup) => {
+    const root = tempRepo();
+    setup?.(root);
+    const before = readTree(root);
+    let error: unknown;
+    try {
+      await run(root);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(message);
+    // Every line of the error reads `where: 'field' is value: rule; fix` (one line, or a count and one per problem).
+    for (const line of (error as Error).message.split('\n').slice((error as Error).message.includes('problems found:') ? 1 : 0)) {
+      expect(line.replace(/^ {2}- /, '')).toMatch(/^.+?: '[^']*' is .+: .+; .+$/);
+    }
+    const after = readTree(root);
+    for (const folder of ['dist/', 'releases/', '.forgejo/']) {
+      expect([...after].filter(([f]) => f.startsWith(folder))).toEqual([...before].filter(([f]) => f.startsWith(folder)));
+    }
+  });
+
+  test.each(intended)('GIVEN %s WHEN run THEN it is accepted', (_, run) => {
+    expect(() => run(tempRepo())).not.toThrow();
+  });
+
+  test('GIVEN a hand-made file under dist/ in a Git checkout WHEN synthesized THEN it is refused rather than deleted', () => {
+    const root = tempRepo();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' });
+    git('init', '--quiet');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'state');
+    fs.writeFileSync(path.join(root, 'dist/staging/api/extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\n');
+    expect(() => synthCommand(fleet, root, [])).toThrow("prune guard: 'dist/staging/api/extra.yaml' is 'not synthesized': is a file no synth writes and Git does not hold");
+    expect(fs.existsSync(path.join(root, 'dist/staging/api/extra.yaml'))).toBe(true);
+  });
+});
