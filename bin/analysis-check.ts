@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { analysisCheckCommand } from '../cli/analysis-check';
 import { runCommand } from '../cli/command';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => analysisCheckCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => analysisCheckCommand(loadFleet(), path.resolve(__dirname, '..'), process.argv.slice(2)));

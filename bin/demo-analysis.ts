@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { runCommand } from '../cli/command';
 import { demoAnalysisCommand } from '../cli/demo-analysis';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => demoAnalysisCommand(fleet, path.resolve(__dirname, '..'), message => console.error(message)));
+void runCommand(() => demoAnalysisCommand(loadFleet(), path.resolve(__dirname, '..'), message => console.error(message)));

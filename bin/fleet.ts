@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { runCommand } from '../cli/command';
 import { fleetCommand } from '../cli/fleet';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => fleetCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => fleetCommand(loadFleet(), path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { runCommand } from '../cli/command';
 import { promoteCommand } from '../cli/promote';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => promoteCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => promoteCommand(loadFleet(), path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { runCommand } from '../cli/command';
 import { releaseCommand } from '../cli/release';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => releaseCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => releaseCommand(loadFleet(), path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { runCommand } from '../cli/command';
 import { rollbackCommand } from '../cli/rollback';
-import { fleet } from '../fleet';
+import { loadFleet } from './load-fleet';
 
-void runCommand(() => rollbackCommand(fleet, path.resolve(__dirname, '..'), process.argv.slice(2)));
+void runCommand(() => rollbackCommand(loadFleet(), path.resolve(__dirname, '..'), process.argv.slice(2)));

@@ -10,7 +10,7 @@ import { ROOT } from './helpers';
  */
 const LAYERS: Record<string, readonly string[]> = {
   'bin': ['cli', 'fleet.ts'],
-  'main.ts': ['cli', 'fleet.ts'],
+  'main.ts': ['bin', 'cli'],
   'cli': ['cli', 'charts', 'lib', 'imports'],
   'charts': ['charts', 'lib', 'imports'],
   'fleet.ts': ['lib'],

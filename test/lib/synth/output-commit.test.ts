@@ -68,6 +68,20 @@ describe('commitOutputs and recoverOutputs', () => {
     expect(after.stdout).toMatch(said);
   });
 
+  test.each(COMMIT_POINTS.map(point => [point]))('GIVEN a synth killed at %s WHEN the next command runs THEN dist/ is whole and matches the pins, and it says what it found', point => {
+    const root = tempRepo();
+    const before = readTree(root);
+    expect(spawnSync(...loop(root, 'synth', 1, { INFRA_FAULT_AT: point })).signal).toBe('SIGKILL');
+    const after = spawnSync(...loop(root, 'synth', 1));
+    expect(after.status).toBe(0);
+    // The synth rewrote what it found, so the whole state is what it was, and nothing is left over.
+    expect(readTree(root)).toEqual(before);
+    const said = point === 'staged' ? /^recovered: removed 1 unfinished staging folder/
+      : point === 'journal-removed' ? /^recovered: removed what a completed command left behind/
+        : /^recovered: completed the synth interrupted at .*; dist\/ and \.forgejo\/workflows\/infra\.yaml hold its new state/;
+    expect(after.stdout).toMatch(said);
+  });
+
   test('GIVEN two pipelines releasing two services into one checkout at once, 50 times each, and a synth looping beside them WHEN done THEN no pin is lost and dist/ matches the pins', async () => {
     const root = tempRepo();
     const run = (service: string) => new Promise<number>(resolve => {
