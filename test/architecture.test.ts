@@ -9,7 +9,7 @@ import { ROOT } from './helpers';
  * explains why.
  */
 const LAYERS: Record<string, readonly string[]> = {
-  'bin': ['cli', 'fleet.ts'],
+  'bin': ['bin', 'cli', 'lib', 'fleet.ts'],
   'main.ts': ['bin', 'cli'],
   'cli': ['cli', 'charts', 'lib', 'imports'],
   'charts': ['charts', 'lib', 'imports'],
