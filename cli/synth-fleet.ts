@@ -62,7 +62,7 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
 }
 
 /** A summary of a synth: one line, then one line per note. */
-export function describeSynth(result: SafeSynthResult): string {
+function describeSynth(result: SafeSynthResult): string {
   const summary = `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
   return [summary, ...result.notes.map(note => `note: ${note}`)].join('\n');
 }

@@ -97,11 +97,9 @@ export async function simulate(options: SimulateOptions): Promise<{ results: Sce
   let prometheus: PrometheusServer | undefined;
   try {
     const withData = replays.filter(r => r.release);
-    const scrapeIntervalS = rollouts[0]?.scrapeIntervalS ?? 10;
-    if (rollouts.some(r => r.scrapeIntervalS !== scrapeIntervalS)) throw new Error('simulate: every PodMonitor must scrape at the same interval');
     const originEpochS = Math.floor(Date.now() / 1000) - 3 * 3600;
     log(`writing ${withData.length} synthetic releases and backfilling them with promtool`);
-    const traffic = writeOpenMetrics(path.join(dir, 'metrics.om'), withData.map(r => r.release!), scrapeIntervalS, originEpochS);
+    const traffic = writeOpenMetrics(path.join(dir, 'metrics.om'), withData.map(r => r.release!), originEpochS);
     const trafficOf = new Map(withData.map((r, i) => [r, traffic[i]]));
     prometheus = await PrometheusServer.fromOpenMetrics(path.join(dir, 'metrics.om'));
     const refused = await closedPort();
@@ -165,6 +163,7 @@ function scenariosOf(rollout: SimulatedRollout, healthyRuns: number): Replay[] {
       shares: rollout.nominal.shares,
       errorRate,
       durationS: rollout.nominal.endS + 60,
+      scrapeIntervalS: s,
       // Prometheus spreads its scrapes over the interval: a seeded phase, unless the scenario picks the worst.
       scrapePhaseS: options.phaseS ?? Math.floor(seededRandom(seed * 7919)() * s),
       seed: seed * 104729,

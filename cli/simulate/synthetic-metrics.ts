@@ -21,6 +21,8 @@ export interface SyntheticRelease {
   readonly errorRate: (atS: number) => number;
   /** Seconds of traffic to generate, from the start of the release. */
   readonly durationS: number;
+  /** How often the release's pods are scraped, as its PodMonitor says. */
+  readonly scrapeIntervalS: number;
   /** Where the scrapes fall: a scrape at every `scrapePhaseS + k × scrapeIntervalS`. */
   readonly scrapePhaseS: number;
   readonly seed: number;
@@ -75,7 +77,8 @@ export function shareAt(shares: SyntheticRelease['shares'], atS: number): number
  * their series begin at the first scrape after it, at zero, 5xx included (a real app should create
  * its counters at zero, or the first errors would be invisible for two scrapes).
  */
-export function canaryTraffic(release: SyntheticRelease, scrapeIntervalS: number): IntervalCount[] {
+export function canaryTraffic(release: SyntheticRelease): IntervalCount[] {
+  const { scrapeIntervalS } = release;
   const random = seededRandom(release.seed);
   const counts: IntervalCount[] = [];
   const first = release.scrapePhaseS - Math.floor(release.scrapePhaseS / scrapeIntervalS) * scrapeIntervalS;
@@ -125,7 +128,7 @@ function familyNames(source: MetricsSource): { requests: string; buckets: string
 
 /**
  * Writes the series of every release to an OpenMetrics file for `promtool tsdb create-blocks-from
- * openmetrics`, the release start at `originEpochS`: per release the canary's 2xx and 5xx counters and
+ * openmetrics`, each at its own scrape interval, the release start at `originEpochS`: per release the canary's 2xx and 5xx counters and
  * latency buckets, and the stable pods' counters. Series carry the labels Prometheus stores after the
  * PodMonitor's relabeling, which is what the presets query.
  *
@@ -134,11 +137,10 @@ function familyNames(source: MetricsSource): { requests: string; buckets: string
 export function writeOpenMetrics(
   file: string,
   releases: readonly SyntheticRelease[],
-  scrapeIntervalS: number,
   originEpochS: number,
 ): IntervalCount[][] {
   const fd = fs.openSync(file, 'w');
-  const traffic = releases.map(release => canaryTraffic(release, scrapeIntervalS));
+  const traffic = releases.map(release => canaryTraffic(release));
   try {
     const write = (text: string) => fs.writeSync(fd, text);
     const sample = (name: string, labels: string, value: number, atS: number) => `${name}{${labels}} ${value} ${originEpochS + atS}\n`;

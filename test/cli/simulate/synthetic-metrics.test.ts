@@ -5,7 +5,8 @@ import { SyntheticRelease, canaryTraffic, poisson, seededRandom, shareAt, writeO
 
 const release = (overrides: Partial<SyntheticRelease> = {}): SyntheticRelease => ({
   source: 'app', namespace: 'sim-1', canaryHash: 'c1', canaryService: 'web-canary', stableService: 'web-stable', servicePort: 80,
-  requestsPerSecond: 100, shares: [{ atS: 0, share: 10 }, { atS: 60, share: 50 }], errorRate: () => 0.2, durationS: 120, scrapePhaseS: 3, seed: 42,
+  requestsPerSecond: 100, shares: [{ atS: 0, share: 10 }, { atS: 60, share: 50 }], errorRate: () => 0.2,
+  durationS: 120, scrapeIntervalS: 10, scrapePhaseS: 3, seed: 42,
   ...overrides,
 });
 
@@ -26,7 +27,7 @@ describe('synthetic metrics', () => {
   });
 
   test('GIVEN a release WHEN its traffic is drawn THEN the series start at the first scrape, at zero, and follow the share and error rate', () => {
-    const counts = canaryTraffic(release(), 10);
+    const counts = canaryTraffic(release());
     expect(counts[0]).toEqual({ atS: 3, requests: 0, errors: 0, stableRequests: 0 });
     expect(counts.map(c => c.atS)).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 83, 93, 103, 113]);
     const early = counts.slice(1, 6).reduce((s, c) => s + c.requests, 0);
@@ -38,12 +39,12 @@ describe('synthetic metrics', () => {
     const errors = counts.reduce((s, c) => s + c.errors, 0) / counts.reduce((s, c) => s + c.requests, 0);
     expect(errors).toBeGreaterThan(0.17);
     expect(errors).toBeLessThan(0.23);
-    expect(canaryTraffic(release(), 10)).toEqual(counts);
+    expect(canaryTraffic(release())).toEqual(counts);
   });
 
   test('GIVEN each source WHEN written THEN the series carry that system\'s names and labels, every family together, and the file ends with EOF', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'om-')), 'm.om');
-    writeOpenMetrics(file, [release(), release({ source: 'istio', namespace: 'sim-2' }), release({ source: 'nginx', namespace: 'sim-3' })], 10, 1_700_000_000);
+    writeOpenMetrics(file, [release(), release({ source: 'istio', namespace: 'sim-2' }), release({ source: 'nginx', namespace: 'sim-3' })], 1_700_000_000);
     const text = fs.readFileSync(file, 'utf-8');
     expect(text).toContain('http_requests_total{namespace="sim-1",rollouts_pod_template_hash="c1",code="500"} 0 1700000003\n');
     expect(text).toContain('http_requests_total{namespace="sim-1",rollouts_pod_template_hash="stable",code="200"}');
