@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import { fail } from '../lib/errors';
-import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
+import { BuildRecords, Fleet, ImageRef, ReleasePins } from '../lib/fleet';
 import { parseFlags, required } from './command';
-import { pinAndSynth } from './synth-fleet';
+import { synthFleet } from './synth-fleet';
 
 const USAGE = 'npm run rollback -- --service NAME --env ENV [--to IMAGE]';
 
@@ -15,23 +15,28 @@ export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): str
   const flags = parseFlags(argv, { service: 'string', env: 'string', to: 'string' }, USAGE);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
-  let reverted = '';
-  const output = pinAndSynth(fleet, root, 'rollback', env, service, pins => {
-    const current = pins.get(env, service);
-    if (!current) {
-      return fail({ at: 'rollback', field: '--service', value: service, rule: `has no pin in ${env}, so there is nothing to roll back`, fix: 'check the service and environment with npm run fleet' });
-    }
-    const target = flags.to !== undefined
-      ? { image: ImageRef.parse(flags.to, 'rollback', '--to'), source: 'given with --to' }
-      : previousPin(root, pins, env, service, current);
-    if (target.image.toString() === current.toString()) {
-      fail({ at: 'rollback', field: '--to', value: flags.to, rule: `is what ${service} runs in ${env} already`, fix: 'name an earlier image' });
-    }
-    fleet.checkPin(env, service, target.image, 'rollback', '--to');
-    reverted = `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})`;
-    return target.image;
+  return synthFleet(fleet, root, {
+    command: 'rollback',
+    edit: pins => {
+      const current = pins.get(env, service);
+      if (!current) {
+        return fail({ at: 'rollback', field: '--service', value: service, rule: `has no pin in ${env}, so there is nothing to roll back`, fix: 'check the service and environment with npm run fleet' });
+      }
+      const target = flags.to !== undefined
+        ? { image: ImageRef.parse(flags.to, 'rollback', '--to'), source: 'given with --to' }
+        : previousPin(root, pins, env, service, current);
+      if (target.image.toString() === current.toString()) {
+        fail({ at: 'rollback', field: '--to', value: flags.to, rule: `is what ${service} runs in ${env} already`, fix: 'name an earlier image' });
+      }
+      fleet.checkPin(env, service, target.image, 'rollback', '--to');
+      const next = pins.with(env, service, target.image);
+      const extraFiles = new Map([[next.file(env), next.render(env)]]);
+      // The build record named the image rolled away from: without it, the next release of any build lands.
+      const builds = BuildRecords.load(root, env);
+      if (builds.get(service)) extraFiles.set(builds.file, builds.without(service).render());
+      return { pins: next, extraFiles, message: `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})` };
+    },
   });
-  return `${reverted}\n${output}`;
 }
 
 /** The pin a service had in an environment before its current one, from the pin file's history in Git. */

@@ -54,6 +54,13 @@ export class BuildRecords {
     return new BuildRecords(this.file, new Map(this.records).set(service, record));
   }
 
+  /** A copy without a service's record, e.g. after a rollback to an image of unknown build. */
+  public without(service: string): BuildRecords {
+    const records = new Map(this.records);
+    records.delete(service);
+    return new BuildRecords(this.file, records);
+  }
+
   /** The file as it would be written: services sorted, two-space indent, final newline. */
   public render(): string {
     const entries = [...this.records.keys()].sort().map(service => [service, this.records.get(service)]);

@@ -37,6 +37,16 @@ describe('rollback', () => {
     expect(output).toContain('(given with --to)');
   });
 
+  test('GIVEN a recorded build WHEN rolled back THEN its record goes too, so the next build of any age can be released', () => {
+    const root = tempRepo();
+    const build = ['--source-commit', 'abcdef1', '--built-at', '2026-11-27T10:00:00Z'];
+    releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${OTHER_DIGEST}`, ...build]);
+    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`]);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.builds.json'), 'utf-8'))).toEqual({});
+    releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${'c'.repeat(64)}`, '--source-commit', 'abcdef2', '--built-at', '2026-11-27T09:00:00Z']);
+    expect(pinOf(root, 'staging', 'api')).toBe(`ghcr.io/acme/api@sha256:${'c'.repeat(64)}`);
+  });
+
   test.each([
     ['no history and no --to', ['--service', 'api', '--env', 'staging'], "rollback: '--to' is unset: releases/staging.json has no earlier pin of api in Git's history; name the image to go back to with --to"],
     ['the image it runs already', ['--service', 'api', '--env', 'staging', '--to', 'CURRENT'], "rollback: '--to' is 'CURRENT': is what api runs in staging already; name an earlier image"],
