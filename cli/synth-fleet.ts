@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { buildFleetApp } from '../charts/fleet-app';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
-import { DIST, SafeSynthResult, recoverOutputs, safeSynth, withRepoLock } from '../lib/synth';
+import { DIST, SafeSynthResult, recoverOutputs, safeSynth, summarizeNotes, withRepoLock } from '../lib/synth';
 
 /** A change to the pins that a command makes, read from the pins as they are under the lock. */
 export interface PinEdit {
@@ -64,7 +64,7 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
 /** A summary of a synth: one line, then one line per note. */
 function describeSynth(result: SafeSynthResult): string {
   const summary = `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
-  return [summary, ...result.notes.map(note => `note: ${note}`)].join('\n');
+  return [summary, ...summarizeNotes(result.notes).map(note => `note: ${note}`)].join('\n');
 }
 
 /**

@@ -78,7 +78,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     this.select(kplus.LabelSelector.of({ labels: selector }));
     this.podMetadata.addLabel(NAME_LABEL, props.metadata.name);
     this.node.addValidation({ validate: () => [...this.strategy.problems(this), ...this.podProblems()] });
-    addSynthNotes(this, () => this.strategy.notes(this));
+    addSynthNotes(this, 'replica-based Rollouts whose canary share differs from their weights', () => this.strategy.notes(this));
   }
 
   /** The desired pods, or undefined when an autoscaler owns the count. */

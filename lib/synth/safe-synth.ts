@@ -5,7 +5,7 @@ import { fail, failAll } from '../errors/problem';
 import { DIST, STAGING_PREFIX, commitOutputs } from './output-commit';
 import { PruneLimits, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
-import { synthNotes } from './synth-notes';
+import { SynthNote, synthNotes } from './synth-notes';
 import { writeFiles } from './yaml-serializer';
 
 /** Properties of {@link safeSynth}. */
@@ -38,7 +38,7 @@ export interface SafeSynthResult {
   /** Paths of the other files written, relative to the root. */
   readonly otherFiles: string[];
   /** Facts a reviewer should know about the output, e.g. the real canary share of replica-based canaries. */
-  readonly notes: string[];
+  readonly notes: SynthNote[];
 }
 
 /**

@@ -102,7 +102,7 @@ describe('Rollout', () => {
 
   test('GIVEN a replica-based canary WHEN notes are read THEN they give the real share of each weight', () => {
     const { app } = setup(undefined, { replicas: 4 });
-    expect(synthNotes(app)).toEqual([
+    expect(synthNotes(app).map(n => n.text)).toEqual([
       'test/Rollout: no traffic router, so the canary\'s share is its share of 4 replicas: setWeight 10 runs 1 canary and 4 stable pods (20% of traffic); setWeight 50 runs 2 canary and 2 stable pods (50% of traffic)',
     ]);
   });
