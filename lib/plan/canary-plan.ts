@@ -5,6 +5,7 @@ import { ERROR_COUNT_Z } from '../analysis/presets';
 import { longestRangeSeconds } from '../analysis/promql';
 import { Threshold } from '../analysis/threshold';
 import { parseDurationSeconds } from '../private/durations';
+import { ACCEPT_UNMEASURED_ANNOTATION } from '../rollout/canary-strategy';
 import { replicaSplit, surgePods } from '../rollout/replica-share';
 import { GATEWAY_API_PLUGIN } from '../rollout/traffic-router';
 import { ServiceObjects, asKind } from './dist-objects';
@@ -107,6 +108,8 @@ export interface RolloutPlan {
   /** The PodMonitor's scrape interval; {@link ASSUMED_SCRAPE_INTERVAL_SECONDS} is used for bounds without one. */
   readonly scrapeIntervalS?: number;
   readonly expectedRps?: number;
+  /** Why weights without analysis are accepted (annotation {@link ACCEPT_UNMEASURED_ANNOTATION}). */
+  readonly acceptedUnmeasured?: string;
   readonly warnings: readonly string[];
 }
 
@@ -187,6 +190,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     exposure: exposureOf(steps, background?.startingStep, shareOf),
     scrapeIntervalS,
     expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
+    acceptedUnmeasured: rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION],
   };
   return { ...plan, warnings: warningsOf(plan) };
 }
@@ -327,7 +331,9 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
       const next = steps.findIndex((s, j) => j > i && s.action.startsWith('setWeight'));
       const span = steps.slice(i, next === -1 ? undefined : next);
       if (!span.some(s => s.metrics.length > 0 || covered(s.index))) {
-        warnings.push(`steps[${i}]: weight ${step.weight} takes traffic with no analysis running before the next weight or the promotion`);
+        const gate = span.some(s => s.durationS === Infinity) ? '; a manual pause holds it for a person to judge'
+          : plan.acceptedUnmeasured === undefined ? '' : `; accepted: ${plan.acceptedUnmeasured}`;
+        warnings.push(`steps[${i}]: weight ${step.weight} takes traffic with no analysis running before the next weight or the promotion${gate}`);
       }
     }
   });

@@ -116,6 +116,8 @@ export class BlueGreenStrategy implements IRolloutStrategy {
     return problems;
   }
 
+  public readonly annotations = {};
+
   public notes(): string[] {
     return [];
   }

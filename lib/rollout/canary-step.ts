@@ -194,6 +194,11 @@ export abstract class CanaryStep {
     return false;
   }
 
+  /** Whether the rollout holds here until a measurement or a person lets it go on to the next weight. */
+  public get gates(): boolean {
+    return this.measures;
+  }
+
   /** The managed route this step adds or removes, if any. */
   public get routeName(): string | undefined {
     return undefined;
@@ -251,6 +256,11 @@ class SetWeightStep extends CanaryStep {
 class PauseStep extends CanaryStep {
   constructor(private readonly duration?: Duration) {
     super();
+  }
+
+  /** A pause without a duration holds until someone promotes, so a person judges the weight before it. */
+  public override get gates(): boolean {
+    return this.duration === undefined;
   }
 
   public problems(scope: IConstruct, index: number): string[] {

@@ -12,6 +12,9 @@ import { replicaSplit, surgePods } from './replica-share';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import type { ControllerOwnedField, TrafficRouter } from './traffic-router';
 
+/** The Rollout annotation recording why weights without a gate are accepted; `npm run plan` lists it. */
+export const ACCEPT_UNMEASURED_ANNOTATION = 'infra-delivery.io/accept-unmeasured';
+
 /** Analysis that runs beside the steps, from one step on, until the rollout completes. */
 export interface BackgroundAnalysisProps extends AnalysisRunProps {
   /**
@@ -85,6 +88,12 @@ export interface CanaryStrategyProps {
    * @default - no anti-affinity
    */
   readonly antiAffinity?: AntiAffinity;
+  /**
+   * Why weights that neither an analysis nor a manual `CanaryStep.pause()` gates are accepted, e.g. a
+   * service too quiet to measure; recorded on the Rollout as an annotation and shown by `npm run plan`.
+   * @default - every weight above zero must be gated
+   */
+  readonly acceptUnmeasured?: string;
 }
 
 /** A canary strategy: shifts a growing share of traffic to the new version, measuring it on the way. */
@@ -107,6 +116,7 @@ export class CanaryStrategy implements IRolloutStrategy {
   private readonly canaryMetadata?: EphemeralMetadata;
   private readonly stableMetadata?: EphemeralMetadata;
   private readonly antiAffinity?: AntiAffinity;
+  private readonly acceptUnmeasured?: string;
 
   constructor(props: CanaryStrategyProps) {
     this.steps = props.steps;
@@ -125,6 +135,11 @@ export class CanaryStrategy implements IRolloutStrategy {
     this.canaryMetadata = props.canaryMetadata;
     this.stableMetadata = props.stableMetadata;
     this.antiAffinity = props.antiAffinity;
+    this.acceptUnmeasured = props.acceptUnmeasured;
+  }
+
+  public get annotations(): Record<string, string> {
+    return this.acceptUnmeasured === undefined ? {} : { [ACCEPT_UNMEASURED_ANNOTATION]: this.acceptUnmeasured };
   }
 
   public get services(): kplus.Service[] {
@@ -221,29 +236,39 @@ export class CanaryStrategy implements IRolloutStrategy {
   }
 
   /**
-   * Every weight above zero must be measured, by an analysis step or by background analysis, before
-   * the next weight or the final promotion; a canary without steps is promoted at once, unmeasured.
+   * Every weight above zero must be gated, by an analysis step, background analysis or a manual pause,
+   * before the next weight or the final promotion, unless the strategy accepts it with a reason; a
+   * canary without steps is promoted at once, ungated.
    */
   private unmeasuredTrafficProblems(scope: StrategyTarget): string[] {
     const backgroundFrom = this.backgroundFrom;
-    if (this.steps.length === 0 && backgroundFrom === undefined) {
-      return [problemAt(scope, 'steps', [], 'a canary without steps sends all traffic to the new version at once, unmeasured', 'add CanaryStep.setWeight(10) and CanaryStep.analysis(...)')];
-    }
-    const problems: string[] = [];
-    let unmeasured: { index: number; weight: number } | undefined;
-    const check = () => {
-      if (unmeasured) {
-        problems.push(problemAt(scope, `steps[${unmeasured.index}].setWeight`, unmeasured.weight, 'the canary takes traffic here but no analysis measures it before the next weight or the promotion', `add CanaryStep.analysis(...) after steps[${unmeasured.index}], or background analysis from step ${unmeasured.index}`));
-      }
-    };
+    const ungated: { index: number; weight: number }[] = [];
+    let open: { index: number; weight: number } | undefined;
     this.steps.forEach((step, index) => {
       if (step.weight !== undefined) {
-        check();
-        unmeasured = step.weight > 0 ? { index, weight: step.weight } : undefined;
+        if (open) ungated.push(open);
+        open = step.weight > 0 ? { index, weight: step.weight } : undefined;
       }
-      if (step.measures || (backgroundFrom !== undefined && index >= backgroundFrom)) unmeasured = undefined;
+      if (step.gates || (backgroundFrom !== undefined && index >= backgroundFrom)) open = undefined;
     });
-    check();
-    return problems;
+    if (open) ungated.push(open);
+    const noSteps = this.steps.length === 0 && backgroundFrom === undefined;
+
+    if (this.acceptUnmeasured !== undefined) {
+      if (!this.acceptUnmeasured.trim()) {
+        return [problemAt(scope, 'acceptUnmeasured', this.acceptUnmeasured, 'must give the reason ungated traffic is accepted', 'write the reason, e.g. \'too few requests to measure; watched on the dashboard\'')];
+      }
+      if (!noSteps && ungated.length === 0) {
+        return [problemAt(scope, 'acceptUnmeasured', this.acceptUnmeasured, 'accepts ungated traffic but every weight is gated', 'remove acceptUnmeasured')];
+      }
+      return [];
+    }
+    const optOut = 'or acceptUnmeasured with the reason';
+    if (noSteps) {
+      return [problemAt(scope, 'steps', [], 'a canary without steps sends all traffic to the new version at once, unmeasured', `add CanaryStep.setWeight(10) and CanaryStep.analysis(...), ${optOut}`)];
+    }
+    return ungated.map(({ index, weight }) => problemAt(scope, `steps[${index}].setWeight`, weight,
+      'the canary takes traffic here but no analysis or manual pause gates it before the next weight or the promotion',
+      `add CanaryStep.analysis(...) or CanaryStep.pause() after steps[${index}], background analysis from step ${index}, ${optOut}`));
   }
 }

@@ -38,6 +38,8 @@ export interface IRolloutStrategy {
   notes(rollout: StrategyTarget): string[];
   /** Fields of other objects the controller writes at run time. */
   controllerOwnedFields(): ControllerOwnedField[];
+  /** Annotations the strategy records on the Rollout for reviewers, e.g. an accepted risk. */
+  readonly annotations: Readonly<Record<string, string>>;
   /**
    * The strategy as the Rollout L1 takes it.
    * @internal

@@ -67,6 +67,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this.toSpec() }),
     });
+    for (const [key, value] of Object.entries(this.strategy.annotations)) this.apiObject.metadata.addAnnotation(key, value);
     if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
       reportAt(this, 'replicas', this.replicas, 'must be an integer of at least 1', 'use at least 2 replicas so a PodDisruptionBudget can keep one up');
     }

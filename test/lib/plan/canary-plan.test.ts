@@ -1,13 +1,21 @@
 import { Threshold } from '../../../lib/analysis';
 import { abortBounds, errorsToFail, EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
+import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
 });
-const rollout = (canary: object, extra: { replicas?: number; rps?: number; progressDeadlineSeconds?: number } = {}): KubeObject => ({
+type RolloutExtra = { replicas?: number; rps?: number; progressDeadlineSeconds?: number; accepted?: string };
+const rollout = (canary: object, extra: RolloutExtra = {}): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Rollout',
-  metadata: { name: 'app', annotations: extra.rps ? { [EXPECTED_RPS_ANNOTATION]: String(extra.rps) } : undefined },
+  metadata: {
+    name: 'app',
+    annotations: {
+      ...extra.rps ? { [EXPECTED_RPS_ANNOTATION]: String(extra.rps) } : {},
+      ...extra.accepted ? { [ACCEPT_UNMEASURED_ANNOTATION]: extra.accepted } : {},
+    },
+  },
   spec: { replicas: extra.replicas, progressDeadlineSeconds: extra.progressDeadlineSeconds, strategy: { canary } },
 });
 const podMonitor = (interval: string): KubeObject => ({
@@ -122,6 +130,18 @@ describe('planRollout', () => {
     const none = planRollout(folder([rollout({ steps: [{ setWeight: 50 }] }, { replicas: 2 })]))!;
     expect(none.exposure).toEqual({ weight: 100, share: 100 });
     expect(none.warnings).toEqual(['steps[0]: weight 50 takes traffic with no analysis running before the next weight or the promotion']);
+  });
+
+  test('GIVEN ungated weights accepted with a reason WHEN planned THEN the warning carries the reason', () => {
+    const accepted = planRollout(folder([rollout({ steps: [{ setWeight: 50 }] }, { replicas: 2, accepted: 'too quiet to measure' })]))!;
+    expect(accepted.acceptedUnmeasured).toBe('too quiet to measure');
+    expect(accepted.warnings).toEqual(['steps[0]: weight 50 takes traffic with no analysis running before the next weight or the promotion; accepted: too quiet to measure']);
+  });
+
+  test('GIVEN a weight held by a manual pause WHEN planned THEN the warning says a person judges it and promotion has no time', () => {
+    const manual = planRollout(folder([rollout({ steps: [{ setWeight: 20 }, { pause: {} }] }, { replicas: 5 })]))!;
+    expect(manual.promotionS).toBe(Infinity);
+    expect(manual.warnings).toEqual(['steps[0]: weight 20 takes traffic with no analysis running before the next weight or the promotion; a manual pause holds it for a person to judge']);
   });
 
   test('GIVEN a metric with an interval and no count WHEN planned THEN it runs until the rollout ends it, as the controller does', () => {

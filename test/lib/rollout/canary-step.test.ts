@@ -75,4 +75,15 @@ describe('CanaryStep', () => {
   ])('GIVEN %s WHEN validated THEN the problem names the step, the field and the fix', (_, steps, router, messages) => {
     expect(validationProblems(withSteps(steps, { router }).app)).toEqual(messages);
   });
+
+  test.each<[string, (p: FixtureParts) => CanaryStep, boolean]>([
+    ['an analysis', p => p.analysis, true],
+    ['a pause until promoted by hand', () => CanaryStep.pause(), true],
+    ['a timed pause', () => CanaryStep.pause(Duration.minutes(5)), false],
+    ['a weight', () => CanaryStep.setWeight(10), false],
+  ])('GIVEN %s WHEN asked whether it gates the weight before it THEN the answer is %s', (_, step, gates) => {
+    let built: CanaryStep | undefined;
+    withSteps(p => [(built = step(p))]);
+    expect(built!.gates).toBe(gates);
+  });
 });

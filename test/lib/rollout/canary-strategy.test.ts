@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
+import { ACCEPT_UNMEASURED_ANNOTATION, AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
 
@@ -90,7 +90,11 @@ describe('CanaryStrategy', () => {
     ['a startingStep past the steps', p => ({ backgroundAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, startingStep: 2 } }),
       ["test/Rollout: 'analysis.startingStep' is 2: must be the index of a step, from 0 to 1; start at the first setWeight step"]],
     ['no steps', () => ({ steps: [] }),
-      ["test/Rollout: 'steps' is []: a canary without steps sends all traffic to the new version at once, unmeasured; add CanaryStep.setWeight(10) and CanaryStep.analysis(...)"]],
+      ["test/Rollout: 'steps' is []: a canary without steps sends all traffic to the new version at once, unmeasured; add CanaryStep.setWeight(10) and CanaryStep.analysis(...), or acceptUnmeasured with the reason"]],
+    ['a blank acceptUnmeasured reason', () => ({ steps: [CanaryStep.setWeight(10)], acceptUnmeasured: ' ' }),
+      ["test/Rollout: 'acceptUnmeasured' is ' ': must give the reason ungated traffic is accepted; write the reason, e.g. 'too few requests to measure; watched on the dashboard'"]],
+    ['acceptUnmeasured where every weight is gated', () => ({ acceptUnmeasured: 'quiet service' }),
+      ["test/Rollout: 'acceptUnmeasured' is 'quiet service': accepts ungated traffic but every weight is gated; remove acceptUnmeasured"]],
     ['a preferred anti-affinity weight of 0', () => ({ antiAffinity: AntiAffinity.preferred(0) }),
       ["test/Rollout: 'antiAffinity.weight' is 0: must be an integer from 1 to 100; use a weight such as 100"]],
     ['a route to other Services than the strategy\'s', p => ({
@@ -108,8 +112,28 @@ describe('CanaryStrategy', () => {
       backgroundAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, startingStep: 2 },
     }));
     expect(validationProblems(fixture.app)).toEqual([
-      "test/Rollout: 'steps[0].setWeight' is 10: the canary takes traffic here but no analysis measures it before the next weight or the promotion; add CanaryStep.analysis(...) after steps[0], or background analysis from step 0",
+      "test/Rollout: 'steps[0].setWeight' is 10: the canary takes traffic here but no analysis or manual pause gates it before the next weight or the promotion; add CanaryStep.analysis(...) or CanaryStep.pause() after steps[0], background analysis from step 0, or acceptUnmeasured with the reason",
     ]);
+  });
+
+  test('GIVEN weights gated by a manual pause WHEN validated and synthesized THEN they are accepted and the pause has no duration', () => {
+    const fixture = canary(() => ({ steps: [CanaryStep.setWeight(10), CanaryStep.pause(), CanaryStep.setWeight(50), CanaryStep.pause()] }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    expect(fixture.rolloutJson().spec.strategy.canary.steps).toEqual([{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { pause: {} }]);
+  });
+
+  test('GIVEN a timed pause after the manual one WHEN validated THEN only the weight the timed pause follows is reported', () => {
+    const steps = [CanaryStep.setWeight(10), CanaryStep.pause(), CanaryStep.setWeight(50), CanaryStep.pause(Duration.minutes(5))];
+    const fixture = canary(() => ({ steps }));
+    expect(validationProblems(fixture.app)).toEqual([
+      expect.stringContaining("'steps[2].setWeight' is 50: the canary takes traffic here but no analysis or manual pause gates it"),
+    ]);
+  });
+
+  test('GIVEN ungated weights accepted with a reason WHEN synthesized THEN they pass and the reason is an annotation on the Rollout', () => {
+    const fixture = canary(() => ({ steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(5))], acceptUnmeasured: 'too few requests to measure' }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    expect(fixture.rolloutJson().metadata.annotations).toEqual({ [ACCEPT_UNMEASURED_ANNOTATION]: 'too few requests to measure' });
   });
 
   test('GIVEN a router WHEN notes are read THEN there are none, because the router sets the exact share', () => {

@@ -60,8 +60,8 @@ describe('Rollout', () => {
   test.each([
     ['a weight above 100', (t: AnalysisTemplate) => [CanaryStep.setWeight(150), CanaryStep.analysis({ templates: [t], args: { hash: ArgValue.of('x') } })],
       ["test/Rollout: 'steps[0].setWeight' is 150: must be an integer from 0 to 100; use a percentage such as 10"]],
-    ['a weight nobody measures', () => [CanaryStep.setWeight(20), CanaryStep.pause()],
-      ["test/Rollout: 'steps[0].setWeight' is 20: the canary takes traffic here but no analysis measures it before the next weight or the promotion; add CanaryStep.analysis(...) after steps[0], or background analysis from step 0"]],
+    ['a weight nobody measures', () => [CanaryStep.setWeight(20), CanaryStep.pause(Duration.minutes(5))],
+      ["test/Rollout: 'steps[0].setWeight' is 20: the canary takes traffic here but no analysis or manual pause gates it before the next weight or the promotion; add CanaryStep.analysis(...) or CanaryStep.pause() after steps[0], background analysis from step 0, or acceptUnmeasured with the reason"]],
     ['a missing template arg', (t: AnalysisTemplate) => [CanaryStep.setWeight(10), CanaryStep.analysis({ templates: [t] })],
       ["test/Rollout: 'steps[1].analysis.args' is 'hash': is required by analysis template 'rate' but gets no value; pass args: { 'hash': ArgValue.of(...) }"]],
     ['an unknown template arg', (t: AnalysisTemplate) => [CanaryStep.setWeight(10), CanaryStep.analysis({ templates: [t], args: { hash: ArgValue.of('x'), pod: ArgValue.of('y') } })],
