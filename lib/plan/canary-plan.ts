@@ -108,6 +108,8 @@ export interface RolloutPlan {
   /** The PodMonitor's scrape interval; {@link ASSUMED_SCRAPE_INTERVAL_SECONDS} is used for bounds without one. */
   readonly scrapeIntervalS?: number;
   readonly expectedRps?: number;
+  /** Whether missing the progress deadline aborts the update (`spec.progressDeadlineAbort`). */
+  readonly progressDeadlineAbort: boolean;
   /** Why weights without analysis are accepted (annotation {@link ACCEPT_UNMEASURED_ANNOTATION}). */
   readonly acceptedUnmeasured?: string;
   readonly warnings: readonly string[];
@@ -190,6 +192,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     exposure: exposureOf(steps, background?.startingStep, shareOf),
     scrapeIntervalS,
     expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
+    progressDeadlineAbort: rollout.spec.progressDeadlineAbort === true,
     acceptedUnmeasured: rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION],
   };
   return { ...plan, warnings: warningsOf(plan) };
@@ -357,6 +360,10 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
 
   if (background && Number.isFinite(backgroundEnd) && backgroundEnd! < plan.promotionS) {
     warnings.push(`background analysis ends Successful after ${formatDuration(backgroundEnd!)} and is not started again, but promotion comes at ${formatDuration(plan.promotionS)}: what runs after it is not measured`);
+  }
+  // The controller's default is off: missing the deadline only marks the Rollout Degraded (rollout/sync.go, evaluateProgressDeadlineAbort).
+  if (!plan.progressDeadlineAbort) {
+    warnings.push('progressDeadlineAbort is off: a canary whose pods never become ready keeps its step\'s weight, Degraded, until someone aborts it');
   }
   // Analysis and pause steps never time out against progressDeadlineSeconds (rollout/sync.go, isIndefiniteStep).
   if (!plan.router) {

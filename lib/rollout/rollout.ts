@@ -33,6 +33,13 @@ export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'meta
    */
   readonly progressDeadline?: Duration;
   /**
+   * Whether an update that misses the progress deadline is aborted, sending all traffic back to stable.
+   * Without it the controller only marks the Rollout Degraded (rollout/sync.go, evaluateProgressDeadlineAbort),
+   * and a canary whose pods never become ready keeps its step's weight until someone aborts it; the plan warns.
+   * @default true
+   */
+  readonly progressDeadlineAbort?: boolean;
+  /**
    * How long a new pod must be ready before it counts as available.
    * @default Duration.seconds(0)
    */
@@ -52,6 +59,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   public readonly replicas?: number;
   public readonly revisionHistoryLimit: number;
   public readonly progressDeadline: Duration;
+  public readonly progressDeadlineAbort: boolean;
   public readonly minReady: Duration;
   public hasAutoscaler = false;
   protected readonly apiObject: ro.Rollout;
@@ -62,6 +70,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     this.replicas = props.replicas;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 3;
     this.progressDeadline = props.progressDeadline ?? Duration.minutes(10);
+    this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
     this.minReady = props.minReady ?? Duration.seconds(0);
     this.apiObject = new ro.Rollout(this, 'Resource', {
       metadata: props.metadata,
@@ -155,7 +164,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       replicas: this.desiredReplicas,
       revisionHistoryLimit: this.revisionHistoryLimit,
       progressDeadlineSeconds: seconds(this.progressDeadline),
-      progressDeadlineAbort: true,
+      progressDeadlineAbort: this.progressDeadlineAbort,
       minReadySeconds: seconds(this.minReady),
       selector: this._toLabelSelector(),
       template: { metadata, spec: toRolloutPodSpec(this._toPodSpec()) },

@@ -5,7 +5,7 @@ import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
 });
-type RolloutExtra = { replicas?: number; rps?: number; progressDeadlineSeconds?: number; accepted?: string };
+type RolloutExtra = { replicas?: number; rps?: number; progressDeadlineSeconds?: number; progressDeadlineAbort?: boolean; accepted?: string };
 const rollout = (canary: object, extra: RolloutExtra = {}): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Rollout',
@@ -16,7 +16,12 @@ const rollout = (canary: object, extra: RolloutExtra = {}): KubeObject => ({
       ...extra.accepted ? { [ACCEPT_UNMEASURED_ANNOTATION]: extra.accepted } : {},
     },
   },
-  spec: { replicas: extra.replicas, progressDeadlineSeconds: extra.progressDeadlineSeconds, strategy: { canary } },
+  spec: {
+    replicas: extra.replicas,
+    progressDeadlineSeconds: extra.progressDeadlineSeconds,
+    progressDeadlineAbort: extra.progressDeadlineAbort ?? true,
+    strategy: { canary },
+  },
 });
 const podMonitor = (interval: string): KubeObject => ({
   apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'app' }, spec: { podMetricsEndpoints: [{ interval }] },
@@ -136,6 +141,12 @@ describe('planRollout', () => {
     const accepted = planRollout(folder([rollout({ steps: [{ setWeight: 50 }] }, { replicas: 2, accepted: 'too quiet to measure' })]))!;
     expect(accepted.acceptedUnmeasured).toBe('too quiet to measure');
     expect(accepted.warnings).toEqual(['steps[0]: weight 50 takes traffic with no analysis running before the next weight or the promotion; accepted: too quiet to measure']);
+  });
+
+  test('GIVEN progressDeadlineAbort off WHEN planned THEN a warning says a stuck canary keeps its weight', () => {
+    const off = planRollout(folder([rollout({ steps: [{ setWeight: 20 }, { pause: {} }] }, { replicas: 5, progressDeadlineAbort: false })]))!;
+    expect(off.progressDeadlineAbort).toBe(false);
+    expect(off.warnings).toContain('progressDeadlineAbort is off: a canary whose pods never become ready keeps its step\'s weight, Degraded, until someone aborts it');
   });
 
   test('GIVEN a weight held by a manual pause WHEN planned THEN the warning says a person judges it and promotion has no time', () => {

@@ -9,7 +9,7 @@ export function samplePlan(): RolloutPlan {
     objects: [
       {
         apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api' },
-        spec: { replicas: 2, strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }, { pause: {} }] } } },
+        spec: { replicas: 2, progressDeadlineAbort: true, strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }] } }, { pause: {} }] } } },
       },
       {
         apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'rate' },

@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, PrometheusMetric, Threshold } from '../../../lib/analysis';
-import { ArgValue, CanaryStep, IRolloutStrategy, Rollout } from '../../../lib/rollout';
+import { ArgValue, CanaryStep, IRolloutStrategy, Rollout, RolloutProps } from '../../../lib/rollout';
 
 /** What a test strategy is built from. */
 export interface FixtureParts {
@@ -17,7 +17,7 @@ export interface FixtureParts {
  * A chart in namespace `ns` with an AnalysisTemplate `rate` (one required arg, `hash`), a stable and
  * a canary Service, and a Rollout `app` with one container, using the strategy `strategy` builds.
  */
-export function rolloutFixture(strategy: (parts: FixtureParts) => IRolloutStrategy, options: { replicas?: number } = {}) {
+export function rolloutFixture(strategy: (parts: FixtureParts) => IRolloutStrategy, options: Pick<RolloutProps, 'replicas' | 'progressDeadlineAbort'> = {}) {
   const app = Testing.app();
   const chart = new Chart(app, 'test', { namespace: 'ns' });
   const template = new AnalysisTemplate(chart, 'Analysis', {
@@ -30,7 +30,7 @@ export function rolloutFixture(strategy: (parts: FixtureParts) => IRolloutStrate
   const canary = new kplus.Service(chart, 'Canary', { metadata: { name: 'app-canary' }, ports: [port] });
   const analysis = CanaryStep.analysis({ templates: [template], args: { hash: ArgValue.canaryPodTemplateHash() } });
   const parts = { chart, template, stable, canary, analysis };
-  const rollout = new Rollout(chart, 'Rollout', { metadata: { name: 'app' }, replicas: options.replicas, strategy: strategy(parts) });
+  const rollout = new Rollout(chart, 'Rollout', { metadata: { name: 'app' }, ...options, strategy: strategy(parts) });
   rollout.addContainer({
     name: 'app',
     image: 'ghcr.io/acme/app@sha256:' + 'a'.repeat(64),

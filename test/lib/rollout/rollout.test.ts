@@ -1,16 +1,17 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../../lib/analysis';
-import { ArgValue, CanaryStep, RolloutStrategy } from '../../../lib/rollout';
+import { ArgValue, CanaryStep, RolloutProps, RolloutStrategy } from '../../../lib/rollout';
 import { synthNotes, validationProblems } from '../../../lib/synth';
 import { rolloutFixture } from './fixture';
 
-function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean; replicas?: number } = {}) {
+function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean } & Pick<RolloutProps, 'replicas' | 'progressDeadlineAbort'> = {}) {
+  const { sameServices, ...rolloutOptions } = options;
   return rolloutFixture(parts => RolloutStrategy.canary({
     stableService: parts.stable,
-    canaryService: options.sameServices ? parts.stable : parts.canary,
+    canaryService: sameServices ? parts.stable : parts.canary,
     steps: steps ? steps(parts.template) : [CanaryStep.setWeight(10), parts.analysis, CanaryStep.setWeight(50), parts.analysis],
-  }), options);
+  }), rolloutOptions);
 }
 
 const rolloutOf = (chart: Chart) => Testing.synth(chart).find(o => o.kind === 'Rollout');
@@ -30,7 +31,14 @@ describe('Rollout', () => {
     expect(rollout.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'app' });
     expect(rollout.spec.paused).toBeUndefined();
     expect(rollout.spec.restartAt).toBeUndefined();
+    expect(rollout.spec.progressDeadlineAbort).toBe(true);
     expect(rollout).toMatchSnapshot();
+  });
+
+  test('GIVEN progressDeadlineAbort turned off WHEN synthesized THEN the Rollout says so and validation still passes', () => {
+    const { app, chart } = setup(undefined, { progressDeadlineAbort: false });
+    expect(validationProblems(app)).toEqual([]);
+    expect(rolloutOf(chart).spec.progressDeadlineAbort).toBe(false);
   });
 
   test('GIVEN a pod with probes, resources, env and volumes WHEN synthesized THEN the pod spec is exactly what cdk8s-plus renders', () => {
