@@ -48,8 +48,11 @@ export const Actions = {
   BUILD_PUSH: new Action({ url: 'https://github.com/docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' }),
 } as const;
 
-/** The Node.js major version every Node job runs; the infra repo's own commands need it too. */
-const NODE_VERSION = '20';
+/**
+ * The Node.js major version every generated Node job runs: 24, the active LTS (Node 20 reached end of
+ * life in April 2026). The infra repo's own commands still run on 20 and later (`engines` in package.json).
+ */
+const NODE_VERSION = '24';
 
 /**
  * Sets up Node.js with the npm cache, keyed on the lock file at `cacheDependencyPath`.

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Action, Actions, Step, Workflow } from '../../../lib/forgejo';
+import { Actions, Step, Workflow } from '../../../lib/forgejo';
 import { validationProblems } from '../../../lib/synth';
 
 function workflow() {
@@ -48,7 +48,7 @@ describe('Workflow', () => {
     expect(validationProblems(app)).toEqual([]);
   });
 
-  test('GIVEN bad job ids and bad pins WHEN declared THEN they throw with the fix', () => {
+  test('GIVEN bad job ids WHEN validated THEN each is reported with the fix', () => {
     const { app, wf } = workflow();
     wf.addJob('1st job', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
     wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
@@ -57,7 +57,5 @@ describe('Workflow', () => {
       "wf: 'jobs' is '1st job': a job id must start with a letter or _ and contain only letters, digits, - and _; rename it, e.g. 'st-job'",
       "wf: 'jobs' is 'a': job ids must be unique; rename one of the jobs",
     ]));
-    expect(() => new Action({ url: 'https://data.forgejo.org/actions/checkout', sha: 'v4', version: 'v4' })).toThrow("action https://data.forgejo.org/actions/checkout: 'sha' is 'v4': must be a full 40-hex commit sha, since tags can move; look up the commit of v4 and pin it");
-    expect(() => new Action({ url: 'actions/checkout', sha: 'a'.repeat(40), version: 'v4' })).toThrow("action actions/checkout: 'url' is 'actions/checkout': must be a full https url without '@'; write e.g. https://data.forgejo.org/actions/checkout");
   });
 });
