@@ -61,6 +61,24 @@ export function report(scope: IConstruct, problems: readonly string[]): void {
   if (problems.length > 0) scope.node.addValidation({ validate: () => [...problems] });
 }
 
+/** Constructs whose own inputs were reported wrong; see {@link reportInputs}. */
+const wrongInputs = new WeakSet<IConstruct>();
+
+/**
+ * Records problems with the inputs of a construct that builds its children from them, like an L3
+ * pattern. While any is reported, what the children find wrong is an echo of the same value in
+ * derived terms (a weight as `steps[2].setWeight`), so {@link isEcho} leaves it out.
+ */
+export function reportInputs(scope: IConstruct, problems: readonly string[]): void {
+  report(scope, problems);
+  if (problems.length > 0) wrongInputs.add(scope);
+}
+
+/** Whether `construct` descends from one whose inputs are reported wrong, so its problems are echoes. */
+export function isEcho(construct: IConstruct): boolean {
+  return construct.node.scopes.slice(0, -1).some(scope => wrongInputs.has(scope));
+}
+
 /** Records one problem with a value held by a construct; see {@link report}. */
 export function reportAt(scope: IConstruct, field: string, value: unknown, rule: string, fix: string): void {
   report(scope, [problemAt(scope, field, value, rule, fix)]);

@@ -6,7 +6,7 @@ import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
 import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
 import { SyncWave } from '../argocd/sync-wave';
-import { problemAt, report, reportAt } from '../errors/problem';
+import { problemAt, reportAt, reportInputs } from '../errors/problem';
 import { EXPECTED_RPS_ANNOTATION } from '../plan/canary-plan';
 import { AnalysisRunProps } from '../rollout/analysis-run';
 import { ArgValue } from '../rollout/arg-value';
@@ -191,7 +191,7 @@ export class CanaryService extends Construct {
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
     const problems = propProblems(this, props);
-    report(this, problems);
+    reportInputs(this, problems);
     const defaults = CANARY_SERVICE_DEFAULTS;
     const servicePort = props.servicePort ?? defaults.servicePort;
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { ConfigError, fail } from '../errors/problem';
+import { ConfigError, fail, isEcho } from '../errors/problem';
 import { OutputFile, Serializable } from './output-file';
 import { OutputFolder } from './output-folder';
 import { isRenderedFile } from './rendered-file';
@@ -8,10 +8,11 @@ import { withServerDefaults } from './server-defaults';
 
 /**
  * Every problem found by the `node.addValidation` checks of the whole tree, in tree order, each
- * starting with the construct path (cdk8s-plus's own checks do not name it).
+ * starting with the construct path (cdk8s-plus's own checks do not name it). Echoes of an input
+ * already reported wrong, in a pattern's children, are left out.
  */
 export function validationProblems(app: App): string[] {
-  return app.node.findAll().flatMap(construct => construct.node.validate()
+  return app.node.findAll().filter(construct => !isEcho(construct)).flatMap(construct => construct.node.validate()
     .map(problem => !construct.node.path || problem.startsWith(`${construct.node.path}:`) ? problem : `${construct.node.path}: ${problem}`));
 }
 

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { ConfigError, describeProblem, fail, failAll, problemAt, report, reportAt } from '../../../lib/errors';
+import { Construct } from 'constructs';
+import { ConfigError, describeProblem, fail, failAll, isEcho, problemAt, report, reportAt, reportInputs } from '../../../lib/errors';
 import { validationProblems } from '../../../lib/synth';
 
 const problem = { at: 'fleet', field: 'name', value: 'A', rule: 'must be lowercase', fix: "use 'a'" };
@@ -37,5 +38,26 @@ describe('errors', () => {
     report(scope, [problemAt(scope, 'b', 2, 'is wrong', 'fix b')]);
     report(scope, []);
     expect(validationProblems(app)).toEqual(["test: 'a' is 1: is wrong; fix a", "test: 'b' is 2: is wrong; fix b"]);
+  });
+
+  test('GIVEN a pattern whose input is reported wrong WHEN validated THEN its children\'s echoes are left out, and its siblings\' problems are not', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    const pattern = new Construct(chart, 'Pattern');
+    const child = new Construct(pattern, 'Rollout');
+    const sibling = new Construct(chart, 'Other');
+    reportInputs(pattern, [problemAt(pattern, 'weights[0]', 150, 'must be at most 100', 'use 10')]);
+    reportAt(child, 'steps[0].setWeight', 150, 'must be at most 100', 'use 10');
+    reportAt(sibling, 'x', 1, 'is wrong', 'fix x');
+    expect([isEcho(pattern), isEcho(child), isEcho(sibling)]).toEqual([false, true, false]);
+    expect(validationProblems(app)).toEqual(["test/Pattern: 'weights[0]' is 150: must be at most 100; use 10", "test/Other: 'x' is 1: is wrong; fix x"]);
+  });
+
+  test('GIVEN a pattern whose inputs are all valid WHEN validated THEN its children\'s problems are reported', () => {
+    const app = Testing.app();
+    const pattern = new Construct(new Chart(app, 'test'), 'Pattern');
+    reportInputs(pattern, []);
+    reportAt(new Construct(pattern, 'Rollout'), 'a', 1, 'is wrong', 'fix a');
+    expect(validationProblems(app)).toEqual(["test/Pattern/Rollout: 'a' is 1: is wrong; fix a"]);
   });
 });
