@@ -1,6 +1,6 @@
 import { buildFleetApp } from '../charts/fleet-app';
 import { ServiceChart } from '../charts/service-chart';
-import { LiveMeasurement, measureOnce } from '../lib/analysis';
+import { LiveMeasurement, isThresholdMetric, measureOnce } from '../lib/analysis';
 import { fail } from '../lib/errors';
 import { Fleet } from '../lib/fleet';
 import { CommandResult, parseFlags, required } from './command';
@@ -67,7 +67,8 @@ export async function checkAnalysis(
       }
       args[arg.name] = value;
     }
-    for (const metric of template.metrics) {
+    // The pattern's templates hold only preset metrics, which are Prometheus metrics with a typed threshold.
+    for (const metric of (template.metrics ?? []).filter(isThresholdMetric)) {
       const result = await measureOnce(metric, args, prometheus);
       const detail = result.error ?? (result.values.length ? result.values.map(v => Number(v.toPrecision(6))).join(', ') : 'empty result');
       checks.push({ phase: result.phase, line: `${environment.name}/${service.name} ${template.name}/${metric.name}: ${result.phase} (${detail}); condition ${metric.threshold.describe()}` });

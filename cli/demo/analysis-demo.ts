@@ -1,4 +1,4 @@
-import { longestRangeSeconds } from '../../lib/analysis';
+import { isThresholdMetric, longestRangeSeconds } from '../../lib/analysis';
 import { Fleet } from '../../lib/fleet';
 import { checkAnalysis, deployedCharts } from '../analysis-check';
 import { PrometheusServer, sleep, waitFor } from '../prometheus-server';
@@ -75,7 +75,7 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
   const log = options.log ?? (() => undefined);
   const [chart] = deployedCharts(options.fleet, options.root, options.service ?? 'web', options.environment ?? 'staging');
   const { environment } = chart.deployment;
-  const metrics = chart.service.analysis.templates.flatMap(t => t.metrics);
+  const metrics = chart.service.analysis.templates.flatMap(t => t.metrics ?? []).filter(isThresholdMetric);
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
 
   const pods = [

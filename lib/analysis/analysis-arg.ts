@@ -23,7 +23,7 @@ export interface AnalysisArg {
   readonly secretKeyRef?: SecretKeyRef;
 }
 
-/** Whether a caller must pass a value for `arg`. */
-export function isRequiredArg(arg: AnalysisArg): boolean {
-  return arg.value === undefined && arg.secretKeyRef === undefined;
+/** The args a caller must pass a value for: those without a default or a Secret. */
+export function requiredArgNames(args: readonly AnalysisArg[]): string[] {
+  return args.filter(arg => arg.value === undefined && arg.secretKeyRef === undefined).map(arg => arg.name);
 }

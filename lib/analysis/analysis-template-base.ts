@@ -1,9 +1,38 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
-import { AnalysisArg, isRequiredArg } from './analysis-arg';
-import { PrometheusMetric } from './prometheus-metric';
+import { AnalysisArg, requiredArgNames } from './analysis-arg';
+import { Metric } from './metric';
+import { MetricMatch } from './metric-match';
+
+/** The template annotation mapping each metric with hand-written conditions to the reason they were accepted, as JSON. */
+export const REVIEWED_CONDITIONS_ANNOTATION = 'infra-delivery.io/reviewed-conditions';
+
+/** An analysis template a Rollout can run: one built here, or one that already exists in the cluster. */
+export interface IAnalysisTemplate {
+  /** The template's `metadata.name`, which Rollouts refer to. */
+  readonly name: string;
+  /** Whether Rollouts must refer to this template with `clusterScope: true`. */
+  readonly clusterScoped: boolean;
+  /** The declared args. */
+  readonly args: readonly AnalysisArg[];
+  /** The args without a default or a Secret, which every caller must fill in. */
+  readonly requiredArgs: string[];
+  /** The metrics measured; undefined for a template that exists in the cluster, whose metrics are not known here. */
+  readonly metrics?: readonly Metric[];
+  /** The namespace of a namespaced template built here, which a Rollout must share. */
+  readonly namespace?: string;
+}
+
+/** How a template that already exists in the cluster is referred to. */
+export interface TemplateReferenceOptions {
+  /**
+   * The args the template declares, so that every Rollout that runs it is checked for the required ones.
+   * @default - none
+   */
+  readonly args?: AnalysisArg[];
+}
 
 /** Properties shared by {@link AnalysisTemplate} and {@link ClusterAnalysisTemplate}. */
 export interface AnalysisTemplateProps {
@@ -12,8 +41,8 @@ export interface AnalysisTemplateProps {
    * @default - a name derived from the construct path
    */
   readonly metadata?: ApiObjectMetadata;
-  /** The metrics measured; at least one. */
-  readonly metrics: PrometheusMetric[];
+  /** The metrics measured; at least one: a PrometheusMetric, WebMetric or JobMetric. */
+  readonly metrics: Metric[];
   /**
    * The args the metrics refer to.
    * @default - none
@@ -25,14 +54,10 @@ export interface AnalysisTemplateProps {
  * What both kinds of analysis template share: the metrics, the args, and every synth-time check of
  * them (PromQL syntax, declared args, counts and limits, unique names, credentials kept out of `dist/`).
  */
-export abstract class AnalysisTemplateBase extends Construct {
-  /** The template's `metadata.name`, which Rollouts refer to. */
+export abstract class AnalysisTemplateBase extends Construct implements IAnalysisTemplate {
   public readonly name: string;
-  /** The declared args. */
   public readonly args: readonly AnalysisArg[];
-  /** The metrics measured. */
-  public readonly metrics: readonly PrometheusMetric[];
-  /** Whether Rollouts must refer to this template with `clusterScope: true`. */
+  public readonly metrics: readonly Metric[];
   public abstract readonly clusterScoped: boolean;
 
   protected constructor(
@@ -45,26 +70,33 @@ export abstract class AnalysisTemplateBase extends Construct {
     this.args = props.args ?? [];
     this.metrics = props.metrics;
     if (this.metrics.length === 0) {
-      reportAt(this, 'metrics', [], 'an analysis template needs at least one metric', 'add a PrometheusMetric, e.g. from a preset in lib/analysis/presets.ts');
+      reportAt(this, 'metrics', [], 'an analysis template needs at least one metric', 'add a PrometheusMetric (e.g. from a preset in lib/analysis/presets.ts), a WebMetric or a JobMetric');
     }
     const names = this.metrics.map(m => m.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate !== undefined) {
       reportAt(this, 'metrics[].name', duplicate, 'metric names must be unique within a template', 'rename one of the metrics');
     }
-    this.name = createResource(this, this.toSpec()).name;
+    const resource = createResource(this, this.toSpec());
+    this.name = resource.name;
+    const reviewed = this.metrics.filter(m => m.reviewReason !== undefined).map(m => [m.name, m.reviewReason]);
+    if (reviewed.length) resource.metadata.addAnnotation(REVIEWED_CONDITIONS_ANNOTATION, JSON.stringify(Object.fromEntries(reviewed)));
     this.node.addValidation({ validate: () => this.metrics.flatMap(m => m.problems(this, this.args)) });
   }
 
-  /** The args without a default or a Secret, which every caller must fill in. */
+  public get namespace(): string | undefined {
+    return this.clusterScoped ? undefined : Chart.of(this).namespace;
+  }
+
   public get requiredArgs(): string[] {
-    return this.args.filter(isRequiredArg).map(a => a.name);
+    return requiredArgNames(this.args);
   }
 
   private toSpec(): at.AnalysisTemplateSpec {
-    const dryRun = this.metrics.filter(m => m.dryRun).map(m => ({ metricName: m.name }));
+    // The controller reads metricName as an unanchored regex, so a bare name would also match longer ones.
+    const dryRun = this.metrics.filter(m => m.dryRun).map(m => ({ metricName: MetricMatch.named(m.name).regex }));
     const retention = this.metrics.filter(m => m.measurementRetention !== undefined)
-      .map(m => ({ metricName: m.name, limit: m.measurementRetention! }));
+      .map(m => ({ metricName: MetricMatch.named(m.name).regex, limit: m.measurementRetention! }));
     return {
       args: this.args.length
         ? this.args.map(a => ({ name: a.name, value: a.value, valueFrom: a.secretKeyRef ? { secretKeyRef: a.secretKeyRef } : undefined }))

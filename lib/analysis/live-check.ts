@@ -1,4 +1,4 @@
-import { PrometheusMetric } from './prometheus-metric';
+import { ThresholdMetric } from './prometheus-metric';
 import { referencedArgs } from './promql';
 
 /** The outcome of one metric measured once against a live Prometheus. */
@@ -53,7 +53,7 @@ export interface MeasureOptions {
  * same rules its rendered conditions encode.
  */
 export async function measureOnce(
-  metric: Pick<PrometheusMetric, 'name' | 'query' | 'threshold'>,
+  metric: Pick<ThresholdMetric, 'name' | 'query' | 'threshold'>,
   args: Readonly<Record<string, string>>,
   prometheusUrl: string,
   options: MeasureOptions = {},

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { fail } from '../errors/problem';
 import { goDuration } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
-import { DEFAULT_ANALYSIS_INTERVAL, PrometheusMetric } from './prometheus-metric';
+import { DEFAULT_ANALYSIS_INTERVAL } from './metric';
+import { PrometheusMetric, ThresholdMetric } from './prometheus-metric';
 import { DataPolicy, Threshold } from './threshold';
 
 /**
@@ -173,7 +174,7 @@ export interface LatencyOptions extends PresetOptions {
 /**
  * The canary's HTTP success rate. No traffic at all gives 0/0 = NaN, which the data policy decides.
  */
-export function successRateMetric(source: MetricSource, options: SuccessRateOptions): PrometheusMetric {
+export function successRateMetric(source: MetricSource, options: SuccessRateOptions): ThresholdMetric {
   const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
   const window = options.window ?? interval;
   return new PrometheusMetric({
@@ -191,7 +192,7 @@ export function successRateMetric(source: MetricSource, options: SuccessRateOpti
  * The canary's latency quantile, compared in the unit the source reports (Istio: milliseconds).
  * No traffic gives NaN and an unbounded quantile +Inf, both of which the data policy decides.
  */
-export function latencyMetric(source: MetricSource, options: LatencyOptions): PrometheusMetric {
+export function latencyMetric(source: MetricSource, options: LatencyOptions): ThresholdMetric {
   const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
   const window = options.window ?? interval;
   const quantile = options.quantile ?? 0.99;

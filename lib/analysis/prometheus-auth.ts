@@ -24,6 +24,11 @@ export interface SigV4Props {
    * @default - the controller's own identity
    */
   readonly roleArn?: string;
+  /**
+   * A profile of the controller's AWS config to sign with.
+   * @default - the default profile
+   */
+  readonly profile?: string;
 }
 
 /** How the Argo Rollouts controller authenticates to Prometheus. */
@@ -38,7 +43,7 @@ export class PrometheusAuth {
 
   /** AWS SigV4 request signing. */
   public static sigv4(props: SigV4Props): PrometheusAuth {
-    return new PrometheusAuth({ sigv4: { region: props.region, roleArn: props.roleArn } }, []);
+    return new PrometheusAuth({ sigv4: { region: props.region, roleArn: props.roleArn, profile: props.profile } }, []);
   }
 
   private constructor(

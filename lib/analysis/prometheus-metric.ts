@@ -1,64 +1,40 @@
 import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
-import { problemAt } from '../errors/problem';
-import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
+import { goDuration, seconds } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
+import { ConditionExpression } from './condition-expression';
+import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
 import { PrometheusAuth } from './prometheus-auth';
 import { promqlSyntaxError, referencedArgs } from './promql';
 import { Threshold } from './threshold';
 
-/** How often a metric measures by default; the presets also use it as their rate window. */
-export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);
+/**
+ * A range query: the controller asks `query_range` from `now() - start` to `now() - end` every
+ * `step`, and the result holds every sample, so the threshold judges them all.
+ */
+export interface PrometheusRangeQuery {
+  /** How far back the range starts. */
+  readonly start: Duration;
+  /**
+   * How far back the range ends.
+   * @default Duration.seconds(0) - now
+   */
+  readonly end?: Duration;
+  /** The resolution of the range. */
+  readonly step: Duration;
+}
 
-/** Headers that carry credentials; their values must come from Secret-backed args. */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret/i;
+/** How a Prometheus result may be judged: a typed threshold, or reviewed expressions. */
+export type PrometheusCondition = Threshold | ConditionExpression;
 
 /** Properties of a {@link PrometheusMetric}. */
-export interface PrometheusMetricProps {
-  /** The metric's name, unique within its template; it names the measurement in the AnalysisRun. */
-  readonly name: string;
+export interface PrometheusMetricProps<C extends PrometheusCondition = PrometheusCondition> extends MetricProps {
   /** The Prometheus server's base URL. */
   readonly address: string;
   /** The PromQL query; it may refer to template args as `{{args.NAME}}`. It must return an instant vector. */
   readonly query: string;
-  /** The condition each measurement's result must meet. */
-  readonly threshold: Threshold;
-  /**
-   * Time between measurements.
-   * @default Duration.minutes(1)
-   */
-  readonly interval?: Duration;
-  /**
-   * How many measurements to take. Step analysis needs a finite count, or the step never ends.
-   * @default 5
-   */
-  readonly count?: number;
-  /**
-   * Failed measurements tolerated; one more aborts the rollout.
-   * @default 0
-   */
-  readonly failureLimit?: number;
-  /**
-   * Inconclusive measurements tolerated; one more pauses the rollout for a human.
-   * @default 0
-   */
-  readonly inconclusiveLimit?: number;
-  /**
-   * Consecutive query errors tolerated (Argo Rollouts' own default is 4).
-   * @default 4
-   */
-  readonly consecutiveErrorLimit?: number;
-  /**
-   * Consecutive successful measurements that end the metric early as successful.
-   * @default - the metric runs all `count` measurements
-   */
-  readonly consecutiveSuccessLimit?: number;
-  /**
-   * Wait before the first measurement, so the canary has taken traffic.
-   * @default - measure at once
-   */
-  readonly initialDelay?: Duration;
+  /** The condition each measurement's result must meet: a typed threshold, or reviewed expressions. */
+  readonly threshold: C;
   /**
    * Query timeout, in whole seconds.
    * @default Duration.seconds(30)
@@ -76,53 +52,38 @@ export interface PrometheusMetricProps {
    */
   readonly authentication?: PrometheusAuth;
   /**
-   * Record the measurements without letting them fail the rollout, to try a new metric safely.
+   * Ask for a range of samples instead of an instant value.
+   * @default - an instant query
+   */
+  readonly rangeQuery?: PrometheusRangeQuery;
+  /**
+   * Skip verifying the server's TLS certificate; only for a server with a self-signed certificate on a trusted network.
    * @default false
    */
-  readonly dryRun?: boolean;
-  /**
-   * Measurements kept in the AnalysisRun's status.
-   * @default - Argo Rollouts' default of 10
-   */
-  readonly measurementRetention?: number;
+  readonly insecure?: boolean;
 }
 
 /** A measurement of the canary by Prometheus: one entry of an analysis template's `metrics`. */
-export class PrometheusMetric {
-  public readonly name: string;
+export class PrometheusMetric<C extends PrometheusCondition = PrometheusCondition> extends Metric {
   public readonly address: string;
   public readonly query: string;
-  public readonly threshold: Threshold;
-  public readonly interval: Duration;
-  public readonly count: number;
-  public readonly failureLimit: number;
-  public readonly inconclusiveLimit: number;
-  public readonly consecutiveErrorLimit: number;
-  public readonly consecutiveSuccessLimit?: number;
-  public readonly initialDelay?: Duration;
+  public readonly threshold: C;
   public readonly timeout: Duration;
   public readonly headers: Readonly<Record<string, string>>;
   public readonly authentication?: PrometheusAuth;
-  public readonly dryRun: boolean;
-  public readonly measurementRetention?: number;
+  public readonly rangeQuery?: PrometheusRangeQuery;
+  public readonly insecure: boolean;
 
-  constructor(props: PrometheusMetricProps) {
-    this.name = props.name;
+  constructor(props: PrometheusMetricProps<C>) {
+    super(props);
     this.address = props.address;
     this.query = props.query;
     this.threshold = props.threshold;
-    this.interval = props.interval ?? DEFAULT_ANALYSIS_INTERVAL;
-    this.count = props.count ?? 5;
-    this.failureLimit = props.failureLimit ?? 0;
-    this.inconclusiveLimit = props.inconclusiveLimit ?? 0;
-    this.consecutiveErrorLimit = props.consecutiveErrorLimit ?? 4;
-    this.consecutiveSuccessLimit = props.consecutiveSuccessLimit;
-    this.initialDelay = props.initialDelay;
     this.timeout = props.timeout ?? Duration.seconds(30);
     this.headers = props.headers ?? {};
     this.authentication = props.authentication;
-    this.dryRun = props.dryRun ?? false;
-    this.measurementRetention = props.measurementRetention;
+    this.rangeQuery = props.rangeQuery;
+    this.insecure = props.insecure ?? false;
   }
 
   /** The args the query, headers and authentication refer to. */
@@ -134,96 +95,64 @@ export class PrometheusMetric {
     ])];
   }
 
-  /** Problems with this metric, each naming `scope`, the metric and the field. */
-  public problems(scope: IConstruct, declaredArgs: readonly AnalysisArg[]): string[] {
-    const field = (name: string) => `metrics[${this.name}].${name}`;
-    const problems: string[] = [];
-    const problem = (name: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field(name), value, rule, fix));
+  public get reviewReason(): string | undefined {
+    return this.threshold instanceof ConditionExpression ? this.threshold.reason : undefined;
+  }
+
+  protected get argField(): string {
+    return 'query';
+  }
+
+  protected durationFields(): DurationField[] {
+    return [['timeout', this.timeout, 1], ['rangeQuery.start', this.rangeQuery?.start, 1], ['rangeQuery.end', this.rangeQuery?.end, 0], ['rangeQuery.step', this.rangeQuery?.step, 1]];
+  }
+
+  protected providerProblems(problem: MetricProblem, declaredArgs: readonly AnalysisArg[]): void {
     const syntax = promqlSyntaxError(this.query);
     if (syntax) problem('query', this.query, `is not valid promql: ${syntax}`, 'fix the query; try it in the prometheus ui first');
-    const declared = declaredArgs.map(a => a.name);
-    for (const arg of this.referencedArgs.filter(a => !declared.includes(a))) {
-      problem('query', `{{args.${arg}}}`, 'refers to an arg the template does not declare', `declare '${arg}' in the template's args or fix the name`);
+    if (this.rangeQuery && seconds(this.rangeQuery.end ?? Duration.seconds(0)) >= seconds(this.rangeQuery.start)) {
+      problem('rangeQuery.end', goDuration(this.rangeQuery.end!), `must be less far back than start (${goDuration(this.rangeQuery.start)}), or the range is empty`, 'lower end or raise start');
     }
-    problems.push(...this.limitProblems(scope, field));
-    problems.push(...wholeSecondsProblems(scope, field('interval'), this.interval, 1));
-    problems.push(...wholeSecondsProblems(scope, field('timeout'), this.timeout, 1));
-    problems.push(...wholeSecondsProblems(scope, field('initialDelay'), this.initialDelay));
-    if (!Number.isFinite(this.threshold.bound)) problem('threshold', this.threshold.bound, 'must be a finite number', 'compare with a finite bound');
+    const conditionProblems = this.threshold instanceof Threshold ? this.threshold.problems() : this.threshold.problems('threshold', true);
+    for (const args of conditionProblems) problem(...args);
+    this.headerProblems(problem, this.headers, declaredArgs);
     const secretArgs = declaredArgs.filter(a => a.secretKeyRef).map(a => a.name);
-    for (const [header, value] of Object.entries(this.headers).filter(([h]) => CREDENTIAL_HEADER.test(h))) {
-      const args = referencedArgs(value);
-      if (args.length === 0 || args.some(a => !secretArgs.includes(a))) {
-        problem(`headers.${header}`, value, 'carries a credential, which must not be written into dist/', `declare an arg with secretKeyRef and use '{{args.NAME}}' as the value`);
-      }
-    }
     for (const arg of this.authentication?.secretArgs ?? []) {
-      if (declared.includes(arg) && !secretArgs.includes(arg)) {
+      if (declaredArgs.some(a => a.name === arg) && !secretArgs.includes(arg)) {
         problem('authentication.clientSecretArg', arg, 'carries a credential, which must not be written into dist/', `declare '${arg}' with a secretKeyRef`);
       }
     }
-    return problems;
   }
 
-  /**
-   * The metric as the analysis template L1 takes it.
-   * @internal
-   */
-  public _toMetric(): at.AnalysisTemplateSpecMetrics {
+  /** @internal */
+  protected _conditions(): Pick<at.AnalysisTemplateSpecMetrics, 'successCondition' | 'failureCondition'> {
+    return { successCondition: this.threshold.successCondition(), failureCondition: this.threshold.failureCondition() };
+  }
+
+  /** @internal */
+  protected _provider(): at.AnalysisTemplateSpecMetricsProvider {
     const headers = Object.entries(this.headers).map(([key, value]) => ({ key, value }));
+    const range = this.rangeQuery;
+    // The controller evaluates start and end as expr-lang time expressions (metricproviders/prometheus/prometheus.go, evaluate.EvalTime).
+    const ago = (d: Duration) => (seconds(d) === 0 ? 'now()' : `now() - duration("${goDuration(d)}")`);
     return {
-      name: this.name,
-      interval: goDuration(this.interval),
-      count: at.AnalysisTemplateSpecMetricsCount.fromNumber(this.count),
-      failureLimit: at.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(this.failureLimit),
-      inconclusiveLimit: this.inconclusiveLimit ? at.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(this.inconclusiveLimit) : undefined,
-      consecutiveErrorLimit: at.AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(this.consecutiveErrorLimit),
-      consecutiveSuccessLimit: this.consecutiveSuccessLimit !== undefined
-        ? at.AnalysisTemplateSpecMetricsConsecutiveSuccessLimit.fromNumber(this.consecutiveSuccessLimit) : undefined,
-      initialDelay: this.initialDelay ? goDuration(this.initialDelay) : undefined,
-      successCondition: this.threshold.successCondition(),
-      failureCondition: this.threshold.failureCondition(),
-      provider: {
-        prometheus: {
-          address: this.address,
-          query: this.query,
-          timeout: seconds(this.timeout),
-          headers: headers.length ? headers : undefined,
-          authentication: this.authentication?._toJson(),
-        },
+      prometheus: {
+        address: this.address,
+        query: this.query,
+        timeout: seconds(this.timeout),
+        headers: headers.length ? headers : undefined,
+        authentication: this.authentication?._toJson(),
+        insecure: this.insecure || undefined,
+        rangeQuery: range ? { start: ago(range.start), end: ago(range.end ?? Duration.seconds(0)), step: goDuration(range.step) } : undefined,
       },
     };
   }
+}
 
-  /** The count and limit rules of the Argo Rollouts controller, plus limits that can never trigger. */
-  private limitProblems(scope: IConstruct, field: (name: string) => string): string[] {
-    const problems: string[] = [];
-    const isCount = (n: number | undefined, min: number) => n === undefined || (Number.isInteger(n) && n >= min);
-    if (!isCount(this.count, 1)) {
-      problems.push(problemAt(scope, field('count'), this.count, 'must be a positive integer: step analysis needs a finite count', 'set a count such as 5'));
-      return problems;
-    }
-    const limits = [
-      ['failureLimit', this.failureLimit, 0, 'set 0 to abort on the first failed measurement'],
-      ['inconclusiveLimit', this.inconclusiveLimit, 0, 'set 0 to pause on the first inconclusive measurement'],
-      ['consecutiveErrorLimit', this.consecutiveErrorLimit, 0, 'keep the default of 4'],
-      ['consecutiveSuccessLimit', this.consecutiveSuccessLimit, 1, 'remove it to run every measurement'],
-    ] as const;
-    for (const [name, value, min, fix] of limits) {
-      if (!isCount(value, min)) problems.push(problemAt(scope, field(name), value, `must be an integer of at least ${min}`, fix));
-    }
-    if (problems.length) return problems;
-    if (this.failureLimit >= this.count) {
-      problems.push(problemAt(scope, field('failureLimit'), this.failureLimit, `must be below count (${this.count}), or no number of failures can abort the rollout`, `lower failureLimit below ${this.count}`));
-    }
-    if (this.inconclusiveLimit >= this.count) {
-      problems.push(problemAt(scope, field('inconclusiveLimit'), this.inconclusiveLimit,
-        `must be below count (${this.count}), or a metric whose every measurement is inconclusive passes`, `lower inconclusiveLimit below ${this.count}`));
-    }
-    const needed = this.failureLimit + (this.consecutiveSuccessLimit ?? 0);
-    if (this.consecutiveSuccessLimit !== undefined && this.count < needed) {
-      problems.push(problemAt(scope, field('consecutiveSuccessLimit'), this.consecutiveSuccessLimit, `count (${this.count}) must be at least failureLimit + consecutiveSuccessLimit (${needed})`, `raise count to ${needed} or lower the limits`));
-    }
-    return problems;
-  }
+/** A Prometheus metric judged by a typed {@link Threshold}, which this project can evaluate itself (live checks, simulation). */
+export type ThresholdMetric = PrometheusMetric<Threshold>;
+
+/** Whether `metric` is a Prometheus metric with a typed threshold. */
+export function isThresholdMetric(metric: Metric): metric is ThresholdMetric {
+  return metric instanceof PrometheusMetric && metric.threshold instanceof Threshold;
 }

@@ -1,3 +1,4 @@
+import type { ConditionProblem } from './condition-expression';
 /** The verdict of one Argo Rollouts measurement. */
 export class Verdict {
   /** The measurement counts as successful. */
@@ -31,7 +32,16 @@ export interface DataPolicy {
    * @default Verdict.FAIL
    */
   readonly onInf?: Verdict;
+  /**
+   * Render only a `failureCondition`, as many hand-written templates do: a measurement passes unless
+   * it fails, so no verdict may be inconclusive.
+   * @default false - a success condition, plus a failure condition where a verdict is inconclusive
+   */
+  readonly failureOnly?: boolean;
 }
+
+/** The comparisons a threshold applies to each finite value. */
+export type ThresholdOperator = '>=' | '<=' | '>' | '<';
 
 /**
  * A typed analysis condition: every value of the result compared with a bound, plus an explicit
@@ -53,23 +63,34 @@ export class Threshold {
     return new Threshold('<=', bound, policy);
   }
 
+  /** Passes when every value is strictly above `bound`, e.g. a throughput that must not drop to zero. */
+  public static above(bound: number, policy: DataPolicy = {}): Threshold {
+    return new Threshold('>', bound, policy);
+  }
+
+  /** Passes when every value is strictly below `bound`, e.g. an error rate that must stay under 1%. */
+  public static below(bound: number, policy: DataPolicy = {}): Threshold {
+    return new Threshold('<', bound, policy);
+  }
+
   /**
    * The threshold whose rendered conditions are exactly these, e.g. read back from a synthesized
    * AnalysisTemplate; undefined for a condition this class did not render.
    */
   public static fromCondition(successCondition: string | undefined, failureCondition?: string): Threshold | undefined {
-    if (successCondition === undefined) return undefined;
+    const rendered = successCondition ?? failureCondition;
+    if (rendered === undefined) return undefined;
     const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
-    for (const operator of ['>=', '<='] as const) {
+    for (const operator of ['>=', '<=', '>', '<'] as const) {
       const marker = `# ${operator} `;
-      const at = successCondition.indexOf(marker);
+      const at = rendered.indexOf(marker);
       if (at === -1) continue;
-      const bound: number = Number(successCondition.slice(at + marker.length).split(')')[0]);
+      const bound: number = Number(rendered.slice(at + marker.length).split(')')[0]);
       if (!Number.isFinite(bound)) continue;
       for (const onEmpty of verdicts) {
         for (const onNaN of verdicts) {
           for (const onInf of verdicts) {
-            const candidate: Threshold = new Threshold(operator, bound, { onEmpty, onNaN, onInf });
+            const candidate: Threshold = new Threshold(operator, bound, { onEmpty, onNaN, onInf, failureOnly: successCondition === undefined });
             if (candidate.successCondition() === successCondition && candidate.failureCondition() === failureCondition) return candidate;
           }
         }
@@ -84,10 +105,12 @@ export class Threshold {
   public readonly onNaN: Verdict;
   /** The verdict for an infinite value. */
   public readonly onInf: Verdict;
+  /** Whether only a failure condition is rendered. */
+  public readonly failureOnly: boolean;
 
   private constructor(
     /** The comparison a finite value must satisfy. */
-    public readonly operator: '>=' | '<=',
+    public readonly operator: ThresholdOperator,
     /** The bound finite values are compared with. */
     public readonly bound: number,
     policy: DataPolicy,
@@ -95,21 +118,25 @@ export class Threshold {
     this.onEmpty = policy.onEmpty ?? Verdict.FAIL;
     this.onNaN = policy.onNaN ?? Verdict.FAIL;
     this.onInf = policy.onInf ?? Verdict.FAIL;
+    this.failureOnly = policy.failureOnly ?? false;
   }
 
-  /** The `successCondition`: true when the measurement passes. */
-  public successCondition(): string {
+  /** The `successCondition`: true when the measurement passes; undefined when only a failure condition is rendered. */
+  public successCondition(): string | undefined {
+    if (this.failureOnly) return undefined;
     const passes = this.valuePredicate(Verdict.PASS, `# ${this.operator} ${this.bound}`);
     const all = `all(result, {${passes}})`;
     return this.onEmpty === Verdict.PASS ? all : `len(result) > 0 && ${all}`;
   }
 
   /**
-   * The `failureCondition`, needed only when some policy is inconclusive: without one, Argo Rollouts
-   * fails every measurement whose success condition is false.
+   * The `failureCondition`, needed only when some policy is inconclusive or `failureOnly` is set:
+   * without one, Argo Rollouts fails every measurement whose success condition is false, and without
+   * a success condition it passes every measurement whose failure condition is false
+   * (utils/evaluate/evaluate.go, EvaluateResult).
    */
   public failureCondition(): string | undefined {
-    if (![this.onEmpty, this.onNaN, this.onInf].includes(Verdict.INCONCLUSIVE)) return undefined;
+    if (!this.failureOnly && !this.policies.includes(Verdict.INCONCLUSIVE)) return undefined;
     const fails = this.valuePredicate(Verdict.FAIL, `!(# ${this.operator} ${this.bound})`);
     const any = `any(result, {${fails}})`;
     return this.onEmpty === Verdict.FAIL ? `len(result) == 0 || ${any}` : any;
@@ -127,16 +154,38 @@ export class Threshold {
     if (this.failureCondition() === undefined) return success ? Verdict.PASS : Verdict.FAIL;
     const failure = (result.length === 0 && this.onEmpty === Verdict.FAIL) || verdicts.includes(Verdict.FAIL);
     if (failure) return Verdict.FAIL;
+    if (this.failureOnly) return Verdict.PASS;
     return success ? Verdict.PASS : Verdict.INCONCLUSIVE;
   }
 
   /** A one-line description for reports, e.g. `>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)`. */
   public describe(): string {
-    return `${this.operator} ${this.bound} (empty: ${this.onEmpty.phase}, NaN: ${this.onNaN.phase}, Inf: ${this.onInf.phase})`;
+    const only = this.failureOnly ? ', failure condition only' : '';
+    return `${this.operator} ${this.bound} (empty: ${this.onEmpty.phase}, NaN: ${this.onNaN.phase}, Inf: ${this.onInf.phase}${only})`;
+  }
+
+  /** What is wrong with this threshold, as field, value, rule and fix; empty when nothing is. */
+  public problems(): ConditionProblem[] {
+    const problems: ConditionProblem[] = [];
+    if (!Number.isFinite(this.bound)) problems.push(['threshold', this.bound, 'must be a finite number', 'compare with a finite bound']);
+    if (this.failureOnly && this.policies.includes(Verdict.INCONCLUSIVE)) {
+      problems.push(['threshold', this.describe(), 'renders only a failure condition, which cannot tell an inconclusive measurement from a passing one',
+        'drop failureOnly, or make the no-data verdicts pass or fail']);
+    }
+    return problems;
+  }
+
+  private get policies(): Verdict[] {
+    return [this.onEmpty, this.onNaN, this.onInf];
   }
 
   private compare(value: number): boolean {
-    return this.operator === '>=' ? value >= this.bound : value <= this.bound;
+    switch (this.operator) {
+      case '>=': return value >= this.bound;
+      case '<=': return value <= this.bound;
+      case '>': return value > this.bound;
+      case '<': return value < this.bound;
+    }
   }
 
   /** The per-value predicate reaching `verdict`: a finite comparison, or NaN/Inf where the policy says so. */

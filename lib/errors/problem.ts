@@ -88,5 +88,7 @@ function quote(value: unknown): string {
   if (value === undefined) return 'unset';
   // Control characters are escaped, so that a problem is always one line.
   if (typeof value === 'string') return `'${value.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1))}'`;
+  // JSON would write NaN and ±Infinity as null, which hides what the user passed.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return JSON.stringify(value);
 }

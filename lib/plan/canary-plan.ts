@@ -1,6 +1,8 @@
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import { REVIEWED_CONDITIONS_ANNOTATION } from '../analysis/analysis-template-base';
+import { metricCanFail } from '../analysis/metric';
 import { ERROR_COUNT_Z } from '../analysis/presets';
 import { longestRangeSeconds } from '../analysis/promql';
 import { Threshold } from '../analysis/threshold';
@@ -34,6 +36,10 @@ const SCRAPES_PER_WINDOW = 3;
 export interface MetricPlan {
   readonly template: string;
   readonly name: string;
+  /** What measures it: `prometheus`, `web`, `job`, or another provider's key. */
+  readonly provider: string;
+  /** Whether bad measurements can fail it: not in dry-run, and a failure limit below its count (see metricCanFail). */
+  readonly canFail: boolean;
   /** The PromQL query, args unsubstituted. */
   readonly query: string;
   /** The threshold its conditions render, or undefined for conditions this project did not render. */
@@ -87,6 +93,8 @@ export interface StepPlan {
   readonly durationS: number;
   /** The metrics an analysis step runs. */
   readonly metrics: readonly MetricPlan[];
+  /** Templates the step runs that are not in `dist/` (they exist in the cluster), so their metrics are not known. */
+  readonly externalTemplates: readonly string[];
 }
 
 /** The derived release plan of one Rollout. */
@@ -100,7 +108,7 @@ export interface RolloutPlan {
   readonly autoscaled: boolean;
   readonly steps: readonly StepPlan[];
   /** Background analysis, if any, with the step it starts at. */
-  readonly background?: { readonly startingStep: number; readonly metrics: readonly MetricPlan[] };
+  readonly background?: { readonly startingStep: number; readonly metrics: readonly MetricPlan[]; readonly externalTemplates: readonly string[] };
   /** The minimum time from the start of a release to full promotion; Infinity with a manual pause. */
   readonly promotionS: number;
   /** The highest real share of traffic reached before the first measurement can fail. */
@@ -112,12 +120,17 @@ export interface RolloutPlan {
   readonly progressDeadlineAbort: boolean;
   /** Why weights without analysis are accepted (annotation {@link ACCEPT_UNMEASURED_ANNOTATION}). */
   readonly acceptedUnmeasured?: string;
+  /** Metrics of the templates it runs whose conditions were written by hand, with the reason (annotation {@link REVIEWED_CONDITIONS_ANNOTATION}). */
+  readonly reviewedConditions: readonly { readonly template: string; readonly metric: string; readonly reason: string }[];
   readonly warnings: readonly string[];
 }
 
 type Metric = NonNullable<NonNullable<IAnalysisTemplate['spec']>['metrics']>[number];
 type Canary = NonNullable<NonNullable<NonNullable<IRollout['spec']>['strategy']>['canary']>;
-type TemplateRefs = { readonly templates?: readonly { readonly templateName?: string }[] };
+type TemplateRefs = {
+  readonly templates?: readonly { readonly templateName?: string }[];
+  readonly dryRun?: readonly { readonly metricName: string }[];
+};
 
 /**
  * Derives the release plan of every Rollout from synthesized objects alone: the timeline, the
@@ -138,11 +151,16 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
   const [podMonitor] = asKind(folder.objects, 'PodMonitor');
   const scrapeInterval = podMonitor?.spec?.podMetricsEndpoints?.[0]?.interval;
   const scrapeIntervalS = scrapeInterval === undefined ? undefined : parseDurationSeconds(scrapeInterval);
-  const metricsOf = (analysis: TemplateRefs): MetricPlan[] => (analysis.templates ?? [])
-    .flatMap(ref => {
-      const template = templates.find(t => t.metadata?.name === ref.templateName);
-      return (template?.spec?.metrics ?? []).map(m => metricPlan(ref.templateName ?? '', m, scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS));
-    });
+  const analysisOf = (analysis: TemplateRefs): { metrics: MetricPlan[]; externalTemplates: string[] } => {
+    const refs = (analysis.templates ?? []).map(ref => ({ name: ref.templateName ?? '', template: templates.find(t => t.metadata?.name === ref.templateName) }));
+    // The controller matches dry-run rules of the run and of every template as unanchored regexes (utils/analysis/helpers.go, GetDryRunMetrics).
+    const dryRun = [...analysis.dryRun ?? [], ...refs.flatMap(r => r.template?.spec?.dryRun ?? [])].map(d => new RegExp(d.metricName));
+    return {
+      metrics: refs.flatMap(({ name, template }) => (template?.spec?.metrics ?? [])
+        .map(m => metricPlan(name, m, scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS, dryRun.some(d => d.test(m.name))))),
+      externalTemplates: refs.filter(r => r.template === undefined).map(r => r.name),
+    };
+  };
 
   const [hpa] = asKind(folder.objects, 'HorizontalPodAutoscaler');
   const autoscaled = rollout.spec.replicas === undefined && hpa !== undefined;
@@ -158,6 +176,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     let action = Object.keys(step)[0];
     let durationS = 0;
     let metrics: MetricPlan[] = [];
+    let externalTemplates: string[] = [];
     if (step.setWeight !== undefined) {
       weight = step.setWeight;
       action = `setWeight ${weight}`;
@@ -165,18 +184,18 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
       durationS = step.pause.duration === undefined ? Infinity : parseDurationSeconds(step.pause.duration);
       action = durationS === Infinity ? 'pause until promoted by hand' : `pause ${formatDuration(durationS)}`;
     } else if (step.analysis) {
-      metrics = metricsOf(step.analysis);
+      ({ metrics, externalTemplates } = analysisOf(step.analysis));
       durationS = Math.max(0, ...metrics.map(m => m.durationS));
       action = `analysis ${(step.analysis.templates ?? []).map(t => t.templateName).join(', ')}`;
     } else if (step.experiment) {
       durationS = step.experiment.duration ? parseDurationSeconds(step.experiment.duration) : 0;
     }
-    steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics });
+    steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics, externalTemplates });
     clock += durationS;
   });
   // The controller starts background analysis at step 0 unless told otherwise.
   const background = canary.analysis
-    ? { startingStep: canary.analysis.startingStep ?? 0, metrics: metricsOf(canary.analysis) }
+    ? { startingStep: canary.analysis.startingStep ?? 0, ...analysisOf(canary.analysis) }
     : undefined;
 
   const rps = Number(rollout.metadata?.annotations?.[EXPECTED_RPS_ANNOTATION]);
@@ -194,6 +213,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     expectedRps: Number.isFinite(rps) && rps > 0 ? rps : undefined,
     progressDeadlineAbort: rollout.spec.progressDeadlineAbort === true,
     acceptedUnmeasured: rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION],
+    reviewedConditions: reviewedConditionsOf(templates, [...(canary.steps ?? []).map(s => s.analysis), canary.analysis]),
   };
   return { ...plan, warnings: warningsOf(plan) };
 }
@@ -206,7 +226,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
  *
  * @param scrapeIntervalS how often the metrics the query reads are scraped
  */
-export function metricPlan(template: string, metric: Metric, scrapeIntervalS = ASSUMED_SCRAPE_INTERVAL_SECONDS): MetricPlan {
+export function metricPlan(template: string, metric: Metric, scrapeIntervalS = ASSUMED_SCRAPE_INTERVAL_SECONDS, dryRun = false): MetricPlan {
   const intervalS = metric.interval === undefined ? 0 : parseDurationSeconds(metric.interval);
   // With an interval and no count, a metric runs until the rollout ends it; with neither, once.
   const count = metric.count !== undefined ? Number(metric.count) : metric.interval !== undefined ? Infinity : 1;
@@ -225,6 +245,8 @@ export function metricPlan(template: string, metric: Metric, scrapeIntervalS = A
   return {
     template,
     name: metric.name,
+    provider: Object.keys(metric.provider ?? {})[0] ?? 'none',
+    canFail: metricCanFail({ failureLimit, count, dryRun }),
     query: metric.provider?.prometheus?.query ?? '',
     threshold,
     intervalS,
@@ -307,11 +329,29 @@ function routerOf(trafficRouting: Canary['trafficRouting']): string | undefined 
  * step, and up to and including the step background analysis starts at. Without any, everything.
  */
 function exposureOf(steps: StepPlan[], backgroundStart: number | undefined, shareOf: (w: number) => number): { weight: number; share: number } {
-  const firstAnalysis = steps.find(s => s.metrics.length > 0)?.index ?? Infinity;
+  const firstAnalysis = steps.find(canFailAnalysis)?.index ?? Infinity;
   const unmeasured = steps.filter(s => s.index < firstAnalysis && (backgroundStart === undefined || s.index <= backgroundStart));
   if (firstAnalysis === Infinity && backgroundStart === undefined) return { weight: 100, share: 100 };
   const weight = Math.max(0, ...unmeasured.map(s => s.weight));
   return { weight, share: shareOf(weight) };
+}
+
+/** The hand-written conditions of the templates the analyses run, read from {@link REVIEWED_CONDITIONS_ANNOTATION}. */
+function reviewedConditionsOf(
+  templates: readonly (IAnalysisTemplate | IClusterAnalysisTemplate)[],
+  analyses: readonly (TemplateRefs | undefined)[],
+): RolloutPlan['reviewedConditions'] {
+  const names = new Set(analyses.flatMap(a => a?.templates ?? []).map(t => t.templateName));
+  return templates.filter(t => names.has(t.metadata?.name)).flatMap(t => {
+    const annotation = t.metadata?.annotations?.[REVIEWED_CONDITIONS_ANNOTATION];
+    const reasons: Record<string, string> = annotation ? JSON.parse(annotation) : {};
+    return Object.entries(reasons).map(([metric, reason]) => ({ template: t.metadata?.name ?? '', metric, reason }));
+  });
+}
+
+/** Whether an analysis can fail the canary: a metric that can fail, or a template not in `dist/`, which is trusted to. */
+function canFailAnalysis(analysis: Pick<StepPlan, 'metrics' | 'externalTemplates'>): boolean {
+  return analysis.externalTemplates.length > 0 || analysis.metrics.some(m => m.canFail);
 }
 
 function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
@@ -322,9 +362,10 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
   // again, so it covers only the steps that begin before then (analysis/analysis.go); without a count it runs to the end.
   const backgroundStart = background && steps[background.startingStep]?.startS;
   const backgroundEnd = background && backgroundStart !== undefined
-    ? backgroundStart + Math.max(0, ...background.metrics.map(m => m.durationS))
+    ? backgroundStart + (background.externalTemplates.length ? Infinity : Math.max(0, ...background.metrics.map(m => m.durationS)))
     : -Infinity;
-  const covered = (index: number) => background !== undefined && index >= background.startingStep && steps[index].startS < backgroundEnd!;
+  const covered = (index: number) => background !== undefined && canFailAnalysis(background)
+    && index >= background.startingStep && steps[index].startS < backgroundEnd!;
 
   steps.forEach((step, i) => {
     if (step.action.startsWith('pause ') && step.durationS !== Infinity && covered(i) && backgroundDetection! > step.durationS) {
@@ -333,7 +374,7 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     if (step.action.startsWith('setWeight') && step.weight > 0) {
       const next = steps.findIndex((s, j) => j > i && s.action.startsWith('setWeight'));
       const span = steps.slice(i, next === -1 ? undefined : next);
-      if (!span.some(s => s.metrics.length > 0 || covered(s.index))) {
+      if (!span.some(s => canFailAnalysis(s) || covered(s.index))) {
         const gate = span.some(s => s.durationS === Infinity) ? '; a manual pause holds it for a person to judge'
           : plan.acceptedUnmeasured === undefined ? '' : `; accepted: ${plan.acceptedUnmeasured}`;
         warnings.push(`steps[${i}]: weight ${step.weight} takes traffic with no analysis running before the next weight or the promotion${gate}`);
@@ -341,14 +382,20 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     }
   });
 
-  const measured = [...steps.filter(s => s.metrics.length).map(s => ({ metrics: s.metrics, where: `steps[${s.index}]` })),
-    ...background ? [{ metrics: background.metrics, where: 'background analysis' }] : []];
+  const measured = [...steps.map(s => ({ ...s, where: `steps[${s.index}]` })), ...background ? [{ ...background, where: 'background analysis' }] : []];
   const seen = new Set<string>();
-  for (const { metrics, where } of measured) {
+  for (const { metrics, externalTemplates, where } of measured) {
+    for (const template of externalTemplates) {
+      warnings.push(`${where}: analysis template ${template} is not in dist/ (it exists in the cluster), so its metrics and detection times are not checked here`);
+    }
     for (const m of metrics) {
       const key = `${m.template}/${m.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (!m.canFail) {
+        const why = m.failureLimit >= m.count ? `its failureLimit of ${m.failureLimit} is not below its count of ${m.count}` : 'it runs in dry-run';
+        warnings.push(`${key}: can never fail the rollout: ${why} (${where})`);
+      }
       if (m.windowS > m.intervalS && m.failureLimit > 0) {
         warnings.push(`${key}: the ${formatDuration(m.windowS)} rate window is longer than the ${formatDuration(m.intervalS)} interval, so one spike fails several measurements and spends the failureLimit of ${m.failureLimit} (${where})`);
       }
@@ -358,6 +405,7 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
     }
   }
 
+  for (const review of plan.reviewedConditions) warnings.push(`${review.template}/${review.metric}: conditions written by hand; accepted: ${review.reason}`);
   if (background && Number.isFinite(backgroundEnd) && backgroundEnd! < plan.promotionS) {
     warnings.push(`background analysis ends Successful after ${formatDuration(backgroundEnd!)} and is not started again, but promotion comes at ${formatDuration(plan.promotionS)}: what runs after it is not measured`);
   }

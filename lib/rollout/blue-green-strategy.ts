@@ -107,8 +107,8 @@ export class BlueGreenStrategy implements IRolloutStrategy {
     problems.push(...wholeSecondsProblems(scope, 'scaleDownDelay', this.scaleDownDelay));
     const preview = this.previewReplicaCount;
     if (preview !== undefined && !(Number.isInteger(preview) && preview >= 1)) problem('previewReplicaCount', preview, 'must be an integer of at least 1', 'remove it to preview with the full replica count');
-    if (this.prePromotionAnalysis) problems.push(...analysisRunProblems(scope, 'prePromotionAnalysis', this.prePromotionAnalysis));
-    if (this.postPromotionAnalysis) problems.push(...analysisRunProblems(scope, 'postPromotionAnalysis', this.postPromotionAnalysis));
+    if (this.prePromotionAnalysis) problems.push(...analysisRunProblems(scope, 'prePromotionAnalysis', this.prePromotionAnalysis, { mustEnd: true }));
+    if (this.postPromotionAnalysis) problems.push(...analysisRunProblems(scope, 'postPromotionAnalysis', this.postPromotionAnalysis, { mustEnd: true }));
     if (this.autoPromotion && !this.prePromotionAnalysis && !this.postPromotionAnalysis) {
       problem('autoPromotion', true, 'promotes the new version to all traffic with no analysis measuring it', 'add prePromotionAnalysis or postPromotionAnalysis, or set autoPromotion: false');
     }

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { AnalysisTemplateBase } from '../analysis/analysis-template-base';
+import { IAnalysisTemplate } from '../analysis/analysis-template-base';
 import { problemAt } from '../errors/problem';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisRunProps } from './analysis-run';
 import { ArgValue } from './arg-value';
-import { analysisRunProblems, toAnalysis } from './private/analysis-run';
+import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
 import { StringMatch } from './string-match';
 import { TrafficRouter } from './traffic-router';
 
@@ -54,7 +54,7 @@ export interface ExperimentAnalysis {
   /** The analysis's name within the experiment. */
   readonly name: string;
   /** The template to run. */
-  readonly template: AnalysisTemplateBase;
+  readonly template: IAnalysisTemplate;
   /**
    * Values for the template's args; `ArgValue.of('{{templates.NAME.podTemplateHash}}')` refers to an experiment template's pods.
    * @default - none
@@ -189,7 +189,7 @@ export abstract class CanaryStep {
     return undefined;
   }
 
-  /** Whether this step measures the canary. */
+  /** Whether this step measures the canary in a way that can fail it. */
   public get measures(): boolean {
     return false;
   }
@@ -279,12 +279,13 @@ class AnalysisStep extends CanaryStep {
     super();
   }
 
+  /** Whether a failing canary can fail this analysis: a metric that is neither dry-run nor unable to fail. */
   public override get measures(): boolean {
-    return true;
+    return canFailRun(this.run);
   }
 
   public problems(scope: IConstruct, index: number): string[] {
-    return analysisRunProblems(scope, `steps[${index}].analysis`, this.run);
+    return analysisRunProblems(scope, `steps[${index}].analysis`, this.run, { mustEnd: true });
   }
 
   /** @internal */
@@ -343,7 +344,8 @@ class ExperimentStep extends CanaryStep {
       problems.push(problemAt(scope, `${field}.duration`, 'undefined', 'an experiment without a duration never ends unless an analysis is requiredForCompletion', 'set a duration or mark an analysis requiredForCompletion'));
     }
     for (const analysis of analyses) {
-      problems.push(...analysisRunProblems(scope, `${field}.analyses[${analysis.name}]`, { templates: [analysis.template], args: analysis.args }));
+      const run = { templates: [analysis.template], args: analysis.args };
+      problems.push(...analysisRunProblems(scope, `${field}.analyses[${analysis.name}]`, run, { mustEnd: analysis.requiredForCompletion ?? false }));
     }
     return problems;
   }

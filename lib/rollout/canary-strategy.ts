@@ -6,7 +6,7 @@ import { seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisRunProps } from './analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
-import { analysisRunProblems, toAnalysis } from './private/analysis-run';
+import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
 import { intOrPercent } from './private/int-or-percent';
 import { replicaSplit, surgePods } from './replica-share';
 import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
@@ -181,7 +181,7 @@ export class CanaryStrategy implements IRolloutStrategy {
     }
     if (router) problems.push(...router.problems(scope, { stable: this.stableService, canary: this.canaryService }));
     if (this.background && this.backgroundFrom !== undefined) {
-      problems.push(...analysisRunProblems(scope, 'analysis', this.background));
+      problems.push(...analysisRunProblems(scope, 'analysis', this.background, { mustEnd: false }));
       const start = this.backgroundFrom;
       if (!Number.isInteger(start) || start < 0 || start >= Math.max(this.steps.length, 1)) {
         problem('analysis.startingStep', start, `must be the index of a step, from 0 to ${Math.max(this.steps.length - 1, 0)}`, 'start at the first setWeight step');
@@ -241,7 +241,8 @@ export class CanaryStrategy implements IRolloutStrategy {
    * canary without steps is promoted at once, ungated.
    */
   private unmeasuredTrafficProblems(scope: StrategyTarget): string[] {
-    const backgroundFrom = this.backgroundFrom;
+    // Background analysis that cannot fail (every metric dry-run or unable to fail) gates nothing.
+    const backgroundFrom = this.background && canFailRun(this.background) ? this.backgroundFrom : undefined;
     const ungated: { index: number; weight: number }[] = [];
     let open: { index: number; weight: number } | undefined;
     this.steps.forEach((step, index) => {

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { reportAt, report, problemAt } from '../errors/problem';
+import { toCrdSpec } from '../private/crd-spec';
 import { seconds, wholeSecondsProblems } from '../private/durations';
 import { addSynthNotes } from '../synth/synth-notes';
 import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
@@ -167,28 +168,8 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       progressDeadlineAbort: this.progressDeadlineAbort,
       minReadySeconds: seconds(this.minReady),
       selector: this._toLabelSelector(),
-      template: { metadata, spec: toRolloutPodSpec(this._toPodSpec()) },
+      template: { metadata, spec: toCrdSpec<ro.RolloutSpecTemplateSpec>(this._toPodSpec()) },
       strategy: this.strategy._toStrategy(),
     };
   }
-}
-
-/**
- * The Rollout CRD embeds the core PodSpec schema, so cdk8s-plus's typed PodSpec has the same fields
- * under the same names; only the generated TypeScript types differ. One difference matters at run
- * time: the generated Rollout filter unwraps int-or-string values but passes quantities (resource
- * limits and requests, emptyDir sizes) through as they are, so those are unwrapped here. The Rollout
- * test checks the result against cdk8s-plus's own rendering of the same PodSpec.
- */
-function toRolloutPodSpec(spec: kplus.k8s.PodSpec): ro.RolloutSpecTemplateSpec {
-  return unwrapQuantities(spec) as ro.RolloutSpecTemplateSpec;
-}
-
-function unwrapQuantities(value: unknown): unknown {
-  if (value instanceof kplus.k8s.Quantity) return value.value;
-  if (Array.isArray(value)) return value.map(unwrapQuantities);
-  if (value && typeof value === 'object' && value.constructor === Object) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapQuantities(v)]));
-  }
-  return value;
 }

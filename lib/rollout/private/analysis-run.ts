@@ -1,23 +1,39 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MetricMatch } from '../../analysis/metric-match';
 import { problemAt } from '../../errors';
 import { AnalysisRunProps, RolloutAnalysis } from '../analysis-run';
+
+/** Kubernetes object names: a DNS subdomain. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
  * Checks an analysis run the way the controller resolves it: every template exists where the
  * Rollout can find it, every required arg gets a value and no unknown arg is passed, field refs
- * point at metadata the downward API resolves, and dry-run metrics exist.
+ * point at metadata the downward API resolves, and dry-run and retention rules match a metric.
+ * Templates referred to by name are checked for their args only: their metrics are not known here.
  */
-export function analysisRunProblems(scope: IConstruct, field: string, run: AnalysisRunProps): string[] {
+export function analysisRunProblems(scope: IConstruct, field: string, run: AnalysisRunProps, options: { mustEnd: boolean }): string[] {
   const problems: string[] = [];
+  if (options.mustEnd) {
+    for (const template of run.templates) {
+      for (const metric of (template.metrics ?? []).filter(m => !m.ends)) {
+        problems.push(problemAt(scope, `${field}.templates`, `${template.name}/${metric.name}`,
+          'measures without end (count Infinity and no consecutiveSuccessLimit), so the analysis never completes and the rollout waits forever',
+          'give the metric a count or a consecutiveSuccessLimit, or run it as background analysis'));
+      }
+    }
+  }
   if (run.templates.length === 0) {
     problems.push(problemAt(scope, `${field}.templates`, [], 'an analysis needs at least one template', 'pass the AnalysisTemplate to run'));
   }
   const namespace = Chart.of(scope).namespace;
-  for (const template of run.templates.filter(t => !t.clusterScoped)) {
-    const templateNamespace = Chart.of(template).namespace;
-    if (templateNamespace !== namespace) {
-      problems.push(problemAt(scope, `${field}.templates`, template.name, `is an AnalysisTemplate in namespace '${templateNamespace ?? '(none)'}', but the Rollout runs in '${namespace ?? '(none)'}' and finds templates only in its own`, 'create the template in the rollout\'s chart, or use a ClusterAnalysisTemplate'));
+  for (const template of run.templates) {
+    if (template.metrics === undefined && !OBJECT_NAME.test(template.name)) {
+      problems.push(problemAt(scope, `${field}.templates`, template.name, 'is not a valid template name', 'give the metadata.name of the template in the cluster'));
+    }
+    if (template.metrics !== undefined && !template.clusterScoped && template.namespace !== namespace) {
+      problems.push(problemAt(scope, `${field}.templates`, template.name, `is an AnalysisTemplate in namespace '${template.namespace ?? '(none)'}', but the Rollout runs in '${namespace ?? '(none)'}' and finds templates only in its own`, 'create the template in the rollout\'s chart, or use a ClusterAnalysisTemplate'));
     }
   }
   const passed = Object.keys(run.args ?? {});
@@ -34,22 +50,44 @@ export function analysisRunProblems(scope: IConstruct, field: string, run: Analy
     const problem = value.problem();
     if (problem) problems.push(problemAt(scope, `${field}.args.${name}`, problem.value, problem.rule, problem.fix));
   }
-  const metrics = run.templates.flatMap(t => t.metrics.map(m => m.name));
+  const known = run.templates.every(t => t.metrics !== undefined);
+  const metrics = run.templates.flatMap(t => t.metrics ?? []).map(m => m.name);
   // The controller merges the templates' metrics into one AnalysisRun, where names must be unique.
   for (const duplicate of new Set(metrics.filter((m, i) => metrics.indexOf(m) !== i))) {
     problems.push(problemAt(scope, `${field}.templates`, duplicate, 'is a metric name of more than one template, and one analysis run needs unique metric names', 'rename the metric in one template, or run the templates in separate analyses'));
   }
-  for (const metric of (run.dryRunMetrics ?? []).filter(m => !metrics.includes(m))) {
-    problems.push(problemAt(scope, `${field}.dryRunMetrics`, metric, 'names no metric of the templates', `use one of: ${metrics.join(', ')}`));
+  const rules: [string, MetricMatch][] = [
+    ...(run.dryRun ?? []).map((m, i): [string, MetricMatch] => [`${field}.dryRun[${i}]`, m]),
+    ...(run.measurementRetention ?? []).map((r, i): [string, MetricMatch] => [`${field}.measurementRetention[${i}].metrics`, r.metrics]),
+  ];
+  for (const [at, match] of rules) {
+    const invalid = match.problem();
+    // A rule that matches no metric fails the whole AnalysisRun (utils/analysis/helpers.go, GetDryRunMetrics).
+    if (invalid) problems.push(problemAt(scope, at, match.given, invalid, 'write a go regular expression, or use MetricMatch.named(...)'));
+    else if (known && !metrics.some(m => match.matches(m))) problems.push(problemAt(scope, at, match.given, 'matches no metric of the templates, which fails the analysis run', `match one of: ${metrics.join(', ')}`));
   }
+  (run.measurementRetention ?? []).forEach((r, i) => {
+    if (!Number.isInteger(r.limit) || r.limit < 1) problems.push(problemAt(scope, `${field}.measurementRetention[${i}].limit`, r.limit, 'must be a positive integer', 'keep at least 1 measurement, e.g. 20'));
+  });
   return problems;
+}
+
+/**
+ * Whether the run can fail the rollout: a metric that can fail and is not in dry-run, or a template
+ * referred to by name, whose metrics are trusted to (they are not known here).
+ */
+export function canFailRun(run: AnalysisRunProps): boolean {
+  return run.templates.some(t => t.metrics === undefined || t.metrics.some(m => m.canFail && !(run.dryRun ?? []).some(d => d.matches(m.name))));
 }
 
 /** Renders an analysis run as the Rollout takes it in steps, background analysis and blue-green. */
 export function toAnalysis(run: AnalysisRunProps): RolloutAnalysis {
+  const retention = run.measurementRetention?.map(r => ({ metricName: r.metrics.regex, limit: r.limit }));
   return {
     templates: run.templates.map(t => ({ templateName: t.name, clusterScope: t.clusterScoped || undefined })),
     args: Object.entries(run.args ?? {}).map(([name, value]) => value._toArg(name)),
-    dryRun: run.dryRunMetrics?.map(metricName => ({ metricName })),
+    dryRun: run.dryRun?.map(m => ({ metricName: m.regex })),
+    measurementRetention: retention,
+    analysisRunMetadata: run.analysisRunMetadata && { labels: run.analysisRunMetadata.labels, annotations: run.analysisRunMetadata.annotations },
   };
 }

@@ -2,16 +2,16 @@ import { MeasurementPhase, Measure, replayRelease } from '../../../cli/simulate/
 import { MetricPlan, RolloutPlan, StepPlan } from '../../../lib/plan';
 
 const metric = (overrides: Partial<MetricPlan> = {}): MetricPlan => ({
-  template: 't', name: 'm', query: 'up', intervalS: 30, count: 3, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4,
+  template: 't', name: 'm', provider: 'prometheus', canFail: true, query: 'up', intervalS: 30, count: 3, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4,
   initialDelayS: 25, windowS: 30, timeoutS: 30, minSuccessRate: 0.99, durationS: 0, startDetectionS: 0, spikeDetectionS: 0, errorAbortS: 0,
   ...overrides,
 });
 const step = (index: number, action: string, overrides: Partial<StepPlan> = {}): StepPlan => ({
-  index, action, weight: 0, share: 0, startS: 0, durationS: 0, metrics: [], ...overrides,
+  index, action, weight: 0, share: 0, startS: 0, durationS: 0, metrics: [], externalTemplates: [], ...overrides,
 });
 const plan = (steps: StepPlan[], background?: RolloutPlan['background']): RolloutPlan => ({
   environment: 'staging', service: 'web', replicas: 10, autoscaled: false, steps, background,
-  promotionS: 0, exposure: { weight: 10, share: 10 }, progressDeadlineAbort: true, warnings: [],
+  promotionS: 0, exposure: { weight: 10, share: 10 }, progressDeadlineAbort: true, reviewedConditions: [], warnings: [],
 });
 /** Measures with `phases` in turn (the last one repeating), recording when each measurement ran. */
 const scripted = (phases: MeasurementPhase[], durationS = 0): { measure: Measure; times: number[] } => {
@@ -78,7 +78,7 @@ describe('replayRelease', () => {
     const result = await replayRelease(plan([
       step(0, 'setWeight 20', { weight: 20, share: 20 }),
       step(1, 'pause 5m', { weight: 20, share: 20, durationS: 300 }),
-    ], { startingStep: 0, metrics: [metric({ initialDelayS: 0, count: 2 })] }), measure);
+    ], { startingStep: 0, metrics: [metric({ initialDelayS: 0, count: 2 })], externalTemplates: [] }), measure);
     expect(times).toEqual([1, 31]);
     expect(result).toMatchObject({ verdict: 'Promoted', endS: 300 });
   });
@@ -88,7 +88,7 @@ describe('replayRelease', () => {
     const result = await replayRelease(plan([
       step(0, 'setWeight 20', { weight: 20, share: 20 }),
       step(1, 'pause 5m', { weight: 20, share: 20, durationS: 300 }),
-    ], { startingStep: 0, metrics: [metric({ initialDelayS: 0, count: 5 })] }), measure);
+    ], { startingStep: 0, metrics: [metric({ initialDelayS: 0, count: 5 })], externalTemplates: [] }), measure);
     expect(result).toMatchObject({ verdict: 'Aborted', endS: 31 });
   });
 });

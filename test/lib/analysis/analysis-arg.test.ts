@@ -1,9 +1,11 @@
-import { isRequiredArg } from '../../../lib/analysis';
+import { requiredArgNames } from '../../../lib/analysis';
 
-describe('isRequiredArg', () => {
-  test('GIVEN args with and without a source WHEN checked THEN only an arg with neither value nor Secret is required', () => {
-    expect(isRequiredArg({ name: 'hash' })).toBe(true);
-    expect(isRequiredArg({ name: 'env', value: 'prod' })).toBe(false);
-    expect(isRequiredArg({ name: 'token', secretKeyRef: { name: 'prom', key: 'token' } })).toBe(false);
+describe('requiredArgNames', () => {
+  test('GIVEN args with and without a value or a secret WHEN asked THEN only those without either are required', () => {
+    expect(requiredArgNames([
+      { name: 'hash' },
+      { name: 'env', value: 'prod' },
+      { name: 'token', secretKeyRef: { name: 'prom', key: 'token' } },
+    ])).toEqual(['hash']);
   });
 });

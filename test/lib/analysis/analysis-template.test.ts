@@ -32,8 +32,8 @@ describe('AnalysisTemplate', () => {
   test.each([
     ['invalid promql', [metric({ query: 'sum(rate(x[1m])' })], "test/T: 'metrics[m].query' is 'sum(rate(x[1m])': is not valid promql: syntax error at character"],
     ['an undeclared arg', [metric({ query: 'up{pod="{{args.pod}}"}' })], "test/T: 'metrics[m].query' is '{{args.pod}}': refers to an arg the template does not declare; declare 'pod' in the template's args or fix the name"],
-    ['a zero count', [metric({ count: 0 })], "test/T: 'metrics[m].count' is 0: must be a positive integer: step analysis needs a finite count; set a count such as 5"],
-    ['a failure limit not below count', [metric({ count: 2, failureLimit: 2 })], "test/T: 'metrics[m].failureLimit' is 2: must be below count (2), or no number of failures can abort the rollout; lower failureLimit below 2"],
+    ['a zero count', [metric({ count: 0 })], "test/T: 'metrics[m].count' is 0: must be a positive integer, or Infinity to measure until the analysis is stopped; set a count such as 5"],
+    ['a failure limit of -1 alone', [metric({ failureLimit: -1 })], "test/T: 'metrics[m].failureLimit' is -1: turns failures off, so a consecutiveSuccessLimit must decide the metric; set consecutiveSuccessLimit, or a failureLimit of 0 or more"],
     ['a negative error limit', [metric({ consecutiveErrorLimit: -1 })], "test/T: 'metrics[m].consecutiveErrorLimit' is -1: must be an integer of at least 0"],
   ])('GIVEN %s WHEN validated THEN the problem names path, field, value and fix', (_, metrics, message) => {
     const app = Testing.app();
@@ -44,6 +44,11 @@ describe('AnalysisTemplate', () => {
   test('GIVEN duplicate metric names or no metrics WHEN constructed THEN it throws', () => {
     const chart = new Chart(Testing.app(), 'test');
     expect(problemsAfter(chart, () => new AnalysisTemplate(chart, 'Dup', { metrics: [metric(), metric()] }))).toContain("test/Dup: 'metrics[].name' is 'm': metric names must be unique within a template; rename one of the metrics");
-    expect(problemsAfter(chart, () => new AnalysisTemplate(chart, 'None', { metrics: [] }))).toContain("test/None: 'metrics' is []: an analysis template needs at least one metric; add a PrometheusMetric, e.g. from a preset in lib/analysis/presets.ts");
+    expect(problemsAfter(chart, () => new AnalysisTemplate(chart, 'None', { metrics: [] }))).toContain("test/None: 'metrics' is []: an analysis template needs at least one metric; add a PrometheusMetric (e.g. from a preset in lib/analysis/presets.ts), a WebMetric or a JobMetric");
+  });
+
+  test('GIVEN a template that exists in the cluster WHEN referred to by name THEN it is namespaced, its declared args are required and its metrics unknown', () => {
+    const template = AnalysisTemplate.fromName('platform-smoke', { args: [{ name: 'service' }, { name: 'env', value: 'prod' }] });
+    expect(template).toMatchObject({ name: 'platform-smoke', clusterScoped: false, metrics: undefined, requiredArgs: ['service'] });
   });
 });

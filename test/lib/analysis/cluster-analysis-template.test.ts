@@ -29,4 +29,9 @@ describe('ClusterAnalysisTemplate', () => {
       "test/T: 'metrics[success-rate].query' is '{{args.canary-hash}}': refers to an arg the template does not declare; declare 'canary-hash' in the template's args or fix the name",
     ]);
   });
+
+  test('GIVEN a platform-wide template WHEN referred to by name THEN it is cluster-scoped and its args are declared for the checks', () => {
+    const template = ClusterAnalysisTemplate.fromName('platform-error-budget', { args: [{ name: 'service-name' }] });
+    expect(template).toMatchObject({ name: 'platform-error-budget', clusterScoped: true, metrics: undefined, requiredArgs: ['service-name'] });
+  });
 });

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AnalysisArg, PrometheusAuth, PrometheusMetric, PrometheusMetricProps, Threshold, Verdict } from '../../../lib/analysis';
+import { AnalysisArg, ConditionExpression, isThresholdMetric, PrometheusAuth, PrometheusMetric, PrometheusMetricProps, Threshold, Verdict } from '../../../lib/analysis';
 
 const scope = new Chart(Testing.app(), 'test');
 const metric = (props: Partial<PrometheusMetricProps> = {}) =>
@@ -33,14 +33,8 @@ describe('PrometheusMetric', () => {
   });
 
   test.each<[string, Partial<PrometheusMetricProps>, AnalysisArg[], string[]]>([
-    ['a failure limit not below count', { count: 3, failureLimit: 3 }, [],
-      ["test: 'metrics[m].failureLimit' is 3: must be below count (3), or no number of failures can abort the rollout; lower failureLimit below 3"]],
-    ['count below failureLimit + consecutiveSuccessLimit', { count: 4, failureLimit: 1, consecutiveSuccessLimit: 4 }, [],
-      ["test: 'metrics[m].consecutiveSuccessLimit' is 4: count (4) must be at least failureLimit + consecutiveSuccessLimit (5); raise count to 5 or lower the limits"]],
     ['an inconclusive limit above count', { count: 2, inconclusiveLimit: 3 }, [],
-      ["test: 'metrics[m].inconclusiveLimit' is 3: must be below count (2), or a metric whose every measurement is inconclusive passes; lower inconclusiveLimit below 2"]],
-    ['an inconclusive limit equal to count', { count: 3, inconclusiveLimit: 3 }, [],
-      ["test: 'metrics[m].inconclusiveLimit' is 3: must be below count (3), or a metric whose every measurement is inconclusive passes; lower inconclusiveLimit below 3"]],
+      ["test: 'metrics[m].inconclusiveLimit' is 3: must not exceed count (2); lower inconclusiveLimit to 2 or less"]],
     ['a consecutive success limit of 0', { consecutiveSuccessLimit: 0 }, [],
       ["test: 'metrics[m].consecutiveSuccessLimit' is 0: must be an integer of at least 1; remove it to run every measurement"]],
     ['a zero interval, which count > 1 cannot run with', { interval: Duration.seconds(0) }, [],
@@ -56,8 +50,41 @@ describe('PrometheusMetric', () => {
     ['an oauth2 secret from a plain arg', { authentication: PrometheusAuth.oauth2({ tokenUrl: 'https://idp/token', clientId: 'argo', clientSecretArg: 'secret' }) }, [{ name: 'secret' }],
       ["test: 'metrics[m].authentication.clientSecretArg' is 'secret': carries a credential, which must not be written into dist/; declare 'secret' with a secretKeyRef"]],
     ['an infinite bound', { threshold: Threshold.atMost(Infinity) }, [],
-      ["test: 'metrics[m].threshold' is null: must be a finite number; compare with a finite bound"]],
+      ["test: 'metrics[m].threshold' is Infinity: must be a finite number; compare with a finite bound"]],
+    ['a range that ends before it starts', { rangeQuery: { start: Duration.minutes(5), end: Duration.minutes(10), step: Duration.minutes(1) } }, [],
+      ["test: 'metrics[m].rangeQuery.end' is '10m': must be less far back than start (5m), or the range is empty; lower end or raise start"]],
+    ['a sub-second range step', { rangeQuery: { start: Duration.minutes(5), step: Duration.millis(100) } }, [],
+      ["test: 'metrics[m].rangeQuery.step' is '0.1s': must be a whole number of seconds of at least 1; set step with Duration.seconds(n) or Duration.minutes(n)"]],
+    ['an expression that indexes the result', { threshold: ConditionExpression.of({ success: 'result[0] >= 0.99', reason: 'copied from the docs' }) }, [],
+      ["test: 'metrics[m].threshold.success' is 'result[0] >= 0.99': indexes the result, which errors on an empty result instead of judging it; use all(result, {...}) or any(result, {...}) with a len(result) guard"]],
+    ['an expression with a typo', { threshold: ConditionExpression.of({ failure: 'any(reslt, {# > 0.1})', reason: 'error ratio' }) }, [],
+      ["test: 'metrics[m].threshold.failure' is 'any(reslt, {# > 0.1})': is not an expr-lang condition: refers to 'reslt', which neither the controller nor expr-lang defines; fix the expression; see https://expr-lang.org/docs/language-definition"]],
+    ['an expression without a reason or a condition', { threshold: ConditionExpression.of({ reason: ' ' }) }, [], [
+      "test: 'metrics[m].threshold.reason' is ' ': must say why the typed conditions do not fit; write the reason a reviewer accepted",
+      "test: 'metrics[m].threshold' is '(none)': needs a success or a failure expression, or every measurement passes; give success, failure or both",
+    ]],
   ])('GIVEN %s WHEN checked THEN the problem names the metric, field, value and fix', (_, props, args, messages) => {
     expect(metric(props).problems(scope, args)).toEqual(messages);
+  });
+
+  test('GIVEN a range query, an insecure server and a SigV4 profile WHEN rendered THEN the fields Argo Rollouts documents are emitted', () => {
+    const m = metric({
+      rangeQuery: { start: Duration.minutes(10), step: Duration.minutes(1) },
+      insecure: true,
+      authentication: PrometheusAuth.sigv4({ region: 'us-east-1', profile: 'amp', roleArn: 'arn:aws:iam::1:role/amp' }),
+    });
+    expect(m.problems(scope, [])).toEqual([]);
+    // The controller evaluates start and end as expr-lang time expressions (metricproviders/prometheus/prometheus.go, EvalTime).
+    expect(m._toMetric().provider.prometheus).toMatchObject({
+      insecure: true,
+      rangeQuery: { start: 'now() - duration("10m")', end: 'now()', step: '1m' },
+      authentication: { sigv4: { region: 'us-east-1', profile: 'amp', roleArn: 'arn:aws:iam::1:role/amp' } },
+    });
+    expect(metric()._toMetric().provider.prometheus).not.toHaveProperty('insecure', true);
+  });
+
+  test('GIVEN a typed threshold or an expression WHEN asked THEN only the typed one is a threshold metric this project can evaluate', () => {
+    expect(isThresholdMetric(metric())).toBe(true);
+    expect(isThresholdMetric(metric({ threshold: ConditionExpression.of({ success: 'len(result) > 0', reason: 'any answer' }) }))).toBe(false);
   });
 });

@@ -18,14 +18,27 @@ function exprLang(condition: string, result: number[]): boolean {
   return new Function('result', `return (${js});`)(result);
 }
 
-/** The verdict of Argo Rollouts' EvaluateResult for the rendered conditions of `threshold`. */
+/** The verdict of Argo Rollouts' EvaluateResult (utils/evaluate/evaluate.go) for the rendered conditions of `threshold`. */
 function argoVerdict(threshold: Threshold, result: number[]): string {
-  const success = exprLang(threshold.successCondition(), result);
+  const successCondition = threshold.successCondition();
   const failureCondition = threshold.failureCondition();
-  // Without a failure condition, a measurement whose success condition is false has failed.
-  const failure = failureCondition === undefined ? !success : exprLang(failureCondition, result);
+  let success = successCondition === undefined ? false : exprLang(successCondition, result);
+  let failure = failureCondition === undefined ? false : exprLang(failureCondition, result);
+  // Without a failure condition, a false success condition fails; without a success condition, a false failure condition passes.
+  if (failureCondition === undefined) failure = !success;
+  if (successCondition === undefined) success = !failure;
   if (failure) return 'Failed';
   return success ? 'Successful' : 'Inconclusive';
+}
+
+const VERDICTS = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
+const OPERATORS = [Threshold.atLeast, Threshold.atMost, Threshold.above, Threshold.below];
+
+/** Every threshold this class can render at `bound`: each operator, each policy, and failure-only where no verdict is inconclusive. */
+function everyThreshold(bound: number): Threshold[] {
+  return OPERATORS.flatMap(make => VERDICTS.flatMap(onEmpty => VERDICTS.flatMap(onNaN => VERDICTS.flatMap(onInf => [false, true]
+    .filter(failureOnly => !failureOnly || ![onEmpty, onNaN, onInf].includes(Verdict.INCONCLUSIVE))
+    .map(failureOnly => make(bound, { onEmpty, onNaN, onInf, failureOnly }))))));
 }
 
 describe('Threshold', () => {
@@ -59,44 +72,52 @@ describe('Threshold', () => {
     expect(Threshold.atLeast(0.99).describe()).toBe('>= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)');
   });
 
-  test('GIVEN every policy and many results WHEN the rendered conditions are evaluated as Argo Rollouts does THEN evaluate() agrees exactly', () => {
-    const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
+  test('GIVEN every operator and policy and many results WHEN the rendered conditions are evaluated as Argo Rollouts does THEN evaluate() agrees exactly', () => {
+    // 0.99 itself is where strict and non-strict comparisons part.
     const results = [
-      [], [0.5], [0.995], [0.98], [NaN], [Infinity], [-Infinity], [0.995, NaN], [0.995, Infinity], [0.98, NaN], [NaN, Infinity], [1, 1, 1],
+      [], [0.5], [0.99], [0.995], [0.98], [NaN], [Infinity], [-Infinity], [0.995, NaN], [0.995, Infinity], [0.98, NaN], [NaN, Infinity], [1, 1, 1],
     ];
-    let compared = 0;
-    for (const onEmpty of verdicts) {
-      for (const onNaN of verdicts) {
-        for (const onInf of verdicts) {
-          for (const threshold of [Threshold.atLeast(0.99, { onEmpty, onNaN, onInf }), Threshold.atMost(0.99, { onEmpty, onNaN, onInf })]) {
-            for (const result of results) {
-              expect(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${threshold.evaluate(result).phase}`)
-                .toBe(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${argoVerdict(threshold, result)}`);
-              compared += 1;
-            }
-          }
-        }
+    const thresholds = everyThreshold(0.99);
+    for (const threshold of thresholds) {
+      for (const result of results) {
+        expect(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${threshold.evaluate(result).phase}`)
+          .toBe(`${threshold.describe()} ${JSON.stringify(result.map(String))}: ${argoVerdict(threshold, result)}`);
       }
     }
-    expect(compared).toBe(27 * 2 * results.length);
+    // 4 operators × (27 policies + the 8 without an inconclusive verdict again as failure-only).
+    expect(thresholds).toHaveLength(4 * (27 + 8));
+  });
+
+  test('GIVEN a bound met exactly WHEN judged strictly and non-strictly THEN only the non-strict comparison passes', () => {
+    expect([Threshold.atLeast(0.99), Threshold.above(0.99), Threshold.atMost(0.99), Threshold.below(0.99)].map(t => t.evaluate([0.99]).phase))
+      .toEqual(['Successful', 'Failed', 'Successful', 'Failed']);
+    expect(Threshold.below(0.01).successCondition()).toBe('len(result) > 0 && all(result, {(!isNaN(#) && !isInf(#) && # < 0.01)})');
+  });
+
+  test('GIVEN a failure-only threshold WHEN rendered THEN only a failure condition exists and an empty result fails by default', () => {
+    const threshold = Threshold.above(0.05, { failureOnly: true });
+    expect(threshold.successCondition()).toBeUndefined();
+    expect(threshold.failureCondition()).toBe('len(result) == 0 || any(result, {(!isNaN(#) && !isInf(#) && !(# > 0.05)) || isNaN(#) || isInf(#)})');
+    expect(threshold.describe()).toBe('> 0.05 (empty: Failed, NaN: Failed, Inf: Failed, failure condition only)');
+    expect(threshold.problems()).toEqual([]);
+  });
+
+  test.each<[string, Threshold, string[][]]>([
+    ['an infinite bound', Threshold.atMost(Infinity), [['threshold', 'Infinity', 'must be a finite number', 'compare with a finite bound']]],
+    ['a failure-only threshold with an inconclusive verdict', Threshold.atLeast(0.9, { failureOnly: true, onEmpty: Verdict.INCONCLUSIVE }), [[
+      'threshold', '>= 0.9 (empty: Inconclusive, NaN: Failed, Inf: Failed, failure condition only)',
+      'renders only a failure condition, which cannot tell an inconclusive measurement from a passing one',
+      'drop failureOnly, or make the no-data verdicts pass or fail',
+    ]]],
+  ])('GIVEN %s WHEN checked THEN the problem says so', (_, threshold, problems) => {
+    expect(threshold.problems().map(p => p.map(String))).toEqual(problems);
   });
 
   test('GIVEN every threshold this class renders WHEN its conditions are read back THEN the same threshold comes out', () => {
-    const verdicts = [Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE];
-    let roundTrips = 0;
-    for (const onEmpty of verdicts) {
-      for (const onNaN of verdicts) {
-        for (const onInf of verdicts) {
-          for (const threshold of [Threshold.atLeast(0.995, { onEmpty, onNaN, onInf }), Threshold.atMost(250, { onEmpty, onNaN, onInf })]) {
-            const read = Threshold.fromCondition(threshold.successCondition(), threshold.failureCondition());
-            expect(read?.describe()).toBe(threshold.describe());
-            expect(read?.operator).toBe(threshold.operator);
-            roundTrips += 1;
-          }
-        }
-      }
+    for (const threshold of [...everyThreshold(0.995), ...everyThreshold(250)]) {
+      const read = Threshold.fromCondition(threshold.successCondition(), threshold.failureCondition());
+      expect(read?.describe()).toBe(threshold.describe());
     }
-    expect(roundTrips).toBe(54);
   });
 
   test('GIVEN a condition this class did not render WHEN read back THEN there is no threshold', () => {

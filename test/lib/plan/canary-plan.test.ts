@@ -1,4 +1,4 @@
-import { Threshold } from '../../../lib/analysis';
+import { REVIEWED_CONDITIONS_ANNOTATION, Threshold } from '../../../lib/analysis';
 import { abortBounds, errorsToFail, EXPECTED_RPS_ANNOTATION, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../lib/plan';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
 
@@ -157,6 +157,40 @@ describe('planRollout', () => {
 
   test('GIVEN a metric with an interval and no count WHEN planned THEN it runs until the rollout ends it, as the controller does', () => {
     expect(metricPlan('t', { name: 'm', interval: '1m', provider: { prometheus: { query: 'up' } } }).count).toBe(Infinity);
+  });
+
+  test('GIVEN an analysis by a template that exists only in the cluster WHEN planned THEN it gates the weight and a warning says it is not checked here', () => {
+    const external = planRollout(folder([rollout({ steps: [{ setWeight: 20 }, { analysis: { templates: [{ templateName: 'platform-smoke' }] } }] }, { replicas: 5 })]))!;
+    expect(external.steps[1].externalTemplates).toEqual(['platform-smoke']);
+    expect(external.exposure).toEqual({ weight: 20, share: 20 });
+    expect(external.warnings).toEqual(['steps[1]: analysis template platform-smoke is not in dist/ (it exists in the cluster), so its metrics and detection times are not checked here']);
+  });
+
+  test.each<[string, object, object, string]>([
+    ['a failure limit equal to count', { failureLimit: 3 }, {}, 'rate/p: can never fail the rollout: its failureLimit of 3 is not below its count of 3 (steps[1])'],
+    ['a dry-run rule of the rollout, matched as an unanchored regex', {}, { dryRun: [{ metricName: 'p' }] }, 'rate/p: can never fail the rollout: it runs in dry-run (steps[1])'],
+  ])('GIVEN %s WHEN planned THEN the metric gates nothing and a warning says why', (_, limits, run, warning) => {
+    const weak = planRollout(folder([
+      rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'rate' }], ...run } }] }, { replicas: 10 }),
+      template('rate', { name: 'p', interval: '1m', count: 3, ...limits, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[5m])' } } }),
+    ]))!;
+    expect(weak.steps[1].metrics[0].canFail).toBe(false);
+    expect(weak.warnings).toEqual(expect.arrayContaining([
+      warning,
+      'steps[0]: weight 10 takes traffic with no analysis running before the next weight or the promotion',
+    ]));
+  });
+
+  test('GIVEN a template with hand-written conditions WHEN planned THEN the plan lists each with the reason it was accepted', () => {
+    const reviewed = planRollout(folder([
+      rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'status' }] } }] }, { replicas: 10 }),
+      {
+        ...template('status', { name: 'page', interval: '1m', count: 3, failureCondition: 'result.state == "down"', provider: { web: { url: 'https://status' } } }),
+        metadata: { name: 'status', annotations: { [REVIEWED_CONDITIONS_ANNOTATION]: JSON.stringify({ page: 'the status page says down; decided with sre' }) } },
+      },
+    ]))!;
+    expect(reviewed.steps[1].metrics[0]).toMatchObject({ provider: 'web', threshold: undefined, canFail: true });
+    expect(reviewed.warnings).toContain('status/page: conditions written by hand; accepted: the status page says down; decided with sre');
   });
 
   test('GIVEN a folder without a Rollout WHEN planned THEN there is no plan', () => {

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { MetricMatch } from '../../../lib/analysis';
 import { ArgValue, BlueGreenStrategyProps, RolloutStrategy } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
@@ -12,7 +13,7 @@ describe('BlueGreenStrategy', () => {
   test('GIVEN pre- and post-promotion analysis WHEN synthesized THEN both gate the switch and the old version stays for a switch back', () => {
     const fixture = blueGreen(p => ({
       prePromotionAnalysis: { templates: [p.template], args: { hash: ArgValue.canaryPodTemplateHash() } },
-      postPromotionAnalysis: { templates: [p.template], args: { hash: ArgValue.canaryPodTemplateHash() }, dryRunMetrics: ['m'] },
+      postPromotionAnalysis: { templates: [p.template], args: { hash: ArgValue.canaryPodTemplateHash() }, dryRun: [MetricMatch.named('m')] },
       autoPromotionDelay: Duration.minutes(2),
       scaleDownDelay: Duration.minutes(5),
       previewReplicaCount: 1,
@@ -26,7 +27,7 @@ describe('BlueGreenStrategy', () => {
       autoPromotionEnabled: true,
       autoPromotionSeconds: 120,
       prePromotionAnalysis: { templates: [{ templateName: 'rate' }], args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } }] },
-      postPromotionAnalysis: { templates: [{ templateName: 'rate' }], args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } }], dryRun: [{ metricName: 'm' }] },
+      postPromotionAnalysis: { templates: [{ templateName: 'rate' }], args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } }], dryRun: [{ metricName: '^m$' }] },
       scaleDownDelaySeconds: 300,
       previewReplicaCount: 1,
     });
@@ -43,8 +44,8 @@ describe('BlueGreenStrategy', () => {
       ["test/Rollout: 'autoPromotionDelay' is '60s': has no effect when autoPromotion is false; remove autoPromotionDelay or enable autoPromotion"]],
     ['a preview of zero pods', () => ({ autoPromotion: false, previewReplicaCount: 0 }),
       ["test/Rollout: 'previewReplicaCount' is 0: must be an integer of at least 1; remove it to preview with the full replica count"]],
-    ['an analysis with an unknown dry-run metric', p => ({ prePromotionAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, dryRunMetrics: ['latency'] } }),
-      ["test/Rollout: 'prePromotionAnalysis.dryRunMetrics' is 'latency': names no metric of the templates; use one of: m"]],
+    ['an analysis with an unknown dry-run metric', p => ({ prePromotionAnalysis: { templates: [p.template], args: { hash: ArgValue.of('x') }, dryRun: [MetricMatch.named('latency')] } }),
+      ["test/Rollout: 'prePromotionAnalysis.dryRun[0]' is 'latency': matches no metric of the templates, which fails the analysis run; match one of: m"]],
   ])('GIVEN %s WHEN validated THEN the problem names the field, value and fix', (_, props, messages) => {
     expect(validationProblems(blueGreen(props).app)).toEqual(messages);
   });

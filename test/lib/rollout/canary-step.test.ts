@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { AnalysisTemplate, MetricMatch } from '../../../lib/analysis';
 import { ArgValue, CanaryStep, ExperimentSpecRef, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
@@ -78,6 +79,8 @@ describe('CanaryStep', () => {
 
   test.each<[string, (p: FixtureParts) => CanaryStep, boolean]>([
     ['an analysis', p => p.analysis, true],
+    ['an analysis whose every metric is in dry-run', p => CanaryStep.analysis({ templates: [p.template], args: { hash: ArgValue.of('x') }, dryRun: [MetricMatch.pattern('.')] }), false],
+    ['an analysis by a template in the cluster, whose metrics are trusted', () => CanaryStep.analysis({ templates: [AnalysisTemplate.fromName('smoke')] }), true],
     ['a pause until promoted by hand', () => CanaryStep.pause(), true],
     ['a timed pause', () => CanaryStep.pause(Duration.minutes(5)), false],
     ['a weight', () => CanaryStep.setWeight(10), false],

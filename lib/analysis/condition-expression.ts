@@ -1,0 +1,79 @@
+import { exprLangProblem } from './private/expr-lang';
+
+/** A problem of a metric's condition: field, value, rule and fix. */
+export type ConditionProblem = [field: string, value: unknown, rule: string, fix: string];
+
+/** Properties of a {@link ConditionExpression}. */
+export interface ConditionExpressionProps {
+  /**
+   * The expr-lang `successCondition`; `result` is the provider's result.
+   * @default - none: a measurement passes unless `failure` holds
+   */
+  readonly success?: string;
+  /**
+   * The expr-lang `failureCondition`.
+   * @default - none: a measurement fails unless `success` holds
+   */
+  readonly failure?: string;
+  /** Why the typed conditions do not fit; recorded on the template for reviewers and listed by `npm run plan`. */
+  readonly reason: string;
+}
+
+/**
+ * Conditions written by hand in expr-lang, the escape hatch for what the typed conditions cannot say.
+ * They are still checked: each must parse, name only what the controller defines, and, on a
+ * Prometheus result, never index it (`result[0]` errors on an empty result, which the controller
+ * counts towards `consecutiveErrorLimit`; `all(result, {...})` and `any(result, {...})` do not).
+ */
+export class ConditionExpression {
+  /** Hand-written conditions with the reason a reviewer accepted them. */
+  public static of(props: ConditionExpressionProps): ConditionExpression {
+    return new ConditionExpression(props.success, props.failure, props.reason);
+  }
+
+  private constructor(
+    private readonly success: string | undefined,
+    private readonly failure: string | undefined,
+    /** Why the expression was written by hand. */
+    public readonly reason: string,
+  ) {}
+
+  /** The `successCondition`, if any. */
+  public successCondition(): string | undefined {
+    return this.success;
+  }
+
+  /** The `failureCondition`, if any. */
+  public failureCondition(): string | undefined {
+    return this.failure;
+  }
+
+  /** A one-line description for reports. */
+  public describe(): string {
+    return [this.success && `success: ${this.success}`, this.failure && `failure: ${this.failure}`].filter(Boolean).join('; ');
+  }
+
+  /**
+   * What is wrong with the expressions.
+   * @param field the metric's field that holds this condition
+   * @param vector whether the result is a Prometheus vector, which must not be indexed
+   */
+  public problems(field: string, vector: boolean): ConditionProblem[] {
+    const problems: ConditionProblem[] = [];
+    if (!this.reason.trim()) problems.push([`${field}.reason`, this.reason, 'must say why the typed conditions do not fit', 'write the reason a reviewer accepted']);
+    if (this.success === undefined && this.failure === undefined) {
+      problems.push([field, '(none)', 'needs a success or a failure expression, or every measurement passes', 'give success, failure or both']);
+    }
+    for (const [name, expression] of [['success', this.success], ['failure', this.failure]] as const) {
+      if (expression === undefined) continue;
+      const syntax = exprLangProblem(expression);
+      if (syntax) {
+        problems.push([`${field}.${name}`, expression, `is not an expr-lang condition: ${syntax}`, 'fix the expression; see https://expr-lang.org/docs/language-definition']);
+      } else if (vector && /\bresult\s*\[/.test(expression)) {
+        problems.push([`${field}.${name}`, expression, 'indexes the result, which errors on an empty result instead of judging it',
+          'use all(result, {...}) or any(result, {...}) with a len(result) guard']);
+      }
+    }
+    return problems;
+  }
+}

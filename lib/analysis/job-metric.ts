@@ -1,0 +1,90 @@
+import * as kplus from 'cdk8s-plus-28';
+import * as at from '../../imports/analysistemplate-argoproj.io';
+import { toCrdSpec } from '../private/crd-spec';
+import { AnalysisArg } from './analysis-arg';
+import { Metric, MetricProblem, MetricProps } from './metric';
+import { referencedArgs } from './promql';
+
+/** A Job metric runs its Job once unless told otherwise: a smoke test passes or fails. */
+export const DEFAULT_JOB_METRIC_COUNT = 1;
+
+/** Pod restart policies a Job accepts (Kubernetes rejects `Always` for Jobs). */
+const JOB_RESTART_POLICIES = ['Never', 'OnFailure'];
+
+/** Properties of a {@link JobMetric}. */
+export interface JobMetricProps extends MetricProps {
+  /**
+   * The Job to run for each measurement; it may refer to template args as `{{args.NAME}}`. It must
+   * set `activeDeadlineSeconds`, and its pods a `restartPolicy` of `Never` or `OnFailure`.
+   */
+  readonly spec: kplus.k8s.JobSpec;
+  /**
+   * Labels and annotations of the Job.
+   * @default - only those the controller adds
+   */
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  /**
+   * How many times to run the Job.
+   * @default 1
+   */
+  readonly count?: number;
+}
+
+/**
+ * A measurement by a Kubernetes Job: it passes when the Job completes and fails when the Job fails
+ * (metricproviders/job/job.go), the usual smoke or load test. The controller creates the Job in the
+ * Rollout's namespace, owned by the AnalysisRun, and waits for it with no timeout of its own.
+ */
+export class JobMetric extends Metric {
+  public readonly spec: kplus.k8s.JobSpec;
+  public readonly metadata?: JobMetricProps['metadata'];
+
+  constructor(props: JobMetricProps) {
+    super({ ...props, count: props.count ?? DEFAULT_JOB_METRIC_COUNT });
+    this.spec = props.spec;
+    this.metadata = props.metadata;
+  }
+
+  /** The args the Job's spec refers to. */
+  public get referencedArgs(): string[] {
+    return [...new Set(referencedArgs(JSON.stringify(kplus.k8s.toJson_JobSpec(this.spec))))];
+  }
+
+  protected get argField(): string {
+    return 'spec';
+  }
+
+  protected providerProblems(problem: MetricProblem, _declaredArgs: readonly AnalysisArg[]): void {
+    // The Job is named `<run uid>.<metric name>.<n>`, a DNS subdomain (metricproviders/job/job.go, newJobName).
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {
+      problem('name', this.name, 'names the job the controller creates, which must be lowercase letters, digits, \'-\' and \'.\'', 'rename the metric, e.g. \'smoke-test\'');
+    }
+    const { activeDeadlineSeconds: deadline, backoffLimit } = this.spec;
+    if (deadline === undefined) {
+      problem('spec.activeDeadlineSeconds', '(none)', 'is required: the controller waits for the job without a timeout, so a hung job holds the rollout forever', 'set activeDeadlineSeconds, e.g. 300');
+    } else if (!Number.isInteger(deadline) || deadline < 1) {
+      problem('spec.activeDeadlineSeconds', deadline, 'must be a positive integer', 'set activeDeadlineSeconds, e.g. 300');
+    }
+    if (backoffLimit !== undefined && (!Number.isInteger(backoffLimit) || backoffLimit < 0)) {
+      problem('spec.backoffLimit', backoffLimit, 'must be an integer of at least 0', 'set 0 to fail on the first failed pod');
+    }
+    const podSpec = this.spec.template.spec;
+    if (!podSpec?.containers.length) {
+      problem('spec.template.spec.containers', [], 'a job needs at least one container', 'add the container that runs the test');
+    }
+    if (!JOB_RESTART_POLICIES.includes(podSpec?.restartPolicy ?? 'Always')) {
+      problem('spec.template.spec.restartPolicy', podSpec?.restartPolicy ?? '(none: Always)', 'must be Never or OnFailure; Kubernetes refuses a job whose pods always restart', 'set restartPolicy: \'Never\'');
+    }
+  }
+
+  /** @internal */
+  protected _conditions(): Pick<at.AnalysisTemplateSpecMetrics, 'successCondition' | 'failureCondition'> {
+    // The Job's own outcome is the verdict; conditions do not apply.
+    return {};
+  }
+
+  /** @internal */
+  protected _provider(): at.AnalysisTemplateSpecMetricsProvider {
+    return { job: { metadata: this.metadata, spec: toCrdSpec<at.AnalysisTemplateSpecMetricsProviderJobSpec>(this.spec) } };
+  }
+}
