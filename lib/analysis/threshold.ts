@@ -1,4 +1,5 @@
 import type { ConditionProblem } from './condition-expression';
+
 /** The verdict of one Argo Rollouts measurement. */
 export class Verdict {
   /** The measurement counts as successful. */
