@@ -9,8 +9,28 @@ import { addSynthNotes } from '../synth/synth-notes';
 import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import { ControllerOwnedField } from './traffic-router';
 
-/** The label the Rollout selects its pods by, set to the Rollout's name. */
+/** The label the Rollout selects its pods by unless given a selector, set to the Rollout's name. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** When the Deployment a Rollout takes its pod template from is scaled down (pkg/apis/rollouts/v1alpha1/types.go). */
+export class ScaleDown {
+  /** Never: the Deployment keeps its pods until someone scales it down. */
+  public static readonly NEVER = new ScaleDown('never');
+  /** Once the Rollout is healthy: both run side by side until then, the safest hand-over. */
+  public static readonly ON_SUCCESS = new ScaleDown('onsuccess');
+  /** As the Rollout scales up, pod for pod. */
+  public static readonly PROGRESSIVELY = new ScaleDown('progressively');
+
+  private constructor(public readonly value: string) {}
+}
+
+/** An existing Deployment whose pod template a Rollout runs: the documented migration path. */
+export interface WorkloadRef {
+  /** The Deployment's name, in the Rollout's namespace. */
+  readonly deploymentName: string;
+  /** When the Deployment is scaled down. */
+  readonly scaleDown: ScaleDown;
+}
 
 /** Properties of a {@link Rollout}. */
 export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'metadata'> {
@@ -45,6 +65,18 @@ export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'meta
    * @default Duration.seconds(0)
    */
   readonly minReady?: Duration;
+  /**
+   * The labels the Rollout selects its pods by, and puts on them; keep a migrated Deployment's labels
+   * here so that its Services, disruption budgets and monitors keep selecting the pods.
+   * @default - { 'app.kubernetes.io/name': metadata.name }
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Run the pod template of an existing Deployment instead of containers of its own; give `selector`
+   * the labels of that Deployment's pods.
+   * @default - the Rollout's own containers
+   */
+  readonly workloadRef?: WorkloadRef;
 }
 
 /**
@@ -62,6 +94,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   public readonly progressDeadline: Duration;
   public readonly progressDeadlineAbort: boolean;
   public readonly minReady: Duration;
+  public readonly workloadRef?: WorkloadRef;
   public hasAutoscaler = false;
   protected readonly apiObject: ro.Rollout;
 
@@ -73,6 +106,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     this.progressDeadline = props.progressDeadline ?? Duration.minutes(10);
     this.progressDeadlineAbort = props.progressDeadlineAbort ?? true;
     this.minReady = props.minReady ?? Duration.seconds(0);
+    this.workloadRef = props.workloadRef;
     this.apiObject = new ro.Rollout(this, 'Resource', {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this.toSpec() }),
@@ -85,9 +119,15 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     if (seconds(this.progressDeadline) <= seconds(this.minReady)) {
       reportAt(this, 'progressDeadline', `${seconds(this.progressDeadline)}s`, `must be longer than minReady (${seconds(this.minReady)}s)`, 'raise progressDeadline or lower minReady');
     }
-    const selector = { [NAME_LABEL]: props.metadata.name };
+    const selector = props.selector ?? { [NAME_LABEL]: props.metadata.name };
     this.select(kplus.LabelSelector.of({ labels: selector }));
-    this.podMetadata.addLabel(NAME_LABEL, props.metadata.name);
+    for (const [key, value] of Object.entries(selector)) this.podMetadata.addLabel(key, value);
+    if (Object.keys(selector).length === 0) {
+      reportAt(this, 'selector', {}, 'an empty selector selects every pod of the namespace', 'give the labels of this rollout\'s pods, e.g. { app: \'api\' }');
+    }
+    if (this.workloadRef && props.selector === undefined) {
+      reportAt(this, 'selector', selector, 'must be the labels of the referenced deployment\'s pods, which the default name label is not', 'set selector to the deployment\'s spec.selector.matchLabels');
+    }
     this.node.addValidation({ validate: () => [...this.strategy.problems(this), ...this.podProblems()] });
     addSynthNotes(this, 'replica-based Rollouts whose canary share differs from their weights', () => this.strategy.notes(this));
   }
@@ -136,6 +176,9 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   private podProblems(): string[] {
     const labels = this.podLabels;
     const problems: string[] = [];
+    if (this.workloadRef && this.containers.length > 0) {
+      problems.push(problemAt(this, 'containers', this.containers.map(c => c.name), 'must be empty with a workloadRef: the pod template comes from the deployment', `remove the containers, or the workloadRef to '${this.workloadRef.deploymentName}'`));
+    }
     const missing = (selector: Record<string, string>) => Object.entries(selector).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
     for (const label of missing(this.matchLabels)) {
       problems.push(problemAt(this, 'selector.matchLabels', label, 'is not a label of the pod template, so the rollout would select no pods', 'add the label to the pod metadata'));
@@ -168,7 +211,9 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       progressDeadlineAbort: this.progressDeadlineAbort,
       minReadySeconds: seconds(this.minReady),
       selector: this._toLabelSelector(),
-      template: { metadata, spec: toCrdSpec<ro.RolloutSpecTemplateSpec>(this._toPodSpec()) },
+      // The controller fills the template in from the Deployment, and refuses one given here (pkg/apis/rollouts/validation/validation.go).
+      template: this.workloadRef ? undefined : { metadata, spec: toCrdSpec<ro.RolloutSpecTemplateSpec>(this._toPodSpec()) },
+      workloadRef: this.workloadRef && { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workloadRef.deploymentName, scaleDown: this.workloadRef.scaleDown.value },
       strategy: this.strategy._toStrategy(),
     };
   }

@@ -1,8 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../../lib/analysis';
-import { ArgValue, CanaryStep, RolloutProps, RolloutStrategy } from '../../../lib/rollout';
+import { ArgValue, CanaryStep, Rollout, RolloutProps, RolloutStrategy, ScaleDown } from '../../../lib/rollout';
 import { synthNotes, validationProblems } from '../../../lib/synth';
+import { PodDisruptionBudget } from '../../../lib/workload';
 import { rolloutFixture } from './fixture';
 
 function setup(steps?: (template: AnalysisTemplate) => CanaryStep[], options: { sameServices?: boolean } & Pick<RolloutProps, 'replicas' | 'progressDeadlineAbort'> = {}) {
@@ -113,5 +114,67 @@ describe('Rollout', () => {
     expect(synthNotes(app).map(n => n.text)).toEqual([
       'test/Rollout: no traffic router, so the canary\'s share is its share of 4 replicas: setWeight 10 runs 1 canary and 4 stable pods (20% of traffic); setWeight 50 runs 2 canary and 2 stable pods (50% of traffic)',
     ]);
+  });
+
+  describe('migrating a Deployment', () => {
+    /** A Rollout `legacy` taking over the Deployment `legacy`, whose pods carry `app: legacy`, with the Deployment's Service and a PDB. */
+    function migration(props: Partial<RolloutProps> = {}, container = false) {
+      const app = Testing.app();
+      const chart = new Chart(app, 'test', { namespace: 'shop' });
+      const port = { port: 80, targetPort: 8080 };
+      const stable = new kplus.Service(chart, 'Stable', { metadata: { name: 'legacy-stable' }, ports: [port] });
+      const canary = new kplus.Service(chart, 'Canary', { metadata: { name: 'legacy-canary' }, ports: [port] });
+      const existing = new kplus.Service(chart, 'Existing', { metadata: { name: 'legacy' }, ports: [port] });
+      const rollout = new Rollout(chart, 'Rollout', {
+        metadata: { name: 'legacy' },
+        replicas: 5,
+        selector: { app: 'legacy' },
+        workloadRef: { deploymentName: 'legacy', scaleDown: ScaleDown.ON_SUCCESS },
+        strategy: RolloutStrategy.canary({
+          stableService: stable, canaryService: canary,
+          steps: [CanaryStep.setWeight(20), CanaryStep.pause()],
+        }),
+        ...props,
+      });
+      if (container) rollout.addContainer({ name: 'app', image: 'ghcr.io/acme/app@sha256:' + 'a'.repeat(64), portNumber: 8080 });
+      for (const service of [stable, canary, existing]) service.select(rollout);
+      new PodDisruptionBudget(chart, 'Pdb', { workload: rollout });
+      return { app, chart };
+    }
+
+    test('GIVEN a Rollout referring to a Deployment WHEN synthesized THEN it matches the fields of the Argo Rollouts migration docs, and every selector keeps the Deployment\'s labels', () => {
+      // Fields from the Argo Rollouts "Migrating to Rollouts" page: replicas, selector.matchLabels, workloadRef with scaleDown, no template.
+      const { app, chart } = migration();
+      expect(validationProblems(app)).toEqual([]);
+      const objects = Testing.synth(chart);
+      const rollout = objects.find(o => o.kind === 'Rollout');
+      expect(rollout.spec).toMatchObject({
+        replicas: 5,
+        selector: { matchLabels: { app: 'legacy' } },
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'legacy', scaleDown: 'onsuccess' },
+      });
+      expect(rollout.spec.template).toBeUndefined();
+      expect(objects.filter(o => o.kind === 'Service').map(o => o.spec.selector)).toEqual([{ app: 'legacy' }, { app: 'legacy' }, { app: 'legacy' }]);
+      expect(objects.find(o => o.kind === 'PodDisruptionBudget').spec.selector).toEqual({ matchLabels: { app: 'legacy' } });
+    });
+
+    test('GIVEN a custom selector and containers of its own WHEN synthesized THEN the pods carry the selector labels', () => {
+      const { app, chart } = migration({ workloadRef: undefined }, true);
+      expect(validationProblems(app)).toEqual([]);
+      const rollout = Testing.synth(chart).find(o => o.kind === 'Rollout');
+      expect(rollout.spec.selector).toEqual({ matchLabels: { app: 'legacy' } });
+      expect(rollout.spec.template.metadata.labels).toEqual({ app: 'legacy' });
+    });
+
+    test.each<[string, Partial<RolloutProps>, boolean, string[]]>([
+      ['containers beside a workloadRef', {}, true,
+        ["test/Rollout: 'containers' is [\"app\"]: must be empty with a workloadRef: the pod template comes from the deployment; remove the containers, or the workloadRef to 'legacy'"]],
+      ['a workloadRef without the Deployment\'s labels', { selector: undefined }, false,
+        ["test/Rollout: 'selector' is {\"app.kubernetes.io/name\":\"legacy\"}: must be the labels of the referenced deployment's pods, which the default name label is not; set selector to the deployment's spec.selector.matchLabels"]],
+      ['an empty selector', { selector: {}, workloadRef: undefined }, true,
+        ["test/Rollout: 'selector' is {}: an empty selector selects every pod of the namespace; give the labels of this rollout's pods, e.g. { app: 'api' }"]],
+    ])('GIVEN %s WHEN validated THEN it is refused with the fix', (_, props, container, messages) => {
+      expect(validationProblems(migration(props, container).app)).toEqual(expect.arrayContaining(messages));
+    });
   });
 });
