@@ -93,6 +93,8 @@ export interface StepPlan {
   readonly durationS: number;
   /** The metrics an analysis step runs. */
   readonly metrics: readonly MetricPlan[];
+  /** The metrics of an experiment step's analyses, which measure the experiment's own pods; one that fails aborts the rollout. */
+  readonly experimentMetrics: readonly MetricPlan[];
   /** Templates the step runs that are not in `dist/` (they exist in the cluster), so their metrics are not known. */
   readonly externalTemplates: readonly string[];
 }
@@ -176,6 +178,7 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     let action = Object.keys(step)[0];
     let durationS = 0;
     let metrics: MetricPlan[] = [];
+    let experimentMetrics: MetricPlan[] = [];
     let externalTemplates: string[] = [];
     if (step.setWeight !== undefined) {
       weight = step.setWeight;
@@ -188,9 +191,15 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
       durationS = Math.max(0, ...metrics.map(m => m.durationS));
       action = `analysis ${(step.analysis.templates ?? []).map(t => t.templateName).join(', ')}`;
     } else if (step.experiment) {
-      durationS = step.experiment.duration ? parseDurationSeconds(step.experiment.duration) : 0;
+      const { duration, analyses = [] } = step.experiment;
+      ({ metrics: experimentMetrics, externalTemplates } = analysisOf({ templates: analyses }));
+      // Without a duration or an analysis to wait for, the experiment runs until the Rollout is promoted past it (utils/experiment/experiment.go).
+      const waited = analyses.filter(a => a.requiredForCompletion).map(a => a.templateName);
+      durationS = duration !== undefined ? parseDurationSeconds(duration)
+        : waited.length ? Math.max(0, ...experimentMetrics.filter(m => waited.includes(m.template)).map(m => m.durationS)) : Infinity;
+      action = durationS === Infinity ? 'experiment until promoted by hand' : `experiment ${formatDuration(durationS)}`;
     }
-    steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics, externalTemplates });
+    steps.push({ index, action, weight, share: shareOf(weight), startS: clock, durationS, metrics, experimentMetrics, externalTemplates });
     clock += durationS;
   });
   // The controller starts background analysis at step 0 unless told otherwise.
@@ -349,9 +358,9 @@ function reviewedConditionsOf(
   });
 }
 
-/** Whether an analysis can fail the canary: a metric that can fail, or a template not in `dist/`, which is trusted to. */
-function canFailAnalysis(analysis: Pick<StepPlan, 'metrics' | 'externalTemplates'>): boolean {
-  return analysis.externalTemplates.length > 0 || analysis.metrics.some(m => m.canFail);
+/** Whether an analysis (or an experiment's) can fail the canary: a metric that can fail, or a template not in `dist/`, which is trusted to. */
+function canFailAnalysis(analysis: Pick<StepPlan, 'metrics' | 'externalTemplates'> & Partial<Pick<StepPlan, 'experimentMetrics'>>): boolean {
+  return analysis.externalTemplates.length > 0 || [...analysis.metrics, ...analysis.experimentMetrics ?? []].some(m => m.canFail);
 }
 
 function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
@@ -375,7 +384,8 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
       const next = steps.findIndex((s, j) => j > i && s.action.startsWith('setWeight'));
       const span = steps.slice(i, next === -1 ? undefined : next);
       if (!span.some(s => canFailAnalysis(s) || covered(s.index))) {
-        const gate = span.some(s => s.durationS === Infinity) ? '; a manual pause holds it for a person to judge'
+        const manual = span.find(s => s.durationS === Infinity);
+        const gate = manual ? `; ${manual.action.startsWith('experiment') ? 'an open-ended experiment' : 'a manual pause'} holds it for a person to judge`
           : plan.acceptedUnmeasured === undefined ? '' : `; accepted: ${plan.acceptedUnmeasured}`;
         warnings.push(`steps[${i}]: weight ${step.weight} takes traffic with no analysis running before the next weight or the promotion${gate}`);
       }

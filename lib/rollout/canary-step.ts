@@ -1,12 +1,13 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
-import { IAnalysisTemplate } from '../analysis/analysis-template-base';
 import { problemAt } from '../errors/problem';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
+import { dnsLabelRule, isDnsLabel } from '../private/names';
 import { AnalysisRunProps } from './analysis-run';
-import { ArgValue } from './arg-value';
+import { ExperimentAnalysis, ExperimentService } from './experiment';
 import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
+import { experimentAnalysesProblems, experimentCanFail, toExperimentAnalyses } from './private/experiment-analyses';
 import { StringMatch } from './string-match';
 import { TrafficRouter } from './traffic-router';
 
@@ -19,6 +20,8 @@ export interface StepContext {
   readonly router?: TrafficRouter;
   /** The highest weight a step may set. */
   readonly maxTrafficWeight: number;
+  /** The labels of the Rollout's pods, which experiment ReplicaSets copy. */
+  readonly podLabels: Record<string, string>;
 }
 
 /** Which ReplicaSet's pod template an experiment runs. */
@@ -43,35 +46,36 @@ export interface ExperimentTemplate {
    */
   readonly replicas?: number;
   /**
-   * A share of traffic sent to this ReplicaSet; needs a router that supports it (Istio).
+   * A share of traffic sent to this ReplicaSet; needs a router that supports it (Istio). The
+   * controller creates a Service for it.
    * @default - no traffic: the experiment is measured on its own
    */
   readonly weight?: number;
-}
-
-/** An analysis an experiment runs. */
-export interface ExperimentAnalysis {
-  /** The analysis's name within the experiment. */
-  readonly name: string;
-  /** The template to run. */
-  readonly template: IAnalysisTemplate;
   /**
-   * Values for the template's args; `ArgValue.of('{{templates.NAME.podTemplateHash}}')` refers to an experiment template's pods.
+   * The labels the ReplicaSet selects its pods by; they must be labels of its pods (the Rollout's pod
+   * labels plus `metadata.labels`).
+   * @default - the selector of the ReplicaSet it copies
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Labels and annotations added to its pods; the controller adds the labels to the selector too
+   * (rollout/experiment.go), e.g. to keep the stable Service from selecting experiment pods.
    * @default - none
    */
-  readonly args?: Record<string, ArgValue>;
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
   /**
-   * Whether the experiment waits for this analysis to finish, instead of ending after `duration`.
-   * @default false
+   * A Service for its pods.
+   * @default - none, unless `weight` is set
    */
-  readonly requiredForCompletion?: boolean;
+  readonly service?: ExperimentService;
 }
 
 /** Properties of an experiment step. */
 export interface ExperimentStepProps {
   /**
-   * How long the experiment runs.
-   * @default - until every analysis marked requiredForCompletion finishes
+   * How long the experiment runs. Without one and without an analysis marked requiredForCompletion,
+   * it runs until a person promotes the Rollout past the step, which then gates the weight before it.
+   * @default - until every analysis marked requiredForCompletion succeeds, or until promoted by hand
    */
   readonly duration?: Duration;
   /** The ReplicaSets to run. */
@@ -324,6 +328,16 @@ class ExperimentStep extends CanaryStep {
     super();
   }
 
+  /** Whether an analysis of the experiment can fail it, which aborts the rollout (rollout/experiment.go). */
+  public override get measures(): boolean {
+    return experimentCanFail(this.props.analyses ?? []);
+  }
+
+  /** An experiment without an end holds the rollout until a person promotes it past the step. */
+  public override get gates(): boolean {
+    return this.measures || this.openEnded;
+  }
+
   public problems(scope: IConstruct, index: number, context: StepContext): string[] {
     const field = `steps[${index}].experiment`;
     const problems: string[] = [];
@@ -333,20 +347,26 @@ class ExperimentStep extends CanaryStep {
     const names = this.props.templates.map(t => t.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate !== undefined) problems.push(problemAt(scope, `${field}.templates[].name`, duplicate, 'template names must be unique within an experiment', 'rename one of the templates'));
-    for (const template of this.props.templates.filter(t => t.weight !== undefined)) {
-      const weightField = `${field}.templates[${template.name}].weight`;
-      problems.push(...routerProblems(scope, weightField, template.weight, context.router, r => r.supportsExperimentWeight, 'istio'));
-      problems.push(...percentProblems(scope, weightField, template.weight!, context.maxTrafficWeight));
+    for (const template of this.props.templates) {
+      const templateField = `${field}.templates[${template.name}]`;
+      if (template.weight !== undefined) {
+        problems.push(...routerProblems(scope, `${templateField}.weight`, template.weight, context.router, r => r.supportsExperimentWeight, 'istio'));
+        problems.push(...percentProblems(scope, `${templateField}.weight`, template.weight, context.maxTrafficWeight));
+      }
+      const labels = { ...context.podLabels, ...template.metadata?.labels };
+      const unmatched = Object.entries(template.selector ?? {}).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+      if (template.selector && Object.keys(template.selector).length === 0) {
+        problems.push(problemAt(scope, `${templateField}.selector`, {}, 'an empty selector is refused for a replicaset', 'remove it to keep the rollout\'s selector'));
+      } else if (unmatched.length) {
+        problems.push(problemAt(scope, `${templateField}.selector`, unmatched.join(','), 'is not a label of the experiment\'s pods, so its replicaset would select none of them', 'select rollout pod labels or metadata.labels of the template'));
+      }
+      const serviceName = template.service?.name;
+      if (serviceName !== undefined && !isDnsLabel(serviceName)) {
+        problems.push(problemAt(scope, `${templateField}.service.name`, serviceName, dnsLabelRule(), 'name the service, e.g. \'api-baseline\''));
+      }
     }
     problems.push(...wholeSecondsProblems(scope, `${field}.duration`, this.props.duration, 1));
-    const analyses = this.props.analyses ?? [];
-    if (this.props.duration === undefined && !analyses.some(a => a.requiredForCompletion)) {
-      problems.push(problemAt(scope, `${field}.duration`, 'undefined', 'an experiment without a duration never ends unless an analysis is requiredForCompletion', 'set a duration or mark an analysis requiredForCompletion'));
-    }
-    for (const analysis of analyses) {
-      const run = { templates: [analysis.template], args: analysis.args };
-      problems.push(...analysisRunProblems(scope, `${field}.analyses[${analysis.name}]`, run, { mustEnd: analysis.requiredForCompletion ?? false }));
-    }
+    problems.push(...experimentAnalysesProblems(scope, field, this.props.analyses ?? [], names));
     return problems;
   }
 
@@ -355,16 +375,22 @@ class ExperimentStep extends CanaryStep {
     return {
       experiment: {
         duration: this.props.duration ? goDuration(this.props.duration) : undefined,
-        templates: this.props.templates.map(t => ({ name: t.name, specRef: t.specRef.value, replicas: t.replicas, weight: t.weight })),
-        analyses: this.props.analyses?.map(a => ({
-          name: a.name,
-          templateName: a.template.name,
-          clusterScope: a.template.clusterScoped || undefined,
-          args: Object.entries(a.args ?? {}).map(([name, value]) => value._toArg(name)),
-          requiredForCompletion: a.requiredForCompletion,
+        templates: this.props.templates.map(t => ({
+          name: t.name,
+          specRef: t.specRef.value,
+          replicas: t.replicas,
+          weight: t.weight,
+          selector: t.selector && { matchLabels: t.selector },
+          metadata: t.metadata,
+          service: t.service && { name: t.service.name },
         })),
+        analyses: toExperimentAnalyses(this.props.analyses),
       },
     };
+  }
+
+  private get openEnded(): boolean {
+    return this.props.duration === undefined && !(this.props.analyses ?? []).some(a => a.requiredForCompletion);
   }
 }
 

@@ -153,7 +153,7 @@ export class CanaryStrategy implements IRolloutStrategy {
 
   public problems(scope: StrategyTarget): string[] {
     const router = this.trafficRouter;
-    const context: StepContext = { router, maxTrafficWeight: this.maxTrafficWeight };
+    const context: StepContext = { router, maxTrafficWeight: this.maxTrafficWeight, podLabels: scope.podLabels };
     const problems = this.steps.flatMap((step, i) => step.problems(scope, i, context));
     const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field, value, rule, fix));
     if (this.canaryService.name === this.stableService.name) {

@@ -5,6 +5,7 @@ export * from './blue-green-strategy';
 export * from './canary-step';
 export * from './canary-strategy';
 export * from './destination-rule';
+export * from './experiment';
 export * from './http-route';
 export * from './replica-share';
 export * from './rollout';

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { IAnalysisTemplate } from '../../analysis/analysis-template-base';
 import { MetricMatch } from '../../analysis/metric-match';
 import { problemAt } from '../../errors';
 import { AnalysisRunProps, RolloutAnalysis } from '../analysis-run';
@@ -50,24 +51,45 @@ export function analysisRunProblems(scope: IConstruct, field: string, run: Analy
     const problem = value.problem();
     if (problem) problems.push(problemAt(scope, `${field}.args.${name}`, problem.value, problem.rule, problem.fix));
   }
-  const known = run.templates.every(t => t.metrics !== undefined);
-  const metrics = run.templates.flatMap(t => t.metrics ?? []).map(m => m.name);
+  problems.push(...metricRuleProblems(scope, field, run.templates, run));
+  return problems;
+}
+
+/**
+ * Checks the dry-run and retention rules of one AnalysisRun of `templates`: each compiles, matches a
+ * metric (one that matches none fails the whole run, analysis/analysis.go with
+ * utils/analysis/helpers.go GetDryRunMetrics), and keeps at least one measurement; metric names must be
+ * unique across the templates, which the run merges.
+ * @param field the field holding the rules; empty when they are top-level props
+ * @param run names the run in messages where one object starts several (an experiment's analyses)
+ */
+export function metricRuleProblems(
+  scope: IConstruct,
+  field: string,
+  templates: readonly IAnalysisTemplate[],
+  options: Pick<AnalysisRunProps, 'dryRun' | 'measurementRetention'>,
+  run?: string,
+): string[] {
+  const problems: string[] = [];
+  const at = (name: string) => (field ? `${field}.${name}` : name);
+  const known = templates.every(t => t.metrics !== undefined);
+  const metrics = templates.flatMap(t => t.metrics ?? []).map(m => m.name);
   // The controller merges the templates' metrics into one AnalysisRun, where names must be unique.
   for (const duplicate of new Set(metrics.filter((m, i) => metrics.indexOf(m) !== i))) {
-    problems.push(problemAt(scope, `${field}.templates`, duplicate, 'is a metric name of more than one template, and one analysis run needs unique metric names', 'rename the metric in one template, or run the templates in separate analyses'));
+    problems.push(problemAt(scope, at('templates'), duplicate, 'is a metric name of more than one template, and one analysis run needs unique metric names', 'rename the metric in one template, or run the templates in separate analyses'));
   }
-  const rules: [string, MetricMatch][] = [
-    ...(run.dryRun ?? []).map((m, i): [string, MetricMatch] => [`${field}.dryRun[${i}]`, m]),
-    ...(run.measurementRetention ?? []).map((r, i): [string, MetricMatch] => [`${field}.measurementRetention[${i}].metrics`, r.metrics]),
+  const matches: [string, MetricMatch][] = [
+    ...(options.dryRun ?? []).map((m, i): [string, MetricMatch] => [at(`dryRun[${i}]`), m]),
+    ...(options.measurementRetention ?? []).map((r, i): [string, MetricMatch] => [at(`measurementRetention[${i}].metrics`), r.metrics]),
   ];
-  for (const [at, match] of rules) {
+  const unmatched = run === undefined ? 'matches no metric of the templates, which fails the analysis run' : `matches no metric of analysis '${run}', which fails that analysis run`;
+  for (const [where, match] of matches) {
     const invalid = match.problem();
-    // A rule that matches no metric fails the whole AnalysisRun (utils/analysis/helpers.go, GetDryRunMetrics).
-    if (invalid) problems.push(problemAt(scope, at, match.given, invalid, 'write a go regular expression, or use MetricMatch.named(...)'));
-    else if (known && !metrics.some(m => match.matches(m))) problems.push(problemAt(scope, at, match.given, 'matches no metric of the templates, which fails the analysis run', `match one of: ${metrics.join(', ')}`));
+    if (invalid) problems.push(problemAt(scope, where, match.given, invalid, 'write a go regular expression, or use MetricMatch.named(...)'));
+    else if (known && !metrics.some(m => match.matches(m))) problems.push(problemAt(scope, where, match.given, unmatched, `match one of: ${metrics.join(', ')}`));
   }
-  (run.measurementRetention ?? []).forEach((r, i) => {
-    if (!Number.isInteger(r.limit) || r.limit < 1) problems.push(problemAt(scope, `${field}.measurementRetention[${i}].limit`, r.limit, 'must be a positive integer', 'keep at least 1 measurement, e.g. 20'));
+  (options.measurementRetention ?? []).forEach((r, i) => {
+    if (!Number.isInteger(r.limit) || r.limit < 1) problems.push(problemAt(scope, at(`measurementRetention[${i}].limit`), r.limit, 'must be a positive integer', 'keep at least 1 measurement, e.g. 20'));
   });
   return problems;
 }

@@ -7,7 +7,7 @@ const metric = (overrides: Partial<MetricPlan> = {}): MetricPlan => ({
   ...overrides,
 });
 const step = (index: number, action: string, overrides: Partial<StepPlan> = {}): StepPlan => ({
-  index, action, weight: 0, share: 0, startS: 0, durationS: 0, metrics: [], externalTemplates: [], ...overrides,
+  index, action, weight: 0, share: 0, startS: 0, durationS: 0, metrics: [], experimentMetrics: [], externalTemplates: [], ...overrides,
 });
 const plan = (steps: StepPlan[], background?: RolloutPlan['background']): RolloutPlan => ({
   environment: 'staging', service: 'web', replicas: 10, autoscaled: false, steps, background,

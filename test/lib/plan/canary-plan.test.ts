@@ -193,6 +193,25 @@ describe('planRollout', () => {
     expect(reviewed.warnings).toContain('status/page: conditions written by hand; accepted: the status page says down; decided with sre');
   });
 
+  test('GIVEN experiment steps WHEN planned THEN an open-ended one waits for a person, and one whose analysis can fail gates its weight', () => {
+    const rate = template('rate', { name: 'p', interval: '1m', count: 3, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[5m])' } } });
+    const experiments = planRollout(folder([
+      rollout({ steps: [
+        { setWeight: 10 }, { experiment: { duration: '10m', templates: [{ name: 'c', specRef: 'canary' }], analyses: [{ name: 'a', templateName: 'rate' }] } },
+        { setWeight: 20 }, { experiment: { templates: [{ name: 'c', specRef: 'canary' }], analyses: [{ name: 'a', templateName: 'rate', requiredForCompletion: true }] } },
+        { setWeight: 30 }, { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } },
+      ] }, { replicas: 10 }),
+      rate,
+    ]))!;
+    expect(experiments.steps.filter(s => s.action.startsWith('experiment')).map(s => [s.action, s.durationS, s.metrics.length, s.experimentMetrics.length])).toEqual([
+      ['experiment 10m', 600, 0, 1],
+      ['experiment 2m 1s', 121, 0, 1], // waits for the analysis: 1s reconcile + 2 × 1m
+      ['experiment until promoted by hand', Infinity, 0, 0],
+    ]);
+    expect(experiments.exposure).toEqual({ weight: 10, share: 10 });
+    expect(experiments.warnings).toEqual(['steps[4]: weight 30 takes traffic with no analysis running before the next weight or the promotion; an open-ended experiment holds it for a person to judge']);
+  });
+
   test('GIVEN a folder without a Rollout WHEN planned THEN there is no plan', () => {
     expect(planRollout(folder([podMonitor('15s')]))).toBeUndefined();
   });

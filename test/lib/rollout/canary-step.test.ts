@@ -26,7 +26,10 @@ describe('CanaryStep', () => {
       CanaryStep.pause(),
       CanaryStep.experiment({
         duration: Duration.minutes(10),
-        templates: [{ name: 'baseline', specRef: ExperimentSpecRef.STABLE }, { name: 'candidate', specRef: ExperimentSpecRef.CANARY, weight: 5 }],
+        templates: [
+          { name: 'baseline', specRef: ExperimentSpecRef.STABLE, metadata: { labels: { track: 'baseline' } }, selector: { track: 'baseline' }, service: { name: 'app-baseline' } },
+          { name: 'candidate', specRef: ExperimentSpecRef.CANARY, weight: 5 },
+        ],
         analyses: [{ name: 'compare', template: p.template, args: { hash: ArgValue.of('{{templates.candidate.podTemplateHash}}') } }],
       }),
       CanaryStep.setMirrorRoute({ name: 'shadow', percentage: 50, match: [{ method: StringMatch.exact('GET'), path: StringMatch.prefix('/api') }] }),
@@ -43,7 +46,11 @@ describe('CanaryStep', () => {
     ]);
     expect(steps[5].experiment).toEqual({
       duration: '10m',
-      templates: [{ name: 'baseline', specRef: 'stable' }, { name: 'candidate', specRef: 'canary', weight: 5 }],
+      // Fields from the Argo Rollouts experiment step docs: metadata labels join the selector, and a template can get its own Service.
+      templates: [
+        { name: 'baseline', specRef: 'stable', metadata: { labels: { track: 'baseline' } }, selector: { matchLabels: { track: 'baseline' } }, service: { name: 'app-baseline' } },
+        { name: 'candidate', specRef: 'canary', weight: 5 },
+      ],
       analyses: [{ name: 'compare', templateName: 'rate', args: [{ name: 'hash', value: '{{templates.candidate.podTemplateHash}}' }] }],
     });
     expect(steps[6]).toEqual({ setMirrorRoute: { name: 'shadow', percentage: 50, match: [{ method: { exact: 'GET' }, path: { prefix: '/api' } }] } });
@@ -65,8 +72,15 @@ describe('CanaryStep', () => {
       ["test/Rollout: 'steps[0].setMirrorRoute' is 'shadow': needs a traffic router that supports it (istio), and the strategy has no traffic router; set trafficRouter to one of: istio, or remove the step"]],
     ['a mirror percentage above 100', () => [CanaryStep.setMirrorRoute({ name: 'shadow', percentage: 101 })], true,
       ["test/Rollout: 'steps[0].setMirrorRoute.percentage' is 101: must be an integer from 0 to 100; use a percentage such as 10"]],
-    ['an experiment that never ends', p => [CanaryStep.experiment({ templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }], analyses: [{ name: 'a', template: p.template, args: { hash: ArgValue.of('x') } }] })], true,
-      ["test/Rollout: 'steps[0].experiment.duration' is 'undefined': an experiment without a duration never ends unless an analysis is requiredForCompletion; set a duration or mark an analysis requiredForCompletion"]],
+    ['an experiment selector its pods lack', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY, selector: { track: 'x' } }] })], true,
+      ["test/Rollout: 'steps[0].experiment.templates[c].selector' is 'track=x': is not a label of the experiment's pods, so its replicaset would select none of them; select rollout pod labels or metadata.labels of the template"]],
+    ['an experiment service with an invalid name', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY, service: { name: 'App_Baseline' } }] })], true,
+      ["test/Rollout: 'steps[0].experiment.templates[c].service.name' is 'App_Baseline': must be a lowercase rfc 1123 label (a-z, 0-9 and '-', starting and ending alphanumeric) of at most 63 characters; name the service, e.g. 'api-baseline'"]],
+    ['a pod hash of a template the experiment lacks', p => [CanaryStep.experiment({
+      duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }],
+      analyses: [{ name: 'a', template: p.template, args: { hash: ArgValue.of('{{templates.canary.podTemplateHash}}') } }],
+    })], true,
+    ["test/Rollout: 'steps[0].experiment.analyses[a].args.hash' is '{{templates.canary.podTemplateHash}}': names no template of the experiment, so the controller cannot resolve it; use one of: c"]],
     ['an experiment weight without a router', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY, weight: 5 }] })], false,
       ["test/Rollout: 'steps[0].experiment.templates[c].weight' is 5: needs a traffic router that supports it (istio), and the strategy has no traffic router; set trafficRouter to one of: istio, or remove the step"]],
     ['duplicate experiment templates', () => [CanaryStep.experiment({ duration: Duration.minutes(1), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }, { name: 'c', specRef: ExperimentSpecRef.STABLE }] })], true,
@@ -84,6 +98,10 @@ describe('CanaryStep', () => {
     ['a pause until promoted by hand', () => CanaryStep.pause(), true],
     ['a timed pause', () => CanaryStep.pause(Duration.minutes(5)), false],
     ['a weight', () => CanaryStep.setWeight(10), false],
+    ['an experiment whose analysis can fail', p => CanaryStep.experiment({ duration: Duration.minutes(5), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }],
+      analyses: [{ name: 'a', template: p.template, args: { hash: ArgValue.of('{{templates.c.podTemplateHash}}') } }] }), true],
+    ['a timed experiment without analysis', () => CanaryStep.experiment({ duration: Duration.minutes(5), templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }] }), false],
+    ['an open-ended experiment, which holds until promoted by hand', () => CanaryStep.experiment({ templates: [{ name: 'c', specRef: ExperimentSpecRef.CANARY }] }), true],
   ])('GIVEN %s WHEN asked whether it gates the weight before it THEN the answer is %s', (_, step, gates) => {
     let built: CanaryStep | undefined;
     withSteps(p => [(built = step(p))]);

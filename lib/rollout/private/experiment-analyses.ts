@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import { problemAt } from '../../errors/problem';
+import { ExperimentAnalysis } from '../experiment';
+import { analysisRunProblems, canFailRun } from './analysis-run';
+
+/** An experiment template's pod hash, which analyses pass as an arg (utils/experiment/experiment.go). */
+const TEMPLATE_HASH = /\{\{\s*templates\.([^.}\s]+)\.podTemplateHash\s*\}\}/g;
+
+/**
+ * Checks an experiment's analyses: unique names, each run as the controller resolves it (one that the
+ * experiment waits for must end), and every `{{templates.NAME.podTemplateHash}}` naming a template.
+ * @param field the field holding the experiment; empty for a standalone Experiment
+ */
+export function experimentAnalysesProblems(
+  scope: IConstruct,
+  field: string,
+  analyses: readonly ExperimentAnalysis[],
+  templateNames: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const base = field ? `${field}.analyses` : 'analyses';
+  const names = analyses.map(a => a.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) problems.push(problemAt(scope, `${base}[].name`, duplicate, 'analysis names must be unique within an experiment', 'rename one of the analyses'));
+  for (const analysis of analyses) {
+    const at = `${base}[${analysis.name}]`;
+    const run = { templates: [analysis.template], args: analysis.args };
+    problems.push(...analysisRunProblems(scope, at, run, { mustEnd: analysis.requiredForCompletion ?? false }));
+    for (const [arg, value] of Object.entries(analysis.args ?? {})) {
+      for (const [reference, template] of (value._toArg(arg).value ?? '').matchAll(TEMPLATE_HASH)) {
+        if (!templateNames.includes(template)) {
+          problems.push(problemAt(scope, `${at}.args.${arg}`, reference, 'names no template of the experiment, so the controller cannot resolve it', `use one of: ${templateNames.join(', ')}`));
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Whether a failing experiment analysis can abort: one of them can fail (see canFailRun). */
+export function experimentCanFail(analyses: readonly ExperimentAnalysis[]): boolean {
+  return analyses.some(a => canFailRun({ templates: [a.template] }));
+}
+
+/** Renders the analyses as both the Rollout's experiment step and the Experiment take them. */
+export function toExperimentAnalyses(analyses: readonly ExperimentAnalysis[] | undefined) {
+  return analyses?.map(a => ({
+    name: a.name,
+    templateName: a.template.name,
+    clusterScope: a.template.clusterScoped || undefined,
+    args: Object.entries(a.args ?? {}).map(([name, value]) => value._toArg(name)),
+    requiredForCompletion: a.requiredForCompletion,
+  }));
+}
