@@ -47,7 +47,7 @@ export interface MetricProps {
    */
   readonly consecutiveErrorLimit?: number;
   /**
-   * Consecutive successful measurements that end the metric early as successful.
+   * Consecutive successful measurements that end the metric early as successful; 0 is off.
    * @default - the metric runs all `count` measurements
    */
   readonly consecutiveSuccessLimit?: number;
@@ -130,7 +130,7 @@ export abstract class Metric {
    * `consecutiveSuccessLimit` successes. A step analysis of a metric that does not never completes.
    */
   public get ends(): boolean {
-    return Number.isFinite(this.count) || this.consecutiveSuccessLimit !== undefined;
+    return Number.isFinite(this.count) || (this.consecutiveSuccessLimit ?? 0) > 0;
   }
 
   /** Whether bad measurements can fail the metric; see {@link metricCanFail}. */
@@ -218,7 +218,7 @@ export abstract class Metric {
       ['failureLimit', this.failureLimit, -1, 'set 0 to abort on the first failed measurement'],
       ['inconclusiveLimit', this.inconclusiveLimit, 0, 'set 0 to pause on the first inconclusive measurement'],
       ['consecutiveErrorLimit', this.consecutiveErrorLimit, 0, 'keep the default of 4'],
-      ['consecutiveSuccessLimit', this.consecutiveSuccessLimit, 1, 'remove it to run every measurement'],
+      ['consecutiveSuccessLimit', this.consecutiveSuccessLimit, 0, 'remove it to run every measurement'],
     ] as const;
     let valid = true;
     for (const [name, value, min, fix] of limits) {
@@ -228,7 +228,8 @@ export abstract class Metric {
       }
     }
     if (!valid) return;
-    if (this.failureLimit === -1 && this.consecutiveSuccessLimit === undefined) {
+    // A consecutiveSuccessLimit of 0 is off, like none (analysis/analysis.go, assessMetricStatus).
+    if (this.failureLimit === -1 && !this.consecutiveSuccessLimit) {
       problem('failureLimit', -1, 'turns failures off, so a consecutiveSuccessLimit must decide the metric', 'set consecutiveSuccessLimit, or a failureLimit of 0 or more');
     }
     const needed = Math.max(this.failureLimit, 0) + (this.consecutiveSuccessLimit ?? 0);

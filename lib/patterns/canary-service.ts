@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretKeyRef } from '../analysis/analysis-arg';
@@ -55,6 +55,7 @@ export const CANARY_SERVICE_DEFAULTS = {
   /** prometheus-operator's default Service. */
   prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
   servicePort: 80,
+  namedTargetPort: false,
   terminationGracePeriod: Duration.seconds(30),
   preStopDelay: Duration.seconds(5),
 } as const;
@@ -72,6 +73,12 @@ export interface CanaryServiceProps {
    * @default 80
    */
   readonly servicePort?: number;
+  /**
+   * Whether the Services target the container port by its name (`http`) rather than its number, so
+   * that the number can change, or differ between versions, without a change to the Services.
+   * @default false
+   */
+  readonly namedTargetPort?: boolean;
   /**
    * The HTTP path that answers 200 once the service can take traffic.
    * @default '/healthz'
@@ -200,6 +207,12 @@ export class CanaryService extends Construct {
     const canary = new kplus.Service(this, 'CanaryService', { metadata: { name: `${props.name}-canary` }, ports });
     // Clients inside the cluster call this one; without a router the canary's share is its share of the pods.
     const entry = new kplus.Service(this, 'Service', { metadata: { name: props.name }, ports });
+    if (props.namedTargetPort ?? defaults.namedTargetPort) {
+      // cdk8s-plus takes a numbered target port only. The patch applies before the L1's own filter,
+      // which reads int-or-string values as IntOrString, so the name goes in as one.
+      const byName = kplus.k8s.IntOrString.fromString(PORT_NAME);
+      for (const service of [stable, canary, entry]) ApiObject.of(service).addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', byName));
+    }
     const routing = (props.routing ?? defaults.routing)._bind(this, { name: props.name, stable, canary, port: servicePort });
 
     const scrapeInterval = props.scrapeInterval ?? defaults.scrapeInterval;

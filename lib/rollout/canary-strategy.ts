@@ -26,10 +26,18 @@ export interface BackgroundAnalysisProps extends AnalysisRunProps {
 
 /** Properties of a canary strategy. */
 export interface CanaryStrategyProps {
-  /** The Service that selects stable pods; the controller pins its selector to the stable ReplicaSet. */
-  readonly stableService: kplus.Service;
-  /** The Service that selects canary pods; the controller pins its selector to the canary ReplicaSet. */
-  readonly canaryService: kplus.Service;
+  /**
+   * The Service that selects stable pods; the controller pins its selector to the stable ReplicaSet.
+   * Required by a router that sends traffic to two Services (Gateway API, ingress-nginx, Istio by host).
+   * @default - none: a replica-based canary or Istio subsets need none
+   */
+  readonly stableService?: kplus.Service;
+  /**
+   * The Service that selects canary pods; the controller pins its selector to the canary ReplicaSet.
+   * Required where stableService is.
+   * @default - none
+   */
+  readonly canaryService?: kplus.Service;
   /** The steps, in order; after the last one the canary is promoted to stable. */
   readonly steps: CanaryStep[];
   /**
@@ -99,8 +107,8 @@ export interface CanaryStrategyProps {
 /** A canary strategy: shifts a growing share of traffic to the new version, measuring it on the way. */
 export class CanaryStrategy implements IRolloutStrategy {
   public readonly steps: readonly CanaryStep[];
-  public readonly stableService: kplus.Service;
-  public readonly canaryService: kplus.Service;
+  public readonly stableService?: kplus.Service;
+  public readonly canaryService?: kplus.Service;
   public readonly trafficRouter?: TrafficRouter;
   public readonly maxTrafficWeight: number;
   private readonly maxSurge: kplus.PercentOrAbsolute;
@@ -143,7 +151,7 @@ export class CanaryStrategy implements IRolloutStrategy {
   }
 
   public get services(): kplus.Service[] {
-    return [this.stableService, this.canaryService];
+    return [this.stableService, this.canaryService].filter((s): s is kplus.Service => s !== undefined);
   }
 
   /** The managed routes the header and mirror steps use, which the controller must be told of. */
@@ -156,8 +164,14 @@ export class CanaryStrategy implements IRolloutStrategy {
     const context: StepContext = { router, maxTrafficWeight: this.maxTrafficWeight, podLabels: scope.podLabels };
     const problems = this.steps.flatMap((step, i) => step.problems(scope, i, context));
     const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field, value, rule, fix));
-    if (this.canaryService.name === this.stableService.name) {
-      problem('canaryService', this.canaryService.name, 'must differ from stableService: the controller rewrites both selectors', 'use two Services, e.g. <name>-canary and <name>-stable');
+    const { stableService: stable, canaryService: canary } = this;
+    if (stable && canary && canary.name === stable.name) {
+      problem('canaryService', canary.name, 'must differ from stableService: the controller rewrites both selectors', 'use two Services, e.g. <name>-canary and <name>-stable');
+    }
+    // Routers that send traffic to two Services need both (pkg/apis/rollouts/validation/validation.go, requireCanaryStableServices).
+    const missing = router?.requiresServices ? (['stableService', 'canaryService'] as const).filter(f => this[f] === undefined) : [];
+    for (const field of missing) {
+      problem(field, undefined, `is required by the ${router!.displayName} router, which sends traffic to the stable and canary services`, `pass the service that selects the ${field.replace('Service', '')} pods`);
     }
     if (this.maxSurge.isZero() && this.maxUnavailable.isZero()) {
       problem('maxSurge', 0, 'maxSurge and maxUnavailable cannot both be zero, or no pod can ever be replaced', 'keep the default maxSurge of 25%');
@@ -179,7 +193,7 @@ export class CanaryStrategy implements IRolloutStrategy {
     if (this.dynamicStableScale && this.scaleDownDelay) {
       problem('dynamicStableScale', true, 'cannot be combined with scaleDownDelay', 'remove one of them');
     }
-    if (router) problems.push(...router.problems(scope, { stable: this.stableService, canary: this.canaryService }));
+    if (router && missing.length === 0) problems.push(...router.problems(scope, { stable, canary }));
     if (this.background && this.backgroundFrom !== undefined) {
       problems.push(...analysisRunProblems(scope, 'analysis', this.background, { mustEnd: false }));
       const start = this.backgroundFrom;
@@ -214,8 +228,8 @@ export class CanaryStrategy implements IRolloutStrategy {
     const background = this.background;
     return {
       canary: {
-        stableService: this.stableService.name,
-        canaryService: this.canaryService.name,
+        stableService: this.stableService?.name,
+        canaryService: this.canaryService?.name,
         maxSurge: intOrPercent(this.maxSurge, ro.RolloutSpecStrategyCanaryMaxSurge),
         maxUnavailable: intOrPercent(this.maxUnavailable, ro.RolloutSpecStrategyCanaryMaxUnavailable),
         trafficRouting: this.trafficRouter && {

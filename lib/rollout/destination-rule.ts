@@ -2,6 +2,8 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
+import { reportAt } from '../errors/problem';
+import { POD_TEMPLATE_HASH_LABEL } from './rollout';
 
 /** Properties of a {@link DestinationRule}. */
 export interface DestinationRuleProps {
@@ -12,6 +14,12 @@ export interface DestinationRuleProps {
   readonly metadata?: ApiObjectMetadata;
   /** The Service selecting both stable and canary pods; its subsets split them. */
   readonly service: kplus.Service;
+  /**
+   * Labels both subsets match besides the pod template hash the controller adds, e.g. `{ app: 'api' }`
+   * as in the Argo Rollouts docs; the controller keeps them (rollout/trafficrouting/istio/istio.go, UpdateHash).
+   * @default - none
+   */
+  readonly subsetLabels?: Record<string, string>;
 }
 
 /**
@@ -32,11 +40,15 @@ export class DestinationRule extends Construct {
   constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id);
     this.service = props.service;
+    const labels = props.subsetLabels;
+    if (labels && POD_TEMPLATE_HASH_LABEL in labels) {
+      reportAt(this, `subsetLabels.${POD_TEMPLATE_HASH_LABEL}`, labels[POD_TEMPLATE_HASH_LABEL], 'is the label the controller sets on each subset at run time', 'remove it');
+    }
     const resource = new istio.DestinationRule(this, 'Resource', {
       metadata: props.metadata,
       spec: {
         host: props.service.name,
-        subsets: [{ name: DestinationRule.STABLE_SUBSET }, { name: DestinationRule.CANARY_SUBSET }],
+        subsets: [DestinationRule.STABLE_SUBSET, DestinationRule.CANARY_SUBSET].map(name => ({ name, labels })),
       },
     });
     this.name = resource.name;

@@ -21,10 +21,10 @@ export interface ControllerOwnedField {
   readonly jsonPointers: string[];
 }
 
-/** The Services a canary strategy splits traffic between. */
+/** The Services a canary strategy splits traffic between, where it has them. */
 export interface CanaryServices {
-  readonly stable: kplus.Service;
-  readonly canary: kplus.Service;
+  readonly stable?: kplus.Service;
+  readonly canary?: kplus.Service;
 }
 
 /**
@@ -60,6 +60,8 @@ export abstract class TrafficRouter {
   public abstract readonly supportsMaxTrafficWeight: boolean;
   /** Whether experiment templates may take a traffic weight with this router. */
   public abstract readonly supportsExperimentWeight: boolean;
+  /** Whether the router sends traffic to the strategy's stable and canary Services, which it then needs. */
+  public abstract readonly requiresServices: boolean;
 
   /** Problems with the router's objects for the strategy's Services. */
   public abstract problems(scope: IConstruct, services: CanaryServices): string[];
@@ -81,7 +83,7 @@ export abstract class TrafficRouter {
 function servicesProblems(scope: IConstruct, object: string, objectServices: CanaryServices, services: CanaryServices): string[] {
   return (['stable', 'canary'] as const)
     .filter(role => objectServices[role] !== services[role])
-    .map(role => problemAt(scope, `trafficRouting.${object}`, objectServices[role].name, `routes ${role} traffic to another service than the strategy's ${role}Service '${services[role].name}'`, `create the ${object} with the strategy's ${role}Service`));
+    .map(role => problemAt(scope, `trafficRouting.${object}`, objectServices[role]?.name, `routes ${role} traffic to another service than the strategy's ${role}Service '${services[role]?.name ?? '(none)'}'`, `create the ${object} with the strategy's ${role}Service`));
 }
 
 /**
@@ -99,6 +101,7 @@ class GatewayApiRouter extends TrafficRouter {
   public readonly supportsMirrorRoutes = false;
   public readonly supportsMaxTrafficWeight = true;
   public readonly supportsExperimentWeight = false;
+  public readonly requiresServices = true;
 
   constructor(private readonly route: HttpRoute) {
     super();
@@ -138,6 +141,11 @@ class IstioRouter extends TrafficRouter {
     super();
   }
 
+  /** Split by subset, the controller labels the DestinationRule's subsets instead of rewriting Service selectors. */
+  public get requiresServices(): boolean {
+    return this.virtualService.destinationRule === undefined;
+  }
+
   public problems(scope: IConstruct, services: CanaryServices): string[] {
     return servicesProblems(scope, 'virtualService', { stable: this.virtualService.stableService, canary: this.virtualService.canaryService }, services);
   }
@@ -170,6 +178,7 @@ class NginxRouter extends TrafficRouter {
   public readonly supportsMirrorRoutes = false;
   public readonly supportsMaxTrafficWeight = true;
   public readonly supportsExperimentWeight = false;
+  public readonly requiresServices = true;
 
   constructor(private readonly stableIngress: kplus.Ingress) {
     super();
@@ -180,8 +189,8 @@ class NginxRouter extends TrafficRouter {
     type Rule = { http?: { paths?: { backend?: { service?: { name?: string } } }[] } };
     const rules: Rule[] = ApiObject.of(this.stableIngress).toJson().spec?.rules ?? [];
     const backends = rules.flatMap(rule => rule.http?.paths ?? []).map(path => path.backend?.service?.name);
-    return [...new Set(backends)].filter(name => name !== services.stable.name)
-      .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable.name}'`, 'point every path of the stable ingress at the stable service'));
+    return [...new Set(backends)].filter(name => name !== services.stable?.name)
+      .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable?.name}'`, 'point every path of the stable ingress at the stable service'));
   }
 
   /** @internal */

@@ -19,10 +19,16 @@ export interface VirtualServiceProps {
    * @default ['mesh']
    */
   readonly gateways?: string[];
-  /** The Service of stable pods. */
-  readonly stableService: kplus.Service;
-  /** The Service of canary pods. */
-  readonly canaryService: kplus.Service;
+  /**
+   * The Service of stable pods, when splitting by host.
+   * @default - none: a destinationRule splits by subset
+   */
+  readonly stableService?: kplus.Service;
+  /**
+   * The Service of canary pods, when splitting by host.
+   * @default - none: a destinationRule splits by subset
+   */
+  readonly canaryService?: kplus.Service;
   /**
    * Split one host by subset instead of routing to two hosts. Istio then reports both versions under
    * the same destination Service, so measure the canary with app metrics, not Istio's.
@@ -43,8 +49,8 @@ export class VirtualService extends Construct {
 
   /** The VirtualService's `metadata.name`. */
   public readonly name: string;
-  public readonly stableService: kplus.Service;
-  public readonly canaryService: kplus.Service;
+  public readonly stableService?: kplus.Service;
+  public readonly canaryService?: kplus.Service;
   public readonly destinationRule?: DestinationRule;
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
@@ -56,9 +62,12 @@ export class VirtualService extends Construct {
       reportAt(this, 'hosts', [], 'a virtual service needs at least one host', 'pass the host clients call, e.g. the service name');
     }
     const rule = props.destinationRule;
-    const destination = (service: kplus.Service, subset: string, weight: number) => rule
+    if (!rule && !(props.stableService && props.canaryService)) {
+      reportAt(this, 'stableService', props.stableService?.name, 'a split by host needs both the stable and the canary service', 'pass stableService and canaryService, or a destinationRule to split one service by subset');
+    }
+    const destination = (service: kplus.Service | undefined, subset: string, weight: number) => rule
       ? { destination: { host: rule.service.name, subset, port: { number: props.port } }, weight }
-      : { destination: { host: service.name, port: { number: props.port } }, weight };
+      : { destination: { host: service?.name ?? '', port: { number: props.port } }, weight };
     const resource = new istio.VirtualService(this, 'Resource', {
       metadata: props.metadata,
       spec: {

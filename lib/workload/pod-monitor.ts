@@ -5,9 +5,7 @@ import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
 import { report } from '../errors/problem';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
-
-/** The pod label Argo Rollouts puts on every pod of a Rollout, naming its ReplicaSet's template hash. */
-const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+import { POD_TEMPLATE_HASH_LABEL } from '../rollout/rollout';
 
 /** Properties of a {@link PodMonitor}. */
 export interface PodMonitorProps {

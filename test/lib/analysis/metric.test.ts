@@ -14,6 +14,7 @@ describe('Metric', () => {
     ['a failure limit equal to count', { failureLimit: 5, count: 5 }, { ends: true, canFail: false, count: 5 }],
     ['an inconclusive limit equal to count', { inconclusiveLimit: 5, count: 5 }, { ends: true, canFail: true, count: 5 }],
     ['a dry run', { dryRun: true }, { ends: true, canFail: false, count: 5 }],
+    ['a consecutive success limit of 0, which is off', { consecutiveSuccessLimit: 0 }, { ends: true, canFail: true, count: 5 }],
   ])('GIVEN %s WHEN checked THEN the controller would accept it, and whether it ends and can fail is known', (_, props, expected) => {
     const m = metric(props);
     expect(m.problems(scope, [])).toEqual([]);
@@ -24,6 +25,8 @@ describe('Metric', () => {
   test.each<[string, Partial<MetricProps>, string[]]>([
     ['a zero count', { count: 0 },
       ["test: 'metrics[m].count' is 0: must be a positive integer, or Infinity to measure until the analysis is stopped; set a count such as 5"]],
+    ['failures off with a consecutive success limit of 0, which is off too', { failureLimit: -1, consecutiveSuccessLimit: 0 },
+      ["test: 'metrics[m].failureLimit' is -1: turns failures off, so a consecutiveSuccessLimit must decide the metric; set consecutiveSuccessLimit, or a failureLimit of 0 or more"]],
     ['failures off without a consecutive success limit', { failureLimit: -1 },
       ["test: 'metrics[m].failureLimit' is -1: turns failures off, so a consecutiveSuccessLimit must decide the metric; set consecutiveSuccessLimit, or a failureLimit of 0 or more"]],
     ['a failure limit below -1', { failureLimit: -2 },

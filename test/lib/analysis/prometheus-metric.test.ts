@@ -35,8 +35,8 @@ describe('PrometheusMetric', () => {
   test.each<[string, Partial<PrometheusMetricProps>, AnalysisArg[], string[]]>([
     ['an inconclusive limit above count', { count: 2, inconclusiveLimit: 3 }, [],
       ["test: 'metrics[m].inconclusiveLimit' is 3: must not exceed count (2); lower inconclusiveLimit to 2 or less"]],
-    ['a consecutive success limit of 0', { consecutiveSuccessLimit: 0 }, [],
-      ["test: 'metrics[m].consecutiveSuccessLimit' is 0: must be an integer of at least 1; remove it to run every measurement"]],
+    ['a negative consecutive success limit', { consecutiveSuccessLimit: -1 }, [],
+      ["test: 'metrics[m].consecutiveSuccessLimit' is -1: must be an integer of at least 0; remove it to run every measurement"]],
     ['a zero interval, which count > 1 cannot run with', { interval: Duration.seconds(0) }, [],
       ["test: 'metrics[m].interval' is '0s': must be a whole number of seconds of at least 1; set interval with Duration.seconds(n) or Duration.minutes(n)"]],
     ['a sub-second timeout', { timeout: Duration.millis(500) }, [],

@@ -103,6 +103,13 @@ describe('CanaryService', () => {
     expect(rollout.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
   });
 
+  test('GIVEN a named target port WHEN synthesized THEN every Service targets the container port by its name', () => {
+    const { app, byKind, rollout } = canaryService({ namedTargetPort: true });
+    expect(validationProblems(app)).toEqual([]);
+    expect(byKind('Service').map(s => s.spec.ports[0])).toEqual(Array(3).fill({ port: 80, targetPort: 'http', name: 'http' }));
+    expect(rollout.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 8000, name: 'http' }]);
+  });
+
   test('GIVEN a config change WHEN synthesized THEN the ConfigMap gets a new name, so the change rolls out as a canary', () => {
     const name = (config: Record<string, string>) => canaryService({ config }).byKind('ConfigMap')[0].metadata.name;
     expect(name({ LOG_LEVEL: 'info' })).toBe('api-config-3e8331a1ad');

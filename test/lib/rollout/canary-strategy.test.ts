@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ACCEPT_UNMEASURED_ANNOTATION, AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
+import { ACCEPT_UNMEASURED_ANNOTATION, AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, DestinationRule, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
 import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
 
@@ -139,5 +139,35 @@ describe('CanaryStrategy', () => {
   test('GIVEN a router WHEN notes are read THEN there are none, because the router sets the exact share', () => {
     const fixture = canary(p => ({ trafficRouter: istioRouter(p) }));
     expect(fixture.rollout.strategy.notes(fixture.rollout)).toEqual([]);
+  });
+
+  describe('Services only where the routing needs them', () => {
+    const none = { stableService: undefined, canaryService: undefined };
+
+    test('GIVEN a replica-based canary without Services WHEN synthesized THEN it is valid and names none', () => {
+      const fixture = canary(() => none);
+      expect(validationProblems(fixture.app)).toEqual([]);
+      const strategy = fixture.rolloutJson().spec.strategy.canary;
+      expect(strategy).not.toHaveProperty('stableService');
+      expect(strategy).not.toHaveProperty('canaryService');
+    });
+
+    test('GIVEN Istio subsets of one Service WHEN synthesized THEN no stable or canary Service is needed', () => {
+      const fixture = canary(p => ({
+        ...none,
+        trafficRouter: TrafficRouter.istio(new VirtualService(p.chart, 'Vs', {
+          metadata: { name: 'app' }, hosts: ['app'], port: 80, destinationRule: new DestinationRule(p.chart, 'Dr', { metadata: { name: 'app' }, service: p.stable }),
+        })),
+      }));
+      expect(validationProblems(fixture.app)).toEqual([]);
+      expect(fixture.rolloutJson().spec.strategy.canary.trafficRouting.istio.destinationRule).toEqual({ name: 'app', stableSubsetName: 'stable', canarySubsetName: 'canary' });
+    });
+
+    test('GIVEN a router that sends traffic to two Services and none WHEN validated THEN both are required, by name of the router', () => {
+      expect(validationProblems(canary(p => ({ ...none, trafficRouter: gatewayRouter(p) })).app)).toEqual([
+        "test/Rollout: 'stableService' is unset: is required by the gateway api router, which sends traffic to the stable and canary services; pass the service that selects the stable pods",
+        "test/Rollout: 'canaryService' is unset: is required by the gateway api router, which sends traffic to the stable and canary services; pass the service that selects the canary pods",
+      ]);
+    });
   });
 });

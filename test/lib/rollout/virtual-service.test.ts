@@ -16,10 +16,10 @@ describe('VirtualService', () => {
     expect(vs).toMatchSnapshot();
   });
 
-  test('GIVEN a DestinationRule WHEN synthesized THEN the route splits one host by subset', () => {
-    const { chart, stable, canary } = routedServices();
+  test('GIVEN a DestinationRule and no stable or canary Service WHEN synthesized THEN the route splits one host by subset', () => {
+    const { chart, stable } = routedServices();
     const rule = new DestinationRule(chart, 'Dr', { metadata: { name: 'web' }, service: stable });
-    new VirtualService(chart, 'Vs', { metadata: { name: 'web' }, hosts: ['web'], stableService: stable, canaryService: canary, destinationRule: rule, port: 80 });
+    new VirtualService(chart, 'Vs', { metadata: { name: 'web' }, hosts: ['web'], destinationRule: rule, port: 80 });
     const vs = Testing.synth(chart).find(o => o.kind === 'VirtualService');
     expect(vs.spec.http[0].route.map((r: any) => r.destination)).toEqual([
       { host: 'web-stable', subset: 'stable', port: { number: 80 } },
@@ -31,5 +31,11 @@ describe('VirtualService', () => {
     const { chart, stable, canary } = routedServices();
     expect(problemsAfter(chart, () => new VirtualService(chart, 'Vs', { hosts: [], stableService: stable, canaryService: canary, port: 80 })))
       .toContain("test/Vs: 'hosts' is []: a virtual service needs at least one host; pass the host clients call, e.g. the service name");
+  });
+
+  test('GIVEN neither a DestinationRule nor both Services WHEN constructed THEN there is nothing to split between', () => {
+    const { chart, stable } = routedServices();
+    expect(problemsAfter(chart, () => new VirtualService(chart, 'Vs', { hosts: ['web'], stableService: stable, port: 80 })))
+      .toContain("test/Vs: 'stableService' is 'web-stable': a split by host needs both the stable and the canary service; pass stableService and canaryService, or a destinationRule to split one service by subset");
   });
 });
