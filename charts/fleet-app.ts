@@ -19,3 +19,18 @@ export function buildFleetApp(fleet: Fleet, pins: ReleasePins): FleetApp {
   new CiWorkflows(app, 'ci', { fleet, runnerLabel: fleet.runnerLabel });
   return { app, services };
 }
+
+/**
+ * The app of one service in one environment: its chart alone, with the id and so the construct paths
+ * and names it has in {@link buildFleetApp}. A pin change of a deployed service changes nothing else
+ * (the Argo CD objects and workflows do not read images), so `release` and `promote` synthesize only
+ * this; a test proves any sequence of them equal to a full synth.
+ * @returns undefined when the service is not deployed there with these pins
+ */
+export function buildServiceApp(fleet: Fleet, pins: ReleasePins, environment: string, service: string): App | undefined {
+  const deployment = fleet.deployments(pins).find(d => d.environment.name === environment && d.service.name === service);
+  if (!deployment) return undefined;
+  const app = new App({ outdir: 'unused: safeSynth writes the files' });
+  new ServiceChart(app, `${environment}-${service}`, { fleet, deployment });
+  return app;
+}

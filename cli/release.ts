@@ -1,7 +1,7 @@
 import { fail } from '../lib/errors';
 import { BuildRecord, BuildRecords, Fleet, ImageRef } from '../lib/fleet';
 import { parseFlags, required } from './command';
-import { synthFleet } from './synth-fleet';
+import { deployedBefore, synthFleet } from './synth-fleet';
 
 const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST [--source-commit SHA --built-at ISO8601]';
 
@@ -34,7 +34,7 @@ export function releaseCommand(fleet: Fleet, root: string, argv: string[]): stri
         }
         extraFiles.set(builds.file, builds.with(service, record).render());
       }
-      return { pins, extraFiles, message: `pinned ${service} in ${env} to ${image}` };
+      return { pins, extraFiles, message: `pinned ${service} in ${env} to ${image}`, only: deployedBefore(current, env, service) };
     },
   });
 }

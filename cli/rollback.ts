@@ -34,7 +34,7 @@ export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): str
       // The build record named the image rolled away from: without it, the next release of any build lands.
       const builds = BuildRecords.load(root, env);
       if (builds.get(service)) extraFiles.set(builds.file, builds.without(service).render());
-      return { pins: next, extraFiles, message: `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})` };
+      return { pins: next, extraFiles, message: `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})`, only: { environment: env, service } };
     },
   });
 }

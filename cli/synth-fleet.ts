@@ -1,5 +1,7 @@
 import * as fs from 'fs';
-import { buildFleetApp } from '../charts/fleet-app';
+import * as path from 'path';
+import { buildFleetApp, buildServiceApp } from '../charts/fleet-app';
+import { Paths } from '../charts/paths';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
 import { DIST, SafeSynthResult, recoverOutputs, safeSynth, summarizeNotes, withRepoLock } from '../lib/synth';
 
@@ -10,6 +12,11 @@ export interface PinEdit {
   readonly extraFiles: Map<string, string>;
   /** What the command says it did. */
   readonly message: string;
+  /**
+   * The one deployment whose pin changed, when it was deployed before: only its folder is synthesized.
+   * @default - the whole fleet
+   */
+  readonly only?: { readonly environment: string; readonly service: string };
 }
 
 /** Options of {@link synthFleet}. */
@@ -46,9 +53,13 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const current = fleet.loadPins(root);
     const edit = options.edit?.(current);
     const pins = edit?.pins ?? current;
+    // A pin change of a deployed service touches its folder alone; without a dist/ in place, everything is synthesized.
+    const dist = path.join(root, DIST);
+    const only = edit?.only && fs.existsSync(dist) && fs.readdirSync(dist).length > 0 ? edit.only : undefined;
     const result = safeSynth({
       root,
-      build: () => buildFleetApp(fleet, pins).app,
+      build: () => (only ? buildServiceApp(fleet, pins, only.environment, only.service) : undefined) ?? buildFleetApp(fleet, pins).app,
+      only: only && Paths.service(only.environment, only.service),
       allowPrune: options.allowPrune,
       extraFiles: edit?.extraFiles,
       command: options.command,
@@ -63,7 +74,8 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
 
 /** A summary of a synth: one line, then one line per note. */
 function describeSynth(result: SafeSynthResult): string {
-  const summary = `synthesized ${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
+  const into = `${result.distFiles.length} files into dist/${result.otherFiles.length ? ` and ${result.otherFiles.join(', ')}` : ''}`;
+  const summary = `synthesized ${into}; ${result.filesWritten} changed`;
   return [summary, ...summarizeNotes(result.notes).map(note => `note: ${note}`)].join('\n');
 }
 
@@ -84,7 +96,12 @@ export function pinAndSynth(
     edit: current => {
       const image = imageOf(current);
       const pins = current.with(env, service, image);
-      return { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]), message: `pinned ${service} in ${env} to ${image}` };
+      return { pins, extraFiles: new Map([[pins.file(env), pins.render(env)]]), message: `pinned ${service} in ${env} to ${image}`, only: deployedBefore(current, env, service) };
     },
   });
+}
+
+/** The deployment a pin change touches alone, when the service was pinned there before (else its Application is new too). */
+export function deployedBefore(pins: ReleasePins, environment: string, service: string): PinEdit['only'] {
+  return pins.get(environment, service) ? { environment, service } : undefined;
 }

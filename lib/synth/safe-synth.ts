@@ -29,6 +29,13 @@ export interface SafeSynthProps extends PruneLimits {
    * @default 'synth'
    */
   readonly command?: string;
+  /**
+   * The one folder under `dist/` that `build` renders, e.g. `dist/staging/api`: every other file of
+   * `dist/` stays as it is (linked into the new tree), and the folder's files are replaced by the
+   * rendered ones. Needs a `dist/` in place.
+   * @default - `build` renders the whole of `dist/`
+   */
+  readonly only?: string;
 }
 
 /** What a successful synth wrote. */
@@ -39,6 +46,8 @@ export interface SafeSynthResult {
   readonly otherFiles: string[];
   /** Facts a reviewer should know about the output, e.g. the real canary share of replica-based canaries. */
   readonly notes: SynthNote[];
+  /** How many files were written; the others were unchanged, and linked. */
+  readonly filesWritten: number;
 }
 
 /**
@@ -56,21 +65,43 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   for (const [file, text] of props.extraFiles ?? []) files.set(file, { render: () => text });
   const distFiles = [...files.keys()].filter(f => f.startsWith(`${DIST}/`));
   const otherFiles = [...files.keys()].filter(f => !f.startsWith(`${DIST}/`));
+  const only = props.only;
   if (distFiles.length === 0) {
-    fail({ at: `${DIST}/`, field: 'files', value: [], rule: `the synth produced no manifests, and an empty ${DIST}/ would make Argo CD delete everything`, fix: 'check that fleet.ts defines services and releases/ pins them' });
+    fail({ at: only ?? `${DIST}/`, field: 'files', value: [], rule: `the synth produced no manifests, and an empty ${only ?? `${DIST}/`} would make Argo CD delete everything`, fix: 'check that fleet.ts defines services and releases/ pins them' });
+  }
+  const currentDist = path.join(props.root, DIST);
+  if (only !== undefined) {
+    const outside = distFiles.find(f => !f.startsWith(`${only}/`));
+    // A programming error, not a user's: the app was built for this folder alone.
+    if (outside) throw new Error(`a synth of ${only} rendered ${outside}`);
+  } else {
+    failAll(props.allowPrune ? [] : pruneProblems(currentDist, files, props));
   }
 
-  const currentDist = path.join(props.root, DIST);
-  const refusals = props.allowPrune ? [] : pruneProblems(currentDist, files, props);
-  failAll(refusals);
-
   const staging = fs.mkdtempSync(path.join(props.root, STAGING_PREFIX));
+  let filesWritten: number;
   try {
-    writeFiles(staging, files);
+    // Every file that stays as it is is linked from the live tree, not written again.
+    if (only !== undefined) linkTree(props.root, staging, DIST, only);
+    filesWritten = writeFiles(staging, files, { previousRoot: props.root });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
   commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth');
-  return { distFiles, otherFiles, notes: synthNotes(app) };
+  return { distFiles, otherFiles, notes: synthNotes(app), filesWritten };
+}
+
+/** Hard-links every file under `root/folder` into `staging/folder`, except those under `except`. */
+function linkTree(root: string, staging: string, folder: string, except: string): void {
+  for (const entry of fs.readdirSync(path.join(root, folder), { withFileTypes: true })) {
+    const relative = path.posix.join(folder, entry.name);
+    if (relative === except) continue;
+    if (entry.isDirectory()) {
+      fs.mkdirSync(path.join(staging, relative), { recursive: true });
+      linkTree(root, staging, relative, except);
+    } else {
+      fs.linkSync(path.join(root, relative), path.join(staging, relative));
+    }
+  }
 }

@@ -23,11 +23,24 @@ describe('yaml serializer', () => {
   test('GIVEN an output above the threshold WHEN written with a worker thread THEN every file is byte-identical to the sequential write', () => {
     const sequential = fs.mkdtempSync(path.join(os.tmpdir(), 'seq-'));
     const parallel = fs.mkdtempSync(path.join(os.tmpdir(), 'par-'));
-    writeFiles(sequential, files, Infinity);
-    writeFiles(parallel, files, 1);
+    expect(writeFiles(sequential, files, { parallelThreshold: Infinity })).toBe(files.size);
+    expect(writeFiles(parallel, files, { parallelThreshold: 1 })).toBe(files.size);
     const written = readTree(parallel);
     expect(written.size).toBe(files.size);
     expect(written).toEqual(readTree(sequential));
     expect(written.get('.forgejo/workflows/infra.yaml')).toBe('# a comment\nname: infra\n');
+  });
+
+  test.each([['sequentially', Infinity], ['with a worker thread', 1]])('GIVEN the files as they are now WHEN written %s again with one change THEN only the changed file is written and the rest are links', (_, threshold) => {
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'before-'));
+    writeFiles(before, files, { parallelThreshold: Infinity });
+    const changed = new Map(files).set('dist/env/svc-3/configmap.yaml', { objects: [data({ kind: 'ConfigMap', changed: true })] });
+    const after = fs.mkdtempSync(path.join(os.tmpdir(), 'after-'));
+
+    expect(writeFiles(after, changed, { parallelThreshold: threshold, previousRoot: before })).toBe(1);
+    const inode = (root: string, file: string) => fs.statSync(path.join(root, file)).ino;
+    expect([...changed.keys()].filter(file => inode(before, file) !== inode(after, file))).toEqual(['dist/env/svc-3/configmap.yaml']);
+    expect(readTree(after).get('dist/env/svc-3/configmap.yaml')).toBe('kind: ConfigMap\nchanged: true\n');
+    expect(readTree(after).get('dist/argocd/root.yaml')).toBe(readTree(before).get('dist/argocd/root.yaml'));
   });
 });
