@@ -15,7 +15,7 @@ import { fleet } from '../fleet';
 import { ConfigError } from '../lib/errors';
 import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../lib/fleet';
 import { Routing } from '../lib/patterns';
-import { DIGEST, OTHER_DIGEST, readTree, tempRepo } from './helpers';
+import { DIGEST, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
 
 /**
  * A probe of the bad inputs a user can give, through the real commands: every one fails with one
@@ -144,8 +144,8 @@ const commands: Probe[] = [
   ['analysis:check: an unknown environment', root => analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--env', 'qa']), "'--env' is 'qa'"],
   ['simulate: a run count that is none', root => simulateCommand(root, ['--runs', 'many']), "simulate: '--runs' is 'many'"],
   ['simulate: a report in dist/', root => simulateCommand(root, ['--out', 'dist/x']), "simulate: '--out' is 'dist/x'"],
-  ['bench: a service count that is none', () => benchCommand(['--services', 'x']), "bench: '--services' is 'x'"],
-  ['bench: no environments', () => benchCommand(['--envs', '0']), "bench: '--envs' is '0'"],
+  ['bench: a service count that is none', () => benchCommand(ROOT, ['--services', 'x']), "bench: '--services' is 'x'"],
+  ['bench: no environments', () => benchCommand(ROOT, ['--envs', '0']), "bench: '--envs' is '0'"],
 ];
 
 const intended: [string, (root: string) => unknown][] = [
@@ -191,14 +191,18 @@ describe('probe of bad inputs', () => {
     expect(() => run(tempRepo())).not.toThrow();
   });
 
-  test('GIVEN a hand-made file under dist/ in a Git checkout WHEN synthesized THEN it is refused rather than deleted', () => {
+  test.each<[string, (root: string) => unknown]>([
+    ['synthesized', root => synthCommand(fleet, root, [])],
+    ['released, which rewrites that folder alone', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${DIGEST}`])],
+  ])('GIVEN a hand-made file under dist/ in a Git checkout WHEN %s THEN it is refused rather than deleted', (_, run) => {
     const root = tempRepo();
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' });
     git('init', '--quiet');
     git('add', '-A');
     git('commit', '--quiet', '-m', 'state');
     fs.writeFileSync(path.join(root, 'dist/staging/api/extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\n');
-    expect(() => synthCommand(fleet, root, [])).toThrow("prune guard: 'dist/staging/api/extra.yaml' is 'not synthesized': is a file no synth writes and Git does not hold");
-    expect(fs.existsSync(path.join(root, 'dist/staging/api/extra.yaml'))).toBe(true);
+    const before = readTree(root);
+    expect(() => run(root)).toThrow("prune guard: 'dist/staging/api/extra.yaml' is 'not synthesized': is a file no synth writes and Git does not hold");
+    expect(readTree(root)).toEqual(before);
   });
 });

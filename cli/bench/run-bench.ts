@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,8 +7,9 @@ import { performance } from 'perf_hooks';
 import * as YAML from 'yaml';
 import { buildFleetApp } from '../../charts/fleet-app';
 import { fail } from '../../lib/errors';
+import { ReleasePins } from '../../lib/fleet';
 import { KubeObject } from '../../lib/plan';
-import { DIST, safeSynth, toYaml } from '../../lib/synth';
+import { DIST, YAML_OPTIONS, safeSynth } from '../../lib/synth';
 import { findExecutable } from '../executables';
 import { benchFleet } from './bench-fleet';
 import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
@@ -26,8 +28,16 @@ export interface BenchResult {
   readonly peak_rss_mb: number;
   /** Serializing and writing the same documents with `yaml` alone. */
   readonly floor_s: number;
+  /** Serializing and writing the same documents as JSON (`JSON.stringify`): the floor of any serializer. */
+  readonly json_floor_s: number;
   /** `kubectl kustomize` rendering the same documents, or null when skipped. */
   readonly kustomize_s: number | null;
+  /** `kustomize_s` ÷ `wall_s`, or null when kustomize is skipped. */
+  readonly kustomize_ratio: number | null;
+  /** A whole `npm run release` process of one service in the fleet, start to exit (median of the runs). */
+  readonly release_s: number;
+  /** The files that release wrote: the others under `dist/` and `releases/` kept their inode. */
+  readonly release_files_written: number;
 }
 
 /** A benchmark run: the result, and whether kustomize rendered the same objects. */
@@ -39,6 +49,8 @@ export interface BenchReport {
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
+  /** The repository whose `npm run release` the bench times (its scripts/ and bin/). */
+  readonly repoRoot: string;
   readonly services: number;
   readonly envs: number;
   /**
@@ -73,7 +85,9 @@ export function runBench(options: BenchOptions): BenchReport {
     const documents = files.map(file => ({ file, objects: YAML.parseAllDocuments(fs.readFileSync(path.join(dist, file), 'utf-8')).map(d => d.toJS() as KubeObject) }));
     const objects = documents.flatMap(d => d.objects);
     const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(dist, f)).size, 0);
-    const floors = walls.map((_, run) => serializationFloor(documents, path.join(root, `floor-${run}`)));
+    const floors = walls.map((_, run) => serializationFloor(documents, path.join(root, `floor-${run}`), d => YAML.stringify(d, YAML_OPTIONS)));
+    const jsonFloors = walls.map((_, run) => serializationFloor(documents, path.join(root, `json-floor-${run}`), d => JSON.stringify(d)));
+    const releases = walls.map((_, run) => timeRelease(root, options, pins, run));
 
     let kustomize: number | null = null;
     let differences: string[] = [];
@@ -92,7 +106,11 @@ export function runBench(options: BenchOptions): BenchReport {
         wall_s: round(median(walls)),
         peak_rss_mb: Math.round(peakRssMb),
         floor_s: round(median(floors)),
+        json_floor_s: round(median(jsonFloors)),
         kustomize_s: kustomize === null ? null : round(kustomize),
+        kustomize_ratio: kustomize === null ? null : round(kustomize / median(walls)),
+        release_s: round(median(releases.map(r => r.seconds))),
+        release_files_written: Math.max(...releases.map(r => r.filesWritten)),
       },
       differences,
     };
@@ -106,15 +124,46 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Seconds to serialize every document with `yaml` alone and write each file where the synth did. */
-function serializationFloor(documents: { file: string; objects: KubeObject[] }[], folder: string): number {
+/** Seconds to serialize every document with `serialize` alone and write each file where the synth did. */
+function serializationFloor(
+  documents: { file: string; objects: KubeObject[] }[],
+  folder: string,
+  serialize: (document: KubeObject) => string,
+): number {
   const start = performance.now();
   for (const { file, objects } of documents) {
     const target = path.join(folder, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, objects.map(toYaml).join('---\n'));
+    fs.writeFileSync(target, objects.map(serialize).join('---\n'));
   }
   return (performance.now() - start) / 1000;
+}
+
+/**
+ * Times one `npm run release` process of the fleet's first service in its first environment, start to
+ * exit, against the synthesized `dist/` in `root`, and counts the files it wrote: those under `dist/`
+ * and `releases/` whose inode changed or that are new. Each run releases another digest.
+ */
+function timeRelease(root: string, options: BenchOptions, pins: ReleasePins, run: number): { seconds: number; filesWritten: number } {
+  const env = 'env-0';
+  const service = pins.services(env)[0];
+  for (const environment of Array.from({ length: options.envs }, (_, e) => `env-${e}`)) {
+    fs.mkdirSync(path.join(root, 'releases'), { recursive: true });
+    if (!fs.existsSync(path.join(root, pins.file(environment)))) fs.writeFileSync(path.join(root, pins.file(environment)), pins.render(environment));
+  }
+  const inodes = () => new Map([DIST, 'releases'].flatMap(folder => (fs.readdirSync(path.join(root, folder), { recursive: true }) as string[])
+    .map(file => path.join(folder, file)).filter(file => fs.statSync(path.join(root, file)).isFile())
+    .map(file => [file, fs.statSync(path.join(root, file)).ino] as const)));
+  const before = inodes();
+  const image = `${pins.get(env, service)!.repository}@sha256:${createHash('sha256').update(`release-${run}`).digest('hex')}`;
+  const start = performance.now();
+  execFileSync(process.execPath, [
+    path.join(options.repoRoot, 'scripts/run-ts.cjs'), path.join(options.repoRoot, 'bin/bench-release.ts'),
+    '--root', root, '--services', String(options.services), '--envs', String(options.envs), '--', '--service', service, '--env', env, '--image', image,
+  ], { stdio: 'pipe' });
+  const seconds = (performance.now() - start) / 1000;
+  const after = inodes();
+  return { seconds, filesWritten: [...after].filter(([file, inode]) => before.get(file) !== inode).length };
 }
 
 /**

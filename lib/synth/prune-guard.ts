@@ -35,10 +35,7 @@ export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string,
   const after = inventoryOfFiles(nextDist);
   const problems: Problem[] = [];
   const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
-  // A file no synth wrote and Git does not hold was made by hand, and the swap would delete it.
-  for (const file of untracked(path.dirname(currentDist), path.basename(currentDist)).filter(f => !nextDist.has(f))) {
-    problems.push({ at: 'prune guard', field: file, value: 'not synthesized', rule: 'is a file no synth writes and Git does not hold, which this synth would delete', fix: 'move it out of dist/, or commit it first if deleting it is intended' });
-  }
+  problems.push(...handMadeFileProblems(path.dirname(currentDist), path.basename(currentDist), nextDist));
   for (const folder of [...before.folders].sort()) {
     if (!after.folders.has(folder)) {
       problems.push({ at: 'prune guard', field: `dist/${folder}`, value: 'removed', rule: 'argo cd would prune everything it deployed', fix });
@@ -50,6 +47,17 @@ export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string,
     problems.push({ at: 'prune guard', field: 'dist/', value: `${dropped} of ${before.documents} documents dropped`, rule: `${Math.round((dropped / before.documents) * 100)}% is more than the ${Math.round(maxShare * 100)}% allowed`, fix });
   }
   return problems;
+}
+
+/**
+ * A file under `folder` that no synth writes and Git does not hold was made by hand, and replacing the
+ * folder would delete it: one problem per such file.
+ */
+export function handMadeFileProblems(root: string, folder: string, next: ReadonlyMap<string, OutputFile>): Problem[] {
+  return untracked(root, folder).filter(file => !next.has(file)).map(file => ({
+    at: 'prune guard', field: file, value: 'not synthesized', rule: 'is a file no synth writes and Git does not hold, which this synth would delete',
+    fix: 'move it out of dist/, or commit it first if deleting it is intended',
+  }));
 }
 
 /** Folders that Argo CD Applications or their environments map to: `dist/<env>` and `dist/<env>/<service>`. */

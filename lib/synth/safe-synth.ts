@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { fail, failAll } from '../errors/problem';
 import { DIST, STAGING_PREFIX, commitOutputs } from './output-commit';
-import { PruneLimits, pruneProblems } from './prune-guard';
+import { PruneLimits, handMadeFileProblems, pruneProblems } from './prune-guard';
 import { renderApp } from './render';
 import { SynthNote, synthNotes } from './synth-notes';
 import { writeFiles } from './yaml-serializer';
@@ -74,6 +74,8 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
     const outside = distFiles.find(f => !f.startsWith(`${only}/`));
     // A programming error, not a user's: the app was built for this folder alone.
     if (outside) throw new Error(`a synth of ${only} rendered ${outside}`);
+    // The service stays deployed, so nothing is pruned; only a hand-made file in its folder would go.
+    failAll(props.allowPrune ? [] : handMadeFileProblems(props.root, only, files));
   } else {
     failAll(props.allowPrune ? [] : pruneProblems(currentDist, files, props));
   }

@@ -8,7 +8,7 @@ import { writeOrLink } from './private/write-or-link';
 import { createYamlEmitter } from './private/yaml-emitter';
 
 /** How every Kubernetes document under `dist/` is written: no line folding, no anchors. */
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 
 /** Below this many documents a second thread costs more than it saves. */
 export const PARALLEL_THRESHOLD = 2000;

@@ -1,4 +1,5 @@
 import { benchCommand } from '../../cli/bench';
+import { ROOT } from '../helpers';
 
 describe('bench', () => {
   test.each([
@@ -6,6 +7,6 @@ describe('bench', () => {
     ['zero environments', ['--envs', '0'], "'--envs' is '0': must be a positive integer"],
     ['an unknown flag', ['--kustomize'], "unknown option '--kustomize'"],
   ])('GIVEN %s WHEN benchmarked THEN it fails with the usage', (_, argv, message) => {
-    expect(() => benchCommand(argv)).toThrow(message);
+    expect(() => benchCommand(ROOT, argv)).toThrow(message);
   });
 });
