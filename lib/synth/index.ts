@@ -1,3 +1,4 @@
+export * from './git-files';
 export * from './output-commit';
 export * from './output-file';
 export * from './output-folder';

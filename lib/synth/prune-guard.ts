@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Problem } from '../errors/problem';
+import { committedFiles } from './git-files';
 import { OutputFile, documentCount as fileDocuments } from './output-file';
 
 /** How much a synth may remove before it needs `--allow-prune`. */
@@ -97,31 +98,10 @@ function documentsIn(text: string): number {
   return text.split(/^---$/m).filter(part => part.trim() !== '').length;
 }
 
-/**
- * The document counts of the YAML files Git's HEAD holds under `folder`, read in one
- * `git cat-file --batch`; none outside a Git repository or before its first commit.
- */
+/** The document counts of the YAML files Git's HEAD holds under `folder`, by path relative to it. */
 function committedCounts(root: string, folder: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  let names: string[];
-  try {
-    names = execFileSync('git', ['-C', root, 'ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', folder], { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString('utf-8').split('\0').filter(Boolean);
-  } catch {
-    return counts;
-  }
-  const missing = names.map(name => name.slice(folder.length + 1)).filter(name => /\.ya?ml$/.test(name));
-  if (missing.length === 0) return counts;
-  const output = execFileSync('git', ['-C', root, 'cat-file', '--batch'], { input: missing.map(name => `HEAD:${folder}/${name}`).join('\n') + '\n', maxBuffer: 2 ** 31 - 1 });
-  let offset = 0;
-  for (const name of missing) {
-    const header = output.subarray(offset, output.indexOf(10, offset)).toString('utf-8');
-    offset += Buffer.byteLength(header) + 1;
-    const size = Number(header.split(' ')[2]);
-    counts.set(name, documentsIn(output.subarray(offset, offset + size).toString('utf-8')));
-    offset += size + 1;
-  }
-  return counts;
+  const files = committedFiles(root, 'HEAD', [folder], name => /\.ya?ml$/.test(name));
+  return new Map([...files].map(([name, text]) => [name.slice(folder.length + 1), documentsIn(text)]));
 }
 
 /** The document counts of the YAML files about to be written under `dist/`. */

@@ -1,0 +1,93 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { fail } from '../lib/errors';
+import { Fleet } from '../lib/fleet';
+import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, Review, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../lib/review';
+import { DIST, committedFiles } from '../lib/synth';
+import { parseFlags, required } from './command';
+
+const USAGE = 'npm run review -- --base GIT_REF [--out FOLDER]';
+
+/** The synthesized outputs a review compares, and the pins. */
+const OUTPUTS = [DIST, '.forgejo'];
+const RELEASES = 'releases';
+
+/**
+ * `npm run review`: what the working tree changes in each cluster against `--base` (a branch, tag or
+ * commit), read from the committed `dist/` there and the synthesized one here, in plain lines with
+ * risk flags; writes `review.md` and `review.json` and prints the Markdown. The high-severity flags
+ * that no `review-approved: <rule>` trailer in the commits since the base approves are listed last.
+ */
+export function reviewCommand(fleet: Fleet, root: string, argv: string[]): string {
+  const flags = parseFlags(argv, { base: 'string', out: 'string' }, USAGE);
+  const base = required(flags.base, 'base', USAGE);
+  const out = path.resolve(root, flags.out ?? REVIEW_FOLDER);
+  const relativeOut = path.relative(root, out);
+  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
+    fail({ at: 'review', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${REVIEW_FOLDER}` });
+  }
+  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
+  if (commit === undefined) fail({ at: 'review', field: '--base', value: base, rule: 'is not a commit of this repository', fix: 'name a branch, tag or commit, e.g. --base origin/main' });
+
+  const isYaml = (file: string) => /\.ya?ml$/.test(file);
+  const review = reviewChanges({
+    before: parseTree(committedFiles(root, commit, OUTPUTS, isYaml)),
+    after: parseTree(workingFiles(root, OUTPUTS, isYaml)),
+    pinsBefore: parsePins(committedFiles(root, commit, [RELEASES], isPinFile)),
+    pinsAfter: parsePins(workingFiles(root, [RELEASES], isPinFile)),
+    environments: fleet.environments.map(e => e.name),
+    changedPaths: [
+      ...lines(git(root, ['diff', '--name-only', commit])),
+      ...lines(git(root, ['ls-files', '--others', '--exclude-standard'])),
+    ],
+  });
+  const approved = lines(git(root, ['log', `--format=%(trailers:key=${APPROVAL_TRAILER},valueonly)`, `${commit}..HEAD`]));
+  const markdown = reviewMarkdown(review, base);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'review.md'), markdown);
+  fs.writeFileSync(path.join(out, 'review.json'), reviewJson(review, base));
+  return [markdown.trimEnd(), approvalLine(review, approved)].join('\n\n');
+}
+
+function approvalLine(review: Review, approved: readonly string[]): string {
+  const missing = unapprovedRules(review, approved);
+  return missing.length === 0 ? 'every high-severity flag is approved' : `unapproved high-severity flags: ${missing.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`;
+}
+
+function isPinFile(file: string): boolean {
+  return /^releases\/[^/]+\.json$/.test(file) && !file.endsWith('.builds.json');
+}
+
+/** The text files under `folders` of the working tree, by path relative to `root`. */
+function workingFiles(root: string, folders: readonly string[], accept: (file: string) => boolean): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const folder of folders.filter(f => fs.existsSync(path.join(root, f)))) {
+    for (const entry of fs.readdirSync(path.join(root, folder), { recursive: true }) as string[]) {
+      const file = path.posix.join(folder, entry.split(path.sep).join('/'));
+      if (accept(file) && fs.statSync(path.join(root, file)).isFile()) files.set(file, fs.readFileSync(path.join(root, file), 'utf-8'));
+    }
+  }
+  return files;
+}
+
+function parseTree(files: ReadonlyMap<string, string>): DocumentTree {
+  return new Map([...files].map(([file, text]) => [file, YAML.parseAllDocuments(text).map(d => d.toJS() as Document).filter(Boolean)]));
+}
+
+function parsePins(files: ReadonlyMap<string, string>): PinTree {
+  return Object.fromEntries([...files].map(([file, text]) => [path.basename(file, '.json'), JSON.parse(text) as Record<string, string>]));
+}
+
+function git(root: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', ['-C', root, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 2 ** 30 }).toString('utf-8');
+  } catch {
+    return undefined;
+  }
+}
+
+function lines(text: string | undefined): string[] {
+  return (text ?? '').split('\n').map(l => l.trim()).filter(Boolean);
+}

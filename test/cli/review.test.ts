@@ -1,0 +1,103 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { releaseCommand } from '../../cli/release';
+import { reviewCommand } from '../../cli/review';
+import { synthCommand } from '../../cli/synth';
+import { fleet } from '../../fleet';
+import { Fleet, ServiceDefinition } from '../../lib/fleet';
+import { Routing } from '../../lib/patterns';
+import { DIGEST, readTree, tempRepo } from '../helpers';
+
+/** The example fleet with one service's production settings changed. */
+function fleetWith(service: string, production: NonNullable<ServiceDefinition['overrides']>[string]): Fleet {
+  return new Fleet({
+    name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments],
+    services: fleet.services.map(s => (s.name === service
+      ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, ...production } } }
+      : s)),
+  });
+}
+
+/** A copy of the repository in Git, its state committed as `main`; `fleet.ts` stands for the fleet definition. */
+function gitRepo() {
+  const root = tempRepo();
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' }).toString();
+  fs.writeFileSync(path.join(root, 'fleet.ts'), '// the fleet\n');
+  git('init', '--quiet', '--initial-branch', 'main');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'base');
+  git('checkout', '--quiet', '-b', 'change');
+  const editFleet = () => fs.appendFileSync(path.join(root, 'fleet.ts'), '// changed\n');
+  return { root, git, editFleet };
+}
+
+const review = (root: string) => reviewCommand(fleet, root, ['--base', 'main']);
+
+describe('review', () => {
+  test('GIVEN a branch that loosens a threshold WHEN reviewed THEN the line says how, the flag is high, and a trailer approves it', () => {
+    const { root, git, editFleet } = gitRepo();
+    editFleet();
+    synthCommand(fleetWith('api', { minSuccessRate: 0.95 }), root, []);
+    const output = review(root);
+    expect(output).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
+    expect(output).toContain('| high | `threshold-loosened` | production/api | success-rate: >= 0.995 → >= 0.95 |');
+    expect(output).toContain('unapproved high-severity flags: threshold-loosened');
+    expect(output).not.toContain('unexplained-dist-change');
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'reports/review/review.json'), 'utf-8'));
+    expect(json.flags).toContainEqual({ severity: 'high', rule: 'threshold-loosened', where: 'production/api', detail: 'success-rate: >= 0.995 → >= 0.95' });
+    expect(fs.readFileSync(path.join(root, 'reports/review/review.md'), 'utf-8')).toContain('<details><summary>dist/production/api/analysistemplate-api-canary.yaml');
+
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'looser\n\nreview-approved: threshold-loosened');
+    expect(review(root)).toContain('every high-severity flag is approved');
+  });
+
+  test('GIVEN a digest released straight to production WHEN reviewed THEN it is flagged as never having run in staging', () => {
+    const { root } = gitRepo();
+    const image = `ghcr.io/acme/api@sha256:${DIGEST}`;
+    releaseCommand(fleet, root, ['--service', 'api', '--env', 'production', '--image', image]);
+    const output = review(root);
+    expect(output).toContain('- production/api: image ghcr.io/acme/api:1.4.1@sha256:');
+    expect(output).toContain(`→ ${image}`);
+    expect(output).toContain(`| high | \`digest-not-in-previous-environment\` | production/api | sha256:${DIGEST} was never pinned in staging |`);
+    expect(output).toContain('| medium | `production` | production | changes api in production |');
+  });
+
+  test('GIVEN a service unpinned from production WHEN reviewed THEN its prune is flagged', () => {
+    const { root } = gitRepo();
+    const pins = JSON.parse(fs.readFileSync(path.join(root, 'releases/production.json'), 'utf-8'));
+    delete pins.web;
+    fs.writeFileSync(path.join(root, 'releases/production.json'), `${JSON.stringify(pins, null, 2)}\n`);
+    synthCommand(fleet, root, ['--allow-prune']);
+    const output = review(root);
+    expect(output).toContain('| high | `prune` | production/web | argo cd prunes everything the service runs here |');
+    expect(output).toContain('- production/web: Rollout/web removed');
+  });
+
+  test('GIVEN a routing change that needs another kind WHEN reviewed THEN the widened AppProject is flagged', () => {
+    const { root, editFleet } = gitRepo();
+    editFleet();
+    synthCommand(fleetWith('web', { routing: Routing.nginx({ host: 'shop.example.com' }) }), root, []);
+    const output = review(root);
+    expect(output).toMatch(/\| high \| `permissions-widened` \| AppProject shop-production \| namespaceResourceWhitelist gains .*"kind":"Ingress"/);
+  });
+
+  test('GIVEN dist/ edited by hand WHEN reviewed THEN the change is flagged as unexplained', () => {
+    const { root } = gitRepo();
+    const file = path.join(root, 'dist/staging/web/rollout-web.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace('replicas: 2', 'replicas: 9'));
+    expect(review(root)).toContain('| high | `unexplained-dist-change` | dist/ |');
+  });
+
+  test.each([
+    ['an unknown base', ['--base', 'nope'], "review: '--base' is 'nope': is not a commit of this repository; name a branch, tag or commit, e.g. --base origin/main"],
+    ['a report folder under dist/', ['--base', 'main', '--out', 'dist/review'], "review: '--out' is 'dist/review': argo cd reads every yaml file under dist/"],
+    ['no base', [], "review: '--base' is unset: is required"],
+  ])('GIVEN %s WHEN reviewed THEN one error line names the fix and nothing is written', (_, argv, message) => {
+    const { root } = gitRepo();
+    const before = readTree(root);
+    expect(() => reviewCommand(fleet, root, argv)).toThrow(message);
+    expect(readTree(root)).toEqual(before);
+  });
+});
