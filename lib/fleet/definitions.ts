@@ -1,6 +1,7 @@
 import { Cluster } from '../argocd/cluster';
 import { Language } from './language';
 import { ServiceSettings } from './service-settings';
+import { SourceRepository } from './source-repository';
 
 /** One environment of the fleet: a cluster and namespace that Argo CD syncs. */
 export interface EnvironmentDefinition {
@@ -52,6 +53,12 @@ export interface ServiceDefinition {
    * @default - none
    */
   readonly overrides?: Record<string, ServiceSettings>;
+  /**
+   * The service's own repository: `npm run sync-workflows` keeps its `.forgejo/workflows/` equal to
+   * `dist/ci/<name>/`.
+   * @default - none: copy the workflows by hand
+   */
+  readonly sourceRepository?: SourceRepository;
 }
 
 /** The whole fleet: the infra repo, its environments and its services. */

@@ -160,6 +160,10 @@ export class Fleet {
       if (!(service.language instanceof Language)) {
         problem({ at, field: 'language', value: service.language, rule: 'must be a Language, which picks the CI preset', fix: 'set language: Language.PYTHON or Language.NODE' });
       }
+      const repository = service.sourceRepository;
+      if (repository && (!repository.url.trim() || /\s/.test(repository.url))) {
+        problem({ at, field: 'sourceRepository.url', value: repository.url, rule: 'must be the clone url of the service\'s repository', fix: "write it like 'https://forgejo.example.com/shop/api.git'" });
+      }
       if (/[A-Z]/.test(service.imageRepository)) {
         problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be lowercase, as registries require', fix: `write '${service.imageRepository.toLowerCase()}'` });
       }

@@ -4,5 +4,6 @@ export * from './image-ref';
 export * from './language';
 export * from './release-pins';
 export * from './service-settings';
+export * from './source-repository';
 
 export * from './build-records';

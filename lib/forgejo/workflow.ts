@@ -6,6 +6,8 @@ import { ExpressionSite, expressionProblems } from './expressions';
 import { compact } from './private/compact';
 import { Step } from './step';
 
+/** How every synthesized workflow starts; `npm run sync-workflows` replaces only files that do. */
+export const SYNTHESIZED_MARKER = '# Synthesized by cdk8s from ';
 /** The events that start a workflow. */
 export interface WorkflowTriggers {
   /**
@@ -158,7 +160,7 @@ export class Workflow extends Construct implements IRenderedFile {
         }
       },
     });
-    return `# Synthesized by cdk8s from ${this.node.path}; edit the TypeScript, not this file.\n${document.toString({ lineWidth: 0 })}`;
+    return `${SYNTHESIZED_MARKER}${this.node.path}; edit the TypeScript, not this file.\n${document.toString({ lineWidth: 0 })}`;
   }
 
   /** The workflow as a plain object, keys in a stable order. */

@@ -1,0 +1,110 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Paths } from '../charts/paths';
+import { Problem, fail, failAll } from '../lib/errors';
+import { Fleet, ServiceDefinition, WORKFLOW_BRANCH, WorkflowDelivery } from '../lib/fleet';
+import { SYNTHESIZED_MARKER } from '../lib/forgejo';
+import { parseFlags } from './command';
+
+const USAGE = 'npm run sync-workflows [-- --service NAME]';
+/** Where Forgejo Actions reads a repository's workflows. */
+const WORKFLOWS = '.forgejo/workflows';
+
+/** One service's repository, cloned and brought up to date, ready to push. */
+interface Prepared {
+  readonly service: string;
+  readonly work: string;
+  /** The refspec to push, or undefined when the repository is up to date. */
+  readonly push?: string;
+  readonly message: string;
+}
+
+/**
+ * `npm run sync-workflows`: makes `.forgejo/workflows/` of each service's repository (`sourceRepository`
+ * in fleet.ts) equal to its synthesized `dist/ci/<service>/`, as a commit on `infra/workflows` for a pull
+ * request or straight onto its branch. It writes only files that carry the synthesis marker and refuses
+ * to replace one that does not; it pushes nothing at all when any repository is refused, and nothing
+ * to a repository that is up to date.
+ */
+export function syncWorkflowsCommand(fleet: Fleet, root: string, argv: string[]): string {
+  const flags = parseFlags(argv, { service: 'string' }, USAGE);
+  const services = flags.service === undefined ? fleet.services.filter(s => s.sourceRepository) : [fleet.service(flags.service, '--service')];
+  for (const service of services.filter(s => !s.sourceRepository)) {
+    fail({ at: 'sync-workflows', field: '--service', value: service.name, rule: 'has no sourceRepository in fleet.ts, so there is nowhere to push', fix: `add sourceRepository: { url: '...' } to service '${service.name}'` });
+  }
+  if (services.length === 0) return 'no service names a sourceRepository in fleet.ts: nothing to sync';
+  const prepared: Prepared[] = [];
+  const problems: Problem[] = [];
+  try {
+    for (const service of services) {
+      const result = prepare(root, fleet, service);
+      if ('problems' in result) problems.push(...result.problems);
+      else prepared.push(result);
+    }
+    failAll(problems);
+    return prepared.map(p => {
+      if (p.push) git(p.work, ['push', '--quiet', '--force-with-lease', 'origin', p.push], p.service);
+      return `${p.service}: ${p.message}`;
+    }).join('\n');
+  } finally {
+    for (const p of prepared) fs.rmSync(p.work, { recursive: true, force: true });
+  }
+}
+
+function prepare(root: string, fleet: Fleet, service: ServiceDefinition): Prepared | { problems: Problem[] } {
+  const repository = service.sourceRepository!;
+  const branch = repository.branch ?? 'main';
+  const direct = repository.delivery === WorkflowDelivery.DIRECT;
+  const source = path.join(root, Paths.serviceCi(service.name));
+  if (!fs.existsSync(source)) {
+    fail({ at: 'sync-workflows', field: Paths.serviceCi(service.name), value: 'missing', rule: 'holds no synthesized workflows', fix: 'run npm run synth first' });
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `sync-${service.name}-`));
+  git(work, ['clone', '--quiet', '--branch', branch, repository.url, '.'], service.name, repository.url);
+  const target = path.join(work, WORKFLOWS);
+  const wanted = new Map(fs.readdirSync(source).filter(f => /\.ya?ml$/.test(f)).map(f => [f, fs.readFileSync(path.join(source, f), 'utf-8')]));
+  const present = fs.existsSync(target) ? fs.readdirSync(target).filter(f => /\.ya?ml$/.test(f)) : [];
+  const ours = (file: string) => fs.readFileSync(path.join(target, file), 'utf-8').startsWith(SYNTHESIZED_MARKER);
+  const foreign = present.filter(file => wanted.has(file) && !ours(file));
+  if (foreign.length) {
+    fs.rmSync(work, { recursive: true, force: true });
+    return { problems: foreign.map(file => ({
+      at: `sync-workflows/${service.name}`, field: `${repository.url} ${WORKFLOWS}/${file}`, value: 'not synthesized',
+      rule: 'is a workflow this command did not write, and it would replace it', fix: 'rename or remove it in the service\'s repository, then sync again',
+    })) };
+  }
+  if (!direct) git(work, ['checkout', '--quiet', '-B', WORKFLOW_BRANCH], service.name);
+  fs.mkdirSync(target, { recursive: true });
+  // Workflows it wrote before and no longer synthesizes are its own to remove.
+  for (const file of present.filter(f => !wanted.has(f) && ours(f))) fs.rmSync(path.join(target, file));
+  for (const [file, text] of wanted) fs.writeFileSync(path.join(target, file), text);
+  git(work, ['add', '-A', WORKFLOWS], service.name);
+  if (git(work, ['status', '--porcelain'], service.name).trim() === '') return { service: service.name, work, message: `up to date in ${repository.url} (${branch})` };
+  git(work, ['-c', 'user.name=infra-delivery', '-c', 'user.email=infra-delivery@localhost', 'commit', '--quiet', '-m', `Update workflows from ${fleet.repoUrl}`], service.name);
+  if (direct) return { service: service.name, work, push: `HEAD:${branch}`, message: `committed ${wanted.size} workflows to ${branch} of ${repository.url}` };
+  // The branch from an earlier sync may hold these workflows already.
+  const pushed = git(work, ['ls-remote', 'origin', `refs/heads/${WORKFLOW_BRANCH}`], service.name).trim() !== ''
+    && gitSucceeds(work, ['fetch', '--quiet', 'origin', WORKFLOW_BRANCH]) && gitSucceeds(work, ['diff', '--quiet', 'FETCH_HEAD', 'HEAD', '--', WORKFLOWS]);
+  if (pushed) return { service: service.name, work, message: `up to date on ${WORKFLOW_BRANCH} of ${repository.url}, waiting for its pull request` };
+  return { service: service.name, work, push: `+HEAD:refs/heads/${WORKFLOW_BRANCH}`, message: `pushed ${wanted.size} workflows to ${WORKFLOW_BRANCH} of ${repository.url}; open a pull request into ${branch}` };
+}
+
+function git(cwd: string, args: string[], service: string, url?: string): string {
+  try {
+    return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf-8');
+  } catch (e) {
+    const reason = ((e as { stderr?: Buffer }).stderr?.toString('utf-8') ?? String(e)).trim().split('\n')[0].toLowerCase();
+    return fail({ at: `sync-workflows/${service}`, field: `git ${args[0]}`, value: url ?? cwd, rule: `failed: ${reason}`, fix: 'check the url, the branch and the push credentials of the service\'s repository' });
+  }
+}
+
+function gitSucceeds(cwd: string, args: string[]): boolean {
+  try {
+    execFileSync('git', args, { cwd, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,93 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { syncWorkflowsCommand } from '../../cli/sync-workflows';
+import { fleet } from '../../fleet';
+import { Fleet, SourceRepository, WorkflowDelivery } from '../../lib/fleet';
+import { tempRepo } from '../helpers';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, stdio: 'pipe' }).toString();
+
+/** A bare repository with one commit on main, holding `files`. */
+function serviceRepo(files: Record<string, string> = { 'README.md': 'service\n' }): string {
+  const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'service-')) + '.git';
+  git(os.tmpdir(), 'init', '--quiet', '--bare', '--initial-branch', 'main', bare);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-'));
+  git(work, 'init', '--quiet', '--initial-branch', 'main');
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+    fs.writeFileSync(path.join(work, file), text);
+  }
+  git(work, 'add', '-A');
+  git(work, 'commit', '--quiet', '-m', 'seed');
+  git(work, 'push', '--quiet', bare, 'main');
+  return bare;
+}
+
+/** The files of a branch of a bare repository. */
+const filesOn = (bare: string, branch: string) => git(bare, 'ls-tree', '-r', '--name-only', branch).split('\n').filter(Boolean);
+const commitsOn = (bare: string, branch: string) => Number(git(bare, 'rev-list', '--count', branch).trim());
+
+function fleetWith(repositories: Record<string, SourceRepository>): Fleet {
+  return new Fleet({
+    name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments],
+    services: fleet.services.map(s => ({ ...s, sourceRepository: repositories[s.name] })),
+  });
+}
+
+describe('sync-workflows', () => {
+  test('GIVEN two service repositories WHEN synced twice THEN each gets its workflows once, by pull request branch or directly, and then there is nothing to do', () => {
+    const root = tempRepo();
+    const [api, web] = [serviceRepo(), serviceRepo()];
+    const synced = fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT }, web: { url: web } });
+
+    expect(syncWorkflowsCommand(synced, root, []).split('\n')).toEqual([
+      `api: committed 2 workflows to main of ${api}`,
+      `web: pushed 2 workflows to infra/workflows of ${web}; open a pull request into main`,
+    ]);
+    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'README.md']);
+    expect(git(api, 'show', 'main:.forgejo/workflows/ci.yaml')).toBe(fs.readFileSync(path.join(root, 'dist/ci/api/ci.yaml'), 'utf-8'));
+    expect(filesOn(web, 'main')).toEqual(['README.md']);
+    expect(filesOn(web, 'infra/workflows')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'README.md']);
+
+    expect(syncWorkflowsCommand(synced, root, []).split('\n')).toEqual([
+      `api: up to date in ${api} (main)`,
+      `web: up to date on infra/workflows of ${web}, waiting for its pull request`,
+    ]);
+    expect([commitsOn(api, 'main'), commitsOn(web, 'infra/workflows')]).toEqual([2, 2]);
+  });
+
+  test('GIVEN a workflow it did not write at the same path WHEN synced THEN it refuses, and pushes to no repository', () => {
+    const root = tempRepo();
+    const api = serviceRepo();
+    const web = serviceRepo({ '.forgejo/workflows/ci.yaml': 'name: hand-made\n' });
+    const synced = fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT }, web: { url: web, delivery: WorkflowDelivery.DIRECT } });
+    expect(() => syncWorkflowsCommand(synced, root, [])).toThrow(
+      `sync-workflows/web: '${web} .forgejo/workflows/ci.yaml' is 'not synthesized': is a workflow this command did not write, and it would replace it; rename or remove it in the service's repository, then sync again`,
+    );
+    expect([commitsOn(api, 'main'), commitsOn(web, 'main')]).toEqual([1, 1]);
+  });
+
+  test('GIVEN a workflow it wrote and no longer synthesizes WHEN synced THEN it is removed, and other files stay', () => {
+    const root = tempRepo();
+    const api = serviceRepo({ '.forgejo/workflows/old.yaml': '# Synthesized by cdk8s from ci/api/Old; edit the TypeScript, not this file.\nname: old\n', 'src/app.py': 'print(1)\n' });
+    syncWorkflowsCommand(fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT } }), root, ['--service', 'api']);
+    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'src/app.py']);
+  });
+
+  const existing = serviceRepo();
+  test.each<[string, Record<string, SourceRepository>, string[], string]>([
+    ['a service without a repository', {}, ['--service', 'api'], "sync-workflows: '--service' is 'api': has no sourceRepository in fleet.ts, so there is nowhere to push"],
+    ['a repository that does not exist', { api: { url: '/nonexistent/api.git' } }, [], "sync-workflows/api: 'git clone' is '/nonexistent/api.git': failed: fatal: repository '/nonexistent/api.git' does not exist"],
+    ['a branch the repository lacks', { api: { url: existing, branch: 'dev' } }, [], `sync-workflows/api: 'git clone' is '${existing}': failed: fatal: remote branch dev not found in upstream origin`],
+    ['an empty repository url', { api: { url: '' } }, [], "fleet/services/api: 'sourceRepository.url' is '': must be the clone url of the service's repository"],
+  ])('GIVEN %s WHEN synced THEN one error line names the fix, and the repository is untouched', (_, repositories, argv, message) => {
+    expect(() => syncWorkflowsCommand(fleetWith(repositories), tempRepo(), argv)).toThrow(message);
+    expect(commitsOn(existing, 'main')).toBe(1);
+  });
+
+  test('GIVEN no service names a repository WHEN synced THEN there is nothing to do', () => {
+    expect(syncWorkflowsCommand(fleetWith({}), tempRepo(), [])).toBe('no service names a sourceRepository in fleet.ts: nothing to sync');
+  });
+});
