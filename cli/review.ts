@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { fail } from '../lib/errors';
 import { Fleet } from '../lib/fleet';
-import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, Review, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../lib/review';
+import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../lib/review';
 import { DIST, committedFiles } from '../lib/synth';
 import { parseFlags, required } from './command';
 
@@ -22,11 +22,24 @@ const RELEASES = 'releases';
  */
 export function reviewCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { base: 'string', out: 'string' }, USAGE);
-  const base = required(flags.base, 'base', USAGE);
-  const out = path.resolve(root, flags.out ?? REVIEW_FOLDER);
+  const { markdown, unapproved } = reviewRepository(fleet, root, required(flags.base, 'base', USAGE), flags.out);
+  const approval = unapproved.length === 0 ? 'every high-severity flag is approved'
+    : `unapproved high-severity flags: ${unapproved.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`;
+  return [markdown.trimEnd(), approval].join('\n\n');
+}
+
+/** A written review: its Markdown, and the high-severity rules no trailer approves. */
+export interface RepositoryReview {
+  readonly markdown: string;
+  readonly unapproved: string[];
+}
+
+/** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
+export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string): RepositoryReview {
+  const out = path.resolve(root, outFlag ?? REVIEW_FOLDER);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
-    fail({ at: 'review', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${REVIEW_FOLDER}` });
+    fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${REVIEW_FOLDER}` });
   }
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
   if (commit === undefined) fail({ at: 'review', field: '--base', value: base, rule: 'is not a commit of this repository', fix: 'name a branch, tag or commit, e.g. --base origin/main' });
@@ -48,12 +61,7 @@ export function reviewCommand(fleet: Fleet, root: string, argv: string[]): strin
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'review.md'), markdown);
   fs.writeFileSync(path.join(out, 'review.json'), reviewJson(review, base));
-  return [markdown.trimEnd(), approvalLine(review, approved)].join('\n\n');
-}
-
-function approvalLine(review: Review, approved: readonly string[]): string {
-  const missing = unapprovedRules(review, approved);
-  return missing.length === 0 ? 'every high-severity flag is approved' : `unapproved high-severity flags: ${missing.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`;
+  return { markdown, unapproved: unapprovedRules(review, approved) };
 }
 
 function isPinFile(file: string): boolean {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +17,22 @@ export function tempRepo(options: { withDist?: boolean } = {}): string {
     for (const folder of ['dist', '.forgejo']) fs.cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
   }
   return dir;
+}
+
+/**
+ * A {@link tempRepo} in Git, its state committed as `main` and checked out on the branch `change`;
+ * `fleet.ts` there stands for the fleet definition, and `editFleet` changes it.
+ */
+export function gitRepo() {
+  const root = tempRepo();
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' }).toString();
+  fs.writeFileSync(path.join(root, 'fleet.ts'), '// the fleet\n');
+  git('init', '--quiet', '--initial-branch', 'main');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'base');
+  git('checkout', '--quiet', '-b', 'change');
+  const editFleet = () => fs.appendFileSync(path.join(root, 'fleet.ts'), '// changed\n');
+  return { root, git, editFleet };
 }
 
 /** Every file under `dir`, by relative path, with its content. */

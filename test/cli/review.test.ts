@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
@@ -7,7 +6,7 @@ import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
 import { Fleet, ServiceDefinition } from '../../lib/fleet';
 import { Routing } from '../../lib/patterns';
-import { DIGEST, readTree, tempRepo } from '../helpers';
+import { DIGEST, gitRepo, readTree } from '../helpers';
 
 /** The example fleet with one service's production settings changed. */
 function fleetWith(service: string, production: NonNullable<ServiceDefinition['overrides']>[string]): Fleet {
@@ -17,19 +16,6 @@ function fleetWith(service: string, production: NonNullable<ServiceDefinition['o
       ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, ...production } } }
       : s)),
   });
-}
-
-/** A copy of the repository in Git, its state committed as `main`; `fleet.ts` stands for the fleet definition. */
-function gitRepo() {
-  const root = tempRepo();
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' }).toString();
-  fs.writeFileSync(path.join(root, 'fleet.ts'), '// the fleet\n');
-  git('init', '--quiet', '--initial-branch', 'main');
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'base');
-  git('checkout', '--quiet', '-b', 'change');
-  const editFleet = () => fs.appendFileSync(path.join(root, 'fleet.ts'), '// changed\n');
-  return { root, git, editFleet };
 }
 
 const review = (root: string) => reviewCommand(fleet, root, ['--base', 'main']);

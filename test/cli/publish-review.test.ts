@@ -1,0 +1,96 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
+import { synthCommand } from '../../cli/synth';
+import { fleet } from '../../fleet';
+import { Fleet } from '../../lib/fleet';
+import { gitRepo } from '../helpers';
+
+/** One request the fake Forgejo API received. */
+interface Recorded {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization?: string;
+  readonly body?: { body?: string; state?: string; context?: string; description?: string };
+}
+
+/** A Forgejo API on loopback that records every request and answers the comment list with `comments`. */
+async function fakeForgejo(comments: { id: number; body: string }[]) {
+  const requests: Recorded[] = [];
+  const server = http.createServer((request, response) => {
+    let text = '';
+    request.on('data', chunk => (text += chunk));
+    request.on('end', () => {
+      const body = text ? JSON.parse(text) : undefined;
+      requests.push({ method: request.method!, url: request.url!, authorization: request.headers.authorization, body });
+      response.setHeader('Content-Type', 'application/json');
+      response.end(request.method === 'GET' ? JSON.stringify(comments) : '{}');
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  return { api, requests, close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+const loosened = new Fleet({
+  name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments],
+  services: fleet.services.map(s => (s.name === 'api' ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, minSuccessRate: 0.95 } } } : s)),
+});
+const SHA = 'c'.repeat(40);
+
+describe('review:publish', () => {
+  test('GIVEN a pull request without our comment WHEN published THEN the review and plan are posted once and the status fails on the unapproved flag', async () => {
+    const { root, editFleet } = gitRepo();
+    editFleet();
+    synthCommand(loosened, root, []);
+    const forgejo = await fakeForgejo([{ id: 3, body: 'lgtm' }]);
+    try {
+      const output = await publishReviewCommand(loosened, root, ['--base', 'main', '--api', forgejo.api, '--repo', 'platform/infra', '--pr', '12', '--sha', SHA], 'secret-token');
+      expect(output).toBe('posted the review on platform/infra#12; status infra/review failure: needs review-approved: threshold-loosened');
+      expect(forgejo.requests.map(r => `${r.method} ${r.url}`)).toEqual([
+        'GET /api/v1/repos/platform/infra/issues/12/comments',
+        'POST /api/v1/repos/platform/infra/issues/12/comments',
+        `POST /api/v1/repos/platform/infra/statuses/${SHA}`,
+      ]);
+      expect(forgejo.requests.every(r => r.authorization === 'token secret-token')).toBe(true);
+      const comment = forgejo.requests[1].body!.body!;
+      expect(comment.startsWith(`${REVIEW_COMMENT_MARKER}\n# Review against main`)).toBe(true);
+      expect(comment).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
+      expect(comment).toContain('<details><summary>Canary plan</summary>');
+      expect(forgejo.requests[2].body).toEqual({ state: 'failure', context: 'infra/review', description: 'needs review-approved: threshold-loosened' });
+    } finally {
+      await forgejo.close();
+    }
+  });
+
+  test('GIVEN our earlier comment and an approving trailer WHEN published again THEN that comment is edited and the status succeeds', async () => {
+    const { root, git, editFleet } = gitRepo();
+    editFleet();
+    synthCommand(loosened, root, []);
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'looser\n\nreview-approved: threshold-loosened');
+    const forgejo = await fakeForgejo([{ id: 3, body: 'lgtm' }, { id: 9, body: `${REVIEW_COMMENT_MARKER}\nold review` }]);
+    try {
+      const output = await publishReviewCommand(loosened, root, ['--base', 'main', '--api', forgejo.api, '--repo', 'platform/infra', '--pr', '12', '--sha', SHA], 'secret-token');
+      expect(output).toBe('updated the review on platform/infra#12; status infra/review success: no unapproved high-severity flag');
+      expect(forgejo.requests.map(r => `${r.method} ${r.url}`)).toEqual([
+        'GET /api/v1/repos/platform/infra/issues/12/comments',
+        'PATCH /api/v1/repos/platform/infra/issues/comments/9',
+        `POST /api/v1/repos/platform/infra/statuses/${SHA}`,
+      ]);
+      expect(forgejo.requests[2].body!.state).toBe('success');
+    } finally {
+      await forgejo.close();
+    }
+  });
+
+  test.each([
+    ['no token', [], undefined, "review:publish: 'FORGEJO_TOKEN' is unset: is required to comment and set the status"],
+    ['a pull request that is not a number', ['--pr', 'x'], 't', "review:publish: '--pr' is 'x': must be a pull request number"],
+    ['an api that refuses', ['--api', 'http://127.0.0.1:9/api/v1'], 't', "forgejo: 'GET http://127.0.0.1:9/api/v1/repos/platform/infra/issues/12/comments'"],
+  ])('GIVEN %s WHEN published THEN one error line names the fix', async (_, override, token, message) => {
+    const { root } = gitRepo();
+    const argv = ['--base', 'main', '--api', 'http://127.0.0.1:1/api/v1', '--repo', 'platform/infra', '--pr', '12', '--sha', SHA, ...override];
+    await expect(publishReviewCommand(fleet, root, argv, token)).rejects.toThrow(message);
+  });
+});
