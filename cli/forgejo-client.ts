@@ -13,14 +13,15 @@ export type CommitState = 'pending' | 'success' | 'error' | 'failure' | 'warning
  * The few calls of the Forgejo API the infra workflow makes, with the token it already has
  * (`Authorization: token …`). Routes as Forgejo's routers/api/v1/api.go declares them: comments of an
  * issue or pull request (`/repos/{owner}/{repo}/issues/{index}/comments`, edited at
- * `/repos/{owner}/{repo}/issues/comments/{id}`) and commit statuses (`/repos/{owner}/{repo}/statuses/{sha}`).
+ * `/repos/{owner}/{repo}/issues/comments/{id}`), commit statuses (`/repos/{owner}/{repo}/statuses/{sha}`)
+ * and pull requests (`/repos/{owner}/{repo}/pulls`).
  */
 export class ForgejoClient {
   constructor(
     /** The API's base URL, e.g. `https://forgejo.example.com/api/v1`. */
     private readonly apiUrl: string,
     /** `owner/repo`. */
-    private readonly repository: string,
+    public readonly repository: string,
     private readonly token: string,
   ) {}
 
@@ -34,6 +35,15 @@ export class ForgejoClient {
 
   public async editComment(id: number, body: string): Promise<void> {
     await this.call('PATCH', `issues/comments/${id}`, { body });
+  }
+
+  /** The open pull requests of the repository. */
+  public listOpenPullRequests(): Promise<{ number: number; head: { ref: string } }[]> {
+    return this.call('GET', 'pulls?state=open');
+  }
+
+  public async createPullRequest(pull: { head: string; base: string; title: string; body: string }): Promise<void> {
+    await this.call('POST', 'pulls', pull);
   }
 
   public async setStatus(sha: string, status: { state: CommitState; context: string; description: string }): Promise<void> {

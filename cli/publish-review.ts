@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { fail } from '../lib/errors';
 import { Fleet } from '../lib/fleet';
 import { APPROVAL_TRAILER } from '../lib/review';
@@ -6,7 +8,7 @@ import { ForgejoClient } from './forgejo-client';
 import { planCommand } from './plan';
 import { reviewRepository } from './review';
 
-const USAGE = 'npm run review:publish -- --base REF --api URL --repo OWNER/REPO --pr N --sha SHA   (token in FORGEJO_TOKEN)';
+const USAGE = 'npm run review:publish -- --base REF --api URL --repo OWNER/REPO --pr N --sha SHA [--append FILE]   (token in FORGEJO_TOKEN)';
 
 /** Marks the comment this command owns, so each push edits it instead of adding another. */
 export const REVIEW_COMMENT_MARKER = '<!-- infra-delivery:review -->';
@@ -17,10 +19,10 @@ export const STATUS_CONTEXT = 'infra/review';
  * `npm run review:publish`: posts the review and the canary plan as one comment on the pull request,
  * editing its own earlier comment, and sets the commit status: `failure` while a high-severity flag
  * has no `review-approved: <rule>` trailer, `success` otherwise. The token comes from the environment
- * (FORGEJO_TOKEN), never from a flag.
+ * (FORGEJO_TOKEN), never from a flag. `--append` folds one more report into the comment, e.g. the replay.
  */
 export async function publishReviewCommand(fleet: Fleet, root: string, argv: string[], token = process.env.FORGEJO_TOKEN): Promise<string> {
-  const flags = parseFlags(argv, { base: 'string', api: 'string', repo: 'string', pr: 'string', sha: 'string' }, USAGE);
+  const flags = parseFlags(argv, { base: 'string', api: 'string', repo: 'string', pr: 'string', sha: 'string', append: 'string' }, USAGE);
   const [base, api, repo, pr, sha] = (['base', 'api', 'repo', 'pr', 'sha'] as const).map(f => required(flags[f], f, USAGE));
   if (!/^https?:\/\/\S+$/.test(api)) fail({ at: 'review:publish', field: '--api', value: api, rule: 'must be the http(s) url of the forgejo api', fix: 'pass ${{ github.api_url }}' });
   if (!/^[^/\s]+\/[^/\s]+$/.test(repo)) fail({ at: 'review:publish', field: '--repo', value: repo, rule: 'must be owner/repo', fix: 'pass ${{ github.repository }}' });
@@ -28,9 +30,17 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
   if (!/^[0-9a-f]{7,64}$/.test(sha)) fail({ at: 'review:publish', field: '--sha', value: sha, rule: 'must be the hex commit to set the status on', fix: 'pass ${{ github.event.pull_request.head.sha }}' });
   if (!token) fail({ at: 'review:publish', field: 'FORGEJO_TOKEN', value: undefined, rule: 'is required to comment and set the status', fix: 'set it from ${{ secrets.GITHUB_TOKEN }} in the workflow' });
 
+  const appended = flags.append === undefined ? undefined : path.resolve(root, flags.append);
+  if (appended !== undefined && !fs.existsSync(appended)) {
+    fail({ at: 'review:publish', field: '--append', value: flags.append, rule: 'names no file', fix: 'pass a report the workflow wrote, e.g. reports/plan/simulate/simulate.md' });
+  }
   const { markdown, unapproved } = reviewRepository(fleet, root, base);
-  const plan = planCommand(root, []);
-  const body = [REVIEW_COMMENT_MARKER, markdown, '<details><summary>Canary plan</summary>', '', plan, '</details>', ''].join('\n');
+  const fold = (title: string, text: string) => [`<details><summary>${title}</summary>`, '', text.trimEnd(), '', '</details>'];
+  const body = [
+    REVIEW_COMMENT_MARKER, markdown.trimEnd(), '',
+    ...fold('Canary plan', planCommand(root, [])),
+    ...appended ? ['', ...fold(path.basename(appended), fs.readFileSync(appended, 'utf-8'))] : [], '',
+  ].join('\n');
   const client = new ForgejoClient(api, repo, token);
   const own = (await client.listComments(Number(pr))).find(c => c.body.startsWith(REVIEW_COMMENT_MARKER));
   if (own) await client.editComment(own.id, body);

@@ -7,8 +7,9 @@ import { Problem, fail, failAll } from '../lib/errors';
 import { Fleet, ServiceDefinition, WORKFLOW_BRANCH, WorkflowDelivery } from '../lib/fleet';
 import { SYNTHESIZED_MARKER } from '../lib/forgejo';
 import { parseFlags } from './command';
+import { ForgejoClient } from './forgejo-client';
 
-const USAGE = 'npm run sync-workflows [-- --service NAME]';
+const USAGE = 'npm run sync-workflows [-- --service NAME] [--api URL]   (token for pull requests in FORGEJO_TOKEN)';
 /** Where Forgejo Actions reads a repository's workflows. */
 const WORKFLOWS = '.forgejo/workflows';
 
@@ -19,6 +20,9 @@ interface Prepared {
   /** The refspec to push, or undefined when the repository is up to date. */
   readonly push?: string;
   readonly message: string;
+  /** The branch a pull request of `infra/workflows` goes into, for a pull-request delivery. */
+  readonly pullInto?: string;
+  readonly url: string;
 }
 
 /**
@@ -26,10 +30,14 @@ interface Prepared {
  * in fleet.ts) equal to its synthesized `dist/ci/<service>/`, as a commit on `infra/workflows` for a pull
  * request or straight onto its branch. It writes only files that carry the synthesis marker and refuses
  * to replace one that does not; it pushes nothing at all when any repository is refused, and nothing
- * to a repository that is up to date.
+ * to a repository that is up to date. With `--api` and FORGEJO_TOKEN it opens the pull request too,
+ * unless one from `infra/workflows` is open already.
  */
-export function syncWorkflowsCommand(fleet: Fleet, root: string, argv: string[]): string {
-  const flags = parseFlags(argv, { service: 'string' }, USAGE);
+export async function syncWorkflowsCommand(fleet: Fleet, root: string, argv: string[], token = process.env.FORGEJO_TOKEN): Promise<string> {
+  const flags = parseFlags(argv, { service: 'string', api: 'string' }, USAGE);
+  if (flags.api !== undefined && !token) {
+    fail({ at: 'sync-workflows', field: 'FORGEJO_TOKEN', value: undefined, rule: 'is required with --api, to open pull requests', fix: 'set it to a token that may open pull requests in the service repositories' });
+  }
   const services = flags.service === undefined ? fleet.services.filter(s => s.sourceRepository) : [fleet.service(flags.service, '--service')];
   for (const service of services.filter(s => !s.sourceRepository)) {
     fail({ at: 'sync-workflows', field: '--service', value: service.name, rule: 'has no sourceRepository in fleet.ts, so there is nowhere to push', fix: `add sourceRepository: { url: '...' } to service '${service.name}'` });
@@ -44,10 +52,14 @@ export function syncWorkflowsCommand(fleet: Fleet, root: string, argv: string[])
       else prepared.push(result);
     }
     failAll(problems);
-    return prepared.map(p => {
+    const lines: string[] = [];
+    for (const p of prepared) {
       if (p.push) git(p.work, ['push', '--quiet', '--force-with-lease', 'origin', p.push], p.service);
-      return `${p.service}: ${p.message}`;
-    }).join('\n');
+      const hint = p.pullInto && p.push && flags.api === undefined ? `; open a pull request into ${p.pullInto}` : '';
+      lines.push(`${p.service}: ${p.message}${hint}`);
+      if (p.pullInto && flags.api !== undefined) lines.push(`${p.service}: ${await openPullRequest(new ForgejoClient(flags.api, repositoryOf(p.url), token!), p.pullInto, fleet)}`);
+    }
+    return lines.join('\n');
   } finally {
     for (const p of prepared) fs.rmSync(p.work, { recursive: true, force: true });
   }
@@ -81,14 +93,31 @@ function prepare(root: string, fleet: Fleet, service: ServiceDefinition): Prepar
   for (const file of present.filter(f => !wanted.has(f) && ours(f))) fs.rmSync(path.join(target, file));
   for (const [file, text] of wanted) fs.writeFileSync(path.join(target, file), text);
   git(work, ['add', '-A', WORKFLOWS], service.name);
-  if (git(work, ['status', '--porcelain'], service.name).trim() === '') return { service: service.name, work, message: `up to date in ${repository.url} (${branch})` };
+  const url = repository.url;
+  if (git(work, ['status', '--porcelain'], service.name).trim() === '') return { service: service.name, work, url, message: `up to date in ${url} (${branch})` };
   git(work, ['-c', 'user.name=infra-delivery', '-c', 'user.email=infra-delivery@localhost', 'commit', '--quiet', '-m', `Update workflows from ${fleet.repoUrl}`], service.name);
-  if (direct) return { service: service.name, work, push: `HEAD:${branch}`, message: `committed ${wanted.size} workflows to ${branch} of ${repository.url}` };
+  if (direct) return { service: service.name, work, url, push: `HEAD:${branch}`, message: `committed ${wanted.size} workflows to ${branch} of ${url}` };
   // The branch from an earlier sync may hold these workflows already.
   const pushed = git(work, ['ls-remote', 'origin', `refs/heads/${WORKFLOW_BRANCH}`], service.name).trim() !== ''
     && gitSucceeds(work, ['fetch', '--quiet', 'origin', WORKFLOW_BRANCH]) && gitSucceeds(work, ['diff', '--quiet', 'FETCH_HEAD', 'HEAD', '--', WORKFLOWS]);
-  if (pushed) return { service: service.name, work, message: `up to date on ${WORKFLOW_BRANCH} of ${repository.url}, waiting for its pull request` };
-  return { service: service.name, work, push: `+HEAD:refs/heads/${WORKFLOW_BRANCH}`, message: `pushed ${wanted.size} workflows to ${WORKFLOW_BRANCH} of ${repository.url}; open a pull request into ${branch}` };
+  if (pushed) return { service: service.name, work, url, pullInto: branch, message: `up to date on ${WORKFLOW_BRANCH} of ${url}, waiting for its pull request` };
+  return { service: service.name, work, url, pullInto: branch, push: `+HEAD:refs/heads/${WORKFLOW_BRANCH}`, message: `pushed ${wanted.size} workflows to ${WORKFLOW_BRANCH} of ${url}` };
+}
+
+/** Opens the pull request of `infra/workflows` into `base`, unless one is open. */
+async function openPullRequest(client: ForgejoClient, base: string, fleet: Fleet): Promise<string> {
+  const open = (await client.listOpenPullRequests()).find(p => p.head.ref === WORKFLOW_BRANCH);
+  if (open) return `pull request #${open.number} is open`;
+  await client.createPullRequest({
+    head: WORKFLOW_BRANCH, base, title: 'Update CI workflows from the infra repo',
+    body: `The workflows synthesized in ${fleet.repoUrl} (\`dist/ci/\`). Edit them there, not here: the next sync replaces them.`,
+  });
+  return `opened a pull request from ${WORKFLOW_BRANCH} into ${base} of ${client.repository}`;
+}
+
+/** `owner/repo` of a clone URL, e.g. `https://forgejo.example.com/shop/api.git` → `shop/api`. */
+function repositoryOf(url: string): string {
+  return url.replace(/\.git$/, '').split(/[/:]/).slice(-2).join('/');
 }
 
 function git(cwd: string, args: string[], service: string, url?: string): string {

@@ -20,14 +20,13 @@ export const INFRA_WORKFLOW_PATH = '.forgejo/workflows/infra.yaml';
 const SIMULATE_FOLDER = `${PLAN_FOLDER}/simulate`;
 
 /**
- * Posts the plan and the replay as one pull-request comment through the Forgejo API. A token that may
- * not comment (pull requests from forks) records `posted=false`, and the next step uploads them instead.
+ * Posts the review, the plan and the replay as one pull-request comment, and sets the review's commit
+ * status (`npm run review:publish`). A token that may not comment (pull requests from forks) records
+ * `posted=false`, and the next step uploads the reports instead.
  */
-const COMMENT_SCRIPT = [
-  'body=$(node -e \'process.stdout.write(JSON.stringify({ body: process.argv.slice(1).map(f => require("fs").readFileSync(f, "utf8")).join("\\n") }))\' '
-    + `${PLAN_FOLDER}/plan.md ${SIMULATE_FOLDER}/simulate.md)`,
-  'if curl -fsS -X POST -H "Authorization: token $TOKEN" -H "Content-Type: application/json" --data "$body" \\',
-  '  "$SERVER/api/v1/repos/$REPOSITORY/issues/$PR/comments" > /dev/null; then',
+const PUBLISH_SCRIPT = [
+  'if npm run review:publish -- --base "origin/$BASE_REF" --api "$SERVER/api/v1" --repo "$REPOSITORY" --pr "$PR" --sha "$SHA" \\',
+  `  --append ${SIMULATE_FOLDER}/simulate.md; then`,
   '  echo "posted=true" >> "$GITHUB_OUTPUT"',
   'else',
   '  echo "posted=false" >> "$GITHUB_OUTPUT"',
@@ -35,9 +34,23 @@ const COMMENT_SCRIPT = [
 ].join('\n');
 
 /**
+ * After a merge that changed `dist/ci/`, pushes each service's workflows to its repository and opens
+ * the pull requests. Git asks the credential helper for the token, so it never appears on a command line.
+ */
+const SYNC_SCRIPT = [
+  'git config --global credential.helper \'!f() { echo "username=infra-delivery"; echo "password=$FORGEJO_TOKEN"; }; f\'',
+  'if git diff --quiet HEAD~1 HEAD -- dist/ci; then',
+  '  echo "dist/ci/ is unchanged: nothing to sync"',
+  'else',
+  '  npm run sync-workflows -- --api "$SERVER/api/v1"',
+  'fi',
+].join('\n');
+
+/**
  * The infra repo's own CI, the gate that keeps a bad bump out of `dist/`: synthesize, fail when the
  * committed output differs from a fresh synth, then run the tests. On pull requests it also posts
- * the canary plan, so reviewers see how fast a bad release would be caught.
+ * the review and the canary plan and sets the review's status; after a merge it brings the service
+ * workflows to their repositories.
  */
 export class InfraPipeline extends Construct {
   public readonly workflow: Workflow;
@@ -49,14 +62,15 @@ export class InfraPipeline extends Construct {
       outputPath: INFRA_WORKFLOW_PATH,
       on: { push: { branches: ['main'] }, pullRequest: {} },
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
-      // Read the repository, and comment the plan on pull requests; nothing else.
-      permissions: { 'contents': 'read', 'pull-requests': 'write' },
+      // Read the repository, comment the review on pull requests and set its status; nothing else.
+      permissions: { 'contents': 'read', 'pull-requests': 'write', 'statuses': 'write' },
     });
     this.workflow.addJob('verify', {
       name: 'Synth, drift check and tests',
       runsOn: props.runnerLabel ?? DEFAULT_RUNNER_LABEL,
       steps: [
-        Step.uses('Check out', Actions.CHECKOUT),
+        // The whole history: the review reads the base branch's dist/ and the pull request's commit trailers.
+        Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 0 } }),
         setUpNode(),
         Step.run('Install', 'npm ci'),
         Step.run('Synthesize', 'npm run synth'),
@@ -66,20 +80,35 @@ export class InfraPipeline extends Construct {
         // The replay runs every Rollout against a real Prometheus, which Debian's package brings.
         Step.run('Install Prometheus for the replay', 'apt-get update -qq && apt-get install -y -qq prometheus', { if: "github.event_name == 'pull_request'" }),
         Step.run('Replay the canaries on the controller\'s schedule', `npm run simulate -- --out ${SIMULATE_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
-        Step.run('Comment the plan on the pull request', COMMENT_SCRIPT, {
+        Step.run('Review the change, and comment it with the plan on the pull request', PUBLISH_SCRIPT, {
           id: 'comment',
           if: "github.event_name == 'pull_request'",
           env: {
-            TOKEN: '${{ secrets.GITHUB_TOKEN }}',
+            FORGEJO_TOKEN: '${{ secrets.GITHUB_TOKEN }}',
             SERVER: '${{ github.server_url }}',
             REPOSITORY: '${{ github.repository }}',
             PR: '${{ github.event.pull_request.number }}',
+            SHA: '${{ github.event.pull_request.head.sha }}',
+            BASE_REF: '${{ github.base_ref }}',
           },
         }),
-        Step.uses('Upload the plan where commenting is not allowed', Actions.UPLOAD_ARTIFACT, {
+        Step.uses('Upload the reports where commenting is not allowed', Actions.UPLOAD_ARTIFACT, {
           if: "github.event_name == 'pull_request' && steps.comment.outputs.posted == 'false'",
-          with: { name: 'canary-plan', path: PLAN_FOLDER },
+          with: { name: 'review-and-plan', path: 'reports' },
         }),
+      ],
+    });
+    this.workflow.addJob('sync-workflows', {
+      name: 'Service workflows into their repositories',
+      runsOn: props.runnerLabel ?? DEFAULT_RUNNER_LABEL,
+      needs: ['verify'],
+      if: "github.event_name == 'push'",
+      steps: [
+        Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 2 } }),
+        setUpNode(),
+        Step.run('Install', 'npm ci'),
+        // A token that may push to the service repositories and open pull requests there; the job's own may not.
+        Step.run('Push the workflows that changed', SYNC_SCRIPT, { env: { FORGEJO_TOKEN: '${{ secrets.WORKFLOWS_PUSH_TOKEN }}', SERVER: '${{ github.server_url }}' } }),
       ],
     });
   }

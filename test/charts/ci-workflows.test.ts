@@ -60,7 +60,7 @@ describe('synthesized workflows', () => {
 
   test('GIVEN every workflow WHEN read THEN every uses: is pinned to a 40-hex commit with its version beside it', () => {
     for (const file of WORKFLOWS) {
-      for (const line of read(file).split('\n').filter(l => l.includes('uses:'))) {
+      for (const line of read(file).split('\n').filter(l => /^\s*(- )?uses:/.test(l))) {
         expect(line).toMatch(/uses: https:\/\/\S+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
       }
     }
@@ -71,18 +71,32 @@ describe('synthesized workflows', () => {
     expect(runs.slice(0, 4)).toEqual(['npm ci', 'npm run synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo', 'npm test']);
   });
 
-  test('GIVEN a pull request WHEN the infra CI runs THEN it plans and replays the canaries, comments both, and uploads them only when commenting failed', () => {
-    const steps = YAML.parse(read('.forgejo/workflows/infra.yaml')).jobs.verify.steps.slice(-5);
+  test('GIVEN a pull request WHEN the infra CI runs THEN it plans and replays the canaries, publishes the review with both, and uploads them only when commenting failed', () => {
+    const workflow = YAML.parse(read('.forgejo/workflows/infra.yaml'));
+    const steps = workflow.jobs.verify.steps.slice(-5);
     expect(steps.map((s: { if: string }) => s.if.startsWith("github.event_name == 'pull_request'"))).toEqual([true, true, true, true, true]);
     expect(steps[0].run).toBe('npm run plan -- --out reports/plan');
     expect(steps[1].run).toBe('apt-get update -qq && apt-get install -y -qq prometheus');
     expect(steps[2].run).toBe('npm run simulate -- --out reports/plan/simulate');
-    expect(steps[3].run).toContain('/api/v1/repos/$REPOSITORY/issues/$PR/comments');
-    expect(steps[3].run).toContain('reports/plan/plan.md reports/plan/simulate/simulate.md');
-    // The token reaches the script as an environment variable, never expanded inside it.
-    expect(steps[3].env.TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    expect(steps[3].run).toContain('npm run review:publish -- --base "origin/$BASE_REF" --api "$SERVER/api/v1" --repo "$REPOSITORY" --pr "$PR" --sha "$SHA"');
+    expect(steps[3].run).toContain('--append reports/plan/simulate/simulate.md');
+    // The token reaches the command as an environment variable, never expanded inside the script.
+    expect(steps[3].env.FORGEJO_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
     expect(steps[3].run).not.toContain('${{');
     expect(steps[4].if).toContain("steps.comment.outputs.posted == 'false'");
-    expect(steps[4].with).toEqual({ name: 'canary-plan', path: 'reports/plan' });
+    expect(steps[4].with).toEqual({ name: 'review-and-plan', path: 'reports' });
+    // The review reads the base branch and the pull request's trailers, and sets a status.
+    expect(workflow.jobs.verify.steps[0].with).toEqual({ 'fetch-depth': 0 });
+    expect(workflow.permissions).toEqual({ 'contents': 'read', 'pull-requests': 'write', 'statuses': 'write' });
+  });
+
+  test('GIVEN a merge to main WHEN the infra CI runs THEN, once verified, it syncs the service workflows only when dist/ci/ changed, with the token kept out of the script', () => {
+    const job = YAML.parse(read('.forgejo/workflows/infra.yaml')).jobs['sync-workflows'];
+    expect(job).toMatchObject({ needs: ['verify'], if: "github.event_name == 'push'" });
+    const [push] = job.steps.slice(-1);
+    expect(push.run).toContain('if git diff --quiet HEAD~1 HEAD -- dist/ci; then');
+    expect(push.run).toContain('npm run sync-workflows -- --api "$SERVER/api/v1"');
+    expect(push.env.FORGEJO_TOKEN).toBe('${{ secrets.WORKFLOWS_PUSH_TOKEN }}');
+    expect(push.run).not.toContain('${{');
   });
 });

@@ -1,5 +1,7 @@
+import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import * as path from 'path';
 import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
@@ -45,7 +47,9 @@ describe('review:publish', () => {
     synthCommand(loosened, root, []);
     const forgejo = await fakeForgejo([{ id: 3, body: 'lgtm' }]);
     try {
-      const output = await publishReviewCommand(loosened, root, ['--base', 'main', '--api', forgejo.api, '--repo', 'platform/infra', '--pr', '12', '--sha', SHA], 'secret-token');
+      fs.writeFileSync(path.join(root, 'replay.md'), '# Replay\nall aborted in time\n');
+      const argv = ['--base', 'main', '--api', forgejo.api, '--repo', 'platform/infra', '--pr', '12', '--sha', SHA, '--append', 'replay.md'];
+      const output = await publishReviewCommand(loosened, root, argv, 'secret-token');
       expect(output).toBe('posted the review on platform/infra#12; status infra/review failure: needs review-approved: threshold-loosened');
       expect(forgejo.requests.map(r => `${r.method} ${r.url}`)).toEqual([
         'GET /api/v1/repos/platform/infra/issues/12/comments',
@@ -57,6 +61,7 @@ describe('review:publish', () => {
       expect(comment.startsWith(`${REVIEW_COMMENT_MARKER}\n# Review against main`)).toBe(true);
       expect(comment).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
       expect(comment).toContain('<details><summary>Canary plan</summary>');
+      expect(comment).toContain('<details><summary>replay.md</summary>\n\n# Replay\nall aborted in time\n\n</details>');
       expect(forgejo.requests[2].body).toEqual({ state: 'failure', context: 'infra/review', description: 'needs review-approved: threshold-loosened' });
     } finally {
       await forgejo.close();
@@ -87,6 +92,7 @@ describe('review:publish', () => {
   test.each([
     ['no token', [], undefined, "review:publish: 'FORGEJO_TOKEN' is unset: is required to comment and set the status"],
     ['a pull request that is not a number', ['--pr', 'x'], 't', "review:publish: '--pr' is 'x': must be a pull request number"],
+    ['a report to append that is not there', ['--append', 'nope.md'], 't', "review:publish: '--append' is 'nope.md': names no file"],
     ['an api that refuses', ['--api', 'http://127.0.0.1:9/api/v1'], 't', "forgejo: 'GET http://127.0.0.1:9/api/v1/repos/platform/infra/issues/12/comments'"],
   ])('GIVEN %s WHEN published THEN one error line names the fix', async (_, override, token, message) => {
     const { root } = gitRepo();

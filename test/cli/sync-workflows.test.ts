@@ -1,5 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { syncWorkflowsCommand } from '../../cli/sync-workflows';
@@ -37,12 +39,12 @@ function fleetWith(repositories: Record<string, SourceRepository>): Fleet {
 }
 
 describe('sync-workflows', () => {
-  test('GIVEN two service repositories WHEN synced twice THEN each gets its workflows once, by pull request branch or directly, and then there is nothing to do', () => {
+  test('GIVEN two service repositories WHEN synced twice THEN each gets its workflows once, by pull request branch or directly, and then there is nothing to do', async () => {
     const root = tempRepo();
     const [api, web] = [serviceRepo(), serviceRepo()];
     const synced = fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT }, web: { url: web } });
 
-    expect(syncWorkflowsCommand(synced, root, []).split('\n')).toEqual([
+    expect((await syncWorkflowsCommand(synced, root, [])).split('\n')).toEqual([
       `api: committed 2 workflows to main of ${api}`,
       `web: pushed 2 workflows to infra/workflows of ${web}; open a pull request into main`,
     ]);
@@ -51,28 +53,28 @@ describe('sync-workflows', () => {
     expect(filesOn(web, 'main')).toEqual(['README.md']);
     expect(filesOn(web, 'infra/workflows')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'README.md']);
 
-    expect(syncWorkflowsCommand(synced, root, []).split('\n')).toEqual([
+    expect((await syncWorkflowsCommand(synced, root, [])).split('\n')).toEqual([
       `api: up to date in ${api} (main)`,
       `web: up to date on infra/workflows of ${web}, waiting for its pull request`,
     ]);
     expect([commitsOn(api, 'main'), commitsOn(web, 'infra/workflows')]).toEqual([2, 2]);
   });
 
-  test('GIVEN a workflow it did not write at the same path WHEN synced THEN it refuses, and pushes to no repository', () => {
+  test('GIVEN a workflow it did not write at the same path WHEN synced THEN it refuses, and pushes to no repository', async () => {
     const root = tempRepo();
     const api = serviceRepo();
     const web = serviceRepo({ '.forgejo/workflows/ci.yaml': 'name: hand-made\n' });
     const synced = fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT }, web: { url: web, delivery: WorkflowDelivery.DIRECT } });
-    expect(() => syncWorkflowsCommand(synced, root, [])).toThrow(
+    await expect(syncWorkflowsCommand(synced, root, [])).rejects.toThrow(
       `sync-workflows/web: '${web} .forgejo/workflows/ci.yaml' is 'not synthesized': is a workflow this command did not write, and it would replace it; rename or remove it in the service's repository, then sync again`,
     );
     expect([commitsOn(api, 'main'), commitsOn(web, 'main')]).toEqual([1, 1]);
   });
 
-  test('GIVEN a workflow it wrote and no longer synthesizes WHEN synced THEN it is removed, and other files stay', () => {
+  test('GIVEN a workflow it wrote and no longer synthesizes WHEN synced THEN it is removed, and other files stay', async () => {
     const root = tempRepo();
     const api = serviceRepo({ '.forgejo/workflows/old.yaml': '# Synthesized by cdk8s from ci/api/Old; edit the TypeScript, not this file.\nname: old\n', 'src/app.py': 'print(1)\n' });
-    syncWorkflowsCommand(fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT } }), root, ['--service', 'api']);
+    await syncWorkflowsCommand(fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT } }), root, ['--service', 'api']);
     expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'src/app.py']);
   });
 
@@ -82,12 +84,50 @@ describe('sync-workflows', () => {
     ['a repository that does not exist', { api: { url: '/nonexistent/api.git' } }, [], "sync-workflows/api: 'git clone' is '/nonexistent/api.git': failed: fatal: repository '/nonexistent/api.git' does not exist"],
     ['a branch the repository lacks', { api: { url: existing, branch: 'dev' } }, [], `sync-workflows/api: 'git clone' is '${existing}': failed: fatal: remote branch dev not found in upstream origin`],
     ['an empty repository url', { api: { url: '' } }, [], "fleet/services/api: 'sourceRepository.url' is '': must be the clone url of the service's repository"],
-  ])('GIVEN %s WHEN synced THEN one error line names the fix, and the repository is untouched', (_, repositories, argv, message) => {
-    expect(() => syncWorkflowsCommand(fleetWith(repositories), tempRepo(), argv)).toThrow(message);
+    ['an api without a token', { api: { url: existing } }, ['--api', 'http://127.0.0.1:1/api/v1'], "sync-workflows: 'FORGEJO_TOKEN' is unset: is required with --api, to open pull requests"],
+  ])('GIVEN %s WHEN synced THEN one error line names the fix, and the repository is untouched', async (_, repositories, argv, message) => {
+    await expect(async () => syncWorkflowsCommand(fleetWith(repositories), tempRepo(), argv, undefined)).rejects.toThrow(message);
     expect(commitsOn(existing, 'main')).toBe(1);
   });
 
-  test('GIVEN no service names a repository WHEN synced THEN there is nothing to do', () => {
-    expect(syncWorkflowsCommand(fleetWith({}), tempRepo(), [])).toBe('no service names a sourceRepository in fleet.ts: nothing to sync');
+  test('GIVEN no service names a repository WHEN synced THEN there is nothing to do', async () => {
+    expect(await syncWorkflowsCommand(fleetWith({}), tempRepo(), [])).toBe('no service names a sourceRepository in fleet.ts: nothing to sync');
+  });
+
+  test('GIVEN the forgejo api and a token WHEN a pull-request delivery is pushed THEN the pull request is opened once, and not again while it is open', async () => {
+    const root = tempRepo();
+    const web = serviceRepo();
+    const requests: string[] = [];
+    let open: { number: number; head: { ref: string } }[] = [];
+    const server = http.createServer((request, response) => {
+      let text = '';
+      request.on('data', chunk => (text += chunk));
+      request.on('end', () => {
+        requests.push(`${request.method} ${request.url} ${request.headers.authorization} ${text}`);
+        if (request.method === 'POST') open = [{ number: 4, head: { ref: 'infra/workflows' } }];
+        response.end(request.method === 'GET' ? JSON.stringify(open) : '{}');
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    try {
+      // The repository's path names it on the api, like https://forgejo.example.com/shop/web.git.
+      const synced = fleetWith({ web: { url: web } });
+      const repo = web.replace(/\.git$/, '').split('/').slice(-2).join('/');
+      expect((await syncWorkflowsCommand(synced, root, ['--api', api], 'pr-token')).split('\n')).toEqual([
+        `web: pushed 2 workflows to infra/workflows of ${web}`,
+        `web: opened a pull request from infra/workflows into main of ${repo}`,
+      ]);
+      expect(requests[1]).toMatch(new RegExp(`^POST /api/v1/repos/${repo}/pulls token pr-token \\{"head":"infra/workflows","base":"main","title":"Update CI workflows from the infra repo"`));
+      expect((await syncWorkflowsCommand(synced, root, ['--api', api], 'pr-token')).split('\n')).toEqual([
+        `web: up to date on infra/workflows of ${web}, waiting for its pull request`,
+        'web: pull request #4 is open',
+      ]);
+      expect(requests.map(r => r.split(' ').slice(0, 2).join(' '))).toEqual([
+        `GET /api/v1/repos/${repo}/pulls?state=open`, `POST /api/v1/repos/${repo}/pulls`, `GET /api/v1/repos/${repo}/pulls?state=open`,
+      ]);
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
   });
 });
