@@ -1,3 +1,4 @@
+import { fail } from '../../lib/errors';
 import { parseFlags, required } from '../command';
 import { releaseCommand } from '../release';
 import { benchFleet } from './bench-fleet';
@@ -11,6 +12,11 @@ const USAGE = 'node scripts/run-ts.cjs bin/bench-release.ts --root DIR --service
 export function benchReleaseCommand(argv: string[]): string {
   const split = argv.indexOf('--');
   const flags = parseFlags(split === -1 ? argv : argv.slice(0, split), { root: 'string', services: 'string', envs: 'string' }, USAGE);
-  const { fleet } = benchFleet(Number(required(flags.services, 'services', USAGE)), Number(required(flags.envs, 'envs', USAGE)));
+  const count = (flag: 'services' | 'envs') => {
+    const value = Number(required(flags[flag], flag, USAGE));
+    if (!Number.isInteger(value) || value < 1) fail({ at: 'bench-release', field: `--${flag}`, value: flags[flag], rule: 'must be a positive integer', fix: `usage: ${USAGE}` });
+    return value;
+  };
+  const { fleet } = benchFleet(count('services'), count('envs'));
   return releaseCommand(fleet, required(flags.root, 'root', USAGE), split === -1 ? [] : argv.slice(split + 1));
 }

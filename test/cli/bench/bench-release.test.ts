@@ -21,7 +21,10 @@ describe('benchReleaseCommand', () => {
     expect(fs.readFileSync(path.join(root, 'dist/env-1/svc-0001/rollout-svc-0001.yaml'), 'utf-8')).toContain(`image: ${image}`);
   });
 
-  test('GIVEN no root WHEN run THEN the usage says what is missing', () => {
-    expect(() => benchReleaseCommand(['--services', '2', '--envs', '2'])).toThrow("'--root' is unset: is required");
+  test.each([
+    ['no root', ['--services', '2', '--envs', '2'], "'--root' is unset: is required"],
+    ['a service count that is no number', ['--root', '/tmp', '--services', 'x', '--envs', '2'], "bench-release: '--services' is 'x': must be a positive integer"],
+  ])('GIVEN %s WHEN run THEN one error line says what is wrong', (_, argv, message) => {
+    expect(() => benchReleaseCommand(argv)).toThrow(message);
   });
 });
