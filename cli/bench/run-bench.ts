@@ -147,8 +147,8 @@ function serializationFloor(
 function timeRelease(root: string, options: BenchOptions, pins: ReleasePins, run: number): { seconds: number; filesWritten: number } {
   const env = 'env-0';
   const service = pins.services(env)[0];
+  fs.mkdirSync(path.join(root, 'releases'), { recursive: true });
   for (const environment of Array.from({ length: options.envs }, (_, e) => `env-${e}`)) {
-    fs.mkdirSync(path.join(root, 'releases'), { recursive: true });
     if (!fs.existsSync(path.join(root, pins.file(environment)))) fs.writeFileSync(path.join(root, pins.file(environment)), pins.render(environment));
   }
   const inodes = () => new Map([DIST, 'releases'].flatMap(folder => (fs.readdirSync(path.join(root, folder), { recursive: true }) as string[])

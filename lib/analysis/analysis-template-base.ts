@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
+import { firstDuplicate } from '../private/names';
 import { AnalysisArg, requiredArgNames } from './analysis-arg';
 import { Metric } from './metric';
 import { MetricMatch } from './metric-match';
@@ -72,8 +73,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     if (this.metrics.length === 0) {
       reportAt(this, 'metrics', [], 'an analysis template needs at least one metric', 'add a PrometheusMetric (e.g. from a preset in lib/analysis/presets.ts), a WebMetric or a JobMetric');
     }
-    const names = this.metrics.map(m => m.name);
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    const duplicate = firstDuplicate(this.metrics.map(m => m.name));
     if (duplicate !== undefined) {
       reportAt(this, 'metrics[].name', duplicate, 'metric names must be unique within a template', 'rename one of the metrics');
     }

@@ -3,6 +3,11 @@ import { exprLangProblem } from './private/expr-lang';
 /** A problem of a metric's condition: field, value, rule and fix. */
 export type ConditionProblem = [field: string, value: unknown, rule: string, fix: string];
 
+/** The problem of a bound a condition compares with, when it is NaN or infinite. */
+export function finiteBoundProblems(field: string, bound: number): ConditionProblem[] {
+  return Number.isFinite(bound) ? [] : [[field, bound, 'must be a finite number', 'compare with a finite bound']];
+}
+
 /** Properties of a {@link ConditionExpression}. */
 export interface ConditionExpressionProps {
   /**

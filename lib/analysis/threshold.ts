@@ -1,4 +1,4 @@
-import type { ConditionProblem } from './condition-expression';
+import { ConditionProblem, finiteBoundProblems } from './condition-expression';
 
 /** The verdict of one Argo Rollouts measurement. */
 export class Verdict {
@@ -167,8 +167,7 @@ export class Threshold {
 
   /** What is wrong with this threshold, as field, value, rule and fix; empty when nothing is. */
   public problems(): ConditionProblem[] {
-    const problems: ConditionProblem[] = [];
-    if (!Number.isFinite(this.bound)) problems.push(['threshold', this.bound, 'must be a finite number', 'compare with a finite bound']);
+    const problems = finiteBoundProblems('threshold', this.bound);
     if (this.failureOnly && this.policies.includes(Verdict.INCONCLUSIVE)) {
       problems.push(['threshold', this.describe(), 'renders only a failure condition, which cannot tell an inconclusive measurement from a passing one',
         'drop failureOnly, or make the no-data verdicts pass or fail']);

@@ -1,4 +1,4 @@
-import type { ConditionProblem } from './condition-expression';
+import { ConditionProblem, finiteBoundProblems } from './condition-expression';
 
 /**
  * How a web metric's result is judged. The Web provider hands the conditions one JSON value, the
@@ -68,9 +68,6 @@ export class WebCondition {
 
   /** What is wrong with the condition, as field, value, rule and fix. */
   public problems(field: string): ConditionProblem[] {
-    if (typeof this.operand === 'number' && !Number.isFinite(this.operand)) {
-      return [[field, this.operand, 'must be a finite number', 'compare with a finite bound']];
-    }
-    return [];
+    return typeof this.operand === 'number' ? finiteBoundProblems(field, this.operand) : [];
   }
 }

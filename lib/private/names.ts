@@ -10,3 +10,8 @@ export function isDnsLabel(name: string, maxLength = 63): boolean {
 export function dnsLabelRule(maxLength = 63): string {
   return `must be a lowercase rfc 1123 label (a-z, 0-9 and '-', starting and ending alphanumeric) of at most ${maxLength} characters`;
 }
+
+/** The first name that occurs more than once, or undefined when all are unique. */
+export function firstDuplicate(names: readonly string[]): string | undefined {
+  return names.find((name, i) => names.indexOf(name) !== i);
+}

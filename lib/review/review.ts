@@ -93,9 +93,10 @@ export function reviewChanges(input: ReviewInput): Review {
     summary.push(...(lines.length ? lines : [`${change.id} changed`]).map(line => `${where}: ${line}`));
   }
 
+  const remaining = folders(input.after);
   for (const [folder, services] of folders(input.before)) {
     for (const service of services) {
-      if (!folders(input.after).get(folder)?.has(service)) flag(Severity.HIGH, 'prune', `${folder}/${service}`, 'argo cd prunes everything the service runs here');
+      if (!remaining.get(folder)?.has(service)) flag(Severity.HIGH, 'prune', `${folder}/${service}`, 'argo cd prunes everything the service runs here');
     }
   }
   const touched = new Map<string, Set<string>>();

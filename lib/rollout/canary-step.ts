@@ -3,11 +3,11 @@ import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
-import { dnsLabelRule, isDnsLabel } from '../private/names';
+import { unmatchedLabels } from '../private/labels';
 import { AnalysisRunProps } from './analysis-run';
 import { ExperimentAnalysis, ExperimentService } from './experiment';
 import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
-import { experimentAnalysesProblems, experimentCanFail, toExperimentAnalyses } from './private/experiment-analyses';
+import { experimentAnalysesProblems, experimentCanFail, templateNameProblems, templateServiceProblems, toExperimentAnalyses } from './private/experiment-checks';
 import { StringMatch } from './string-match';
 import { TrafficRouter } from './traffic-router';
 
@@ -344,9 +344,7 @@ class ExperimentStep extends CanaryStep {
     if (this.props.templates.length === 0) {
       problems.push(problemAt(scope, `${field}.templates`, [], 'an experiment needs at least one template', 'add a template with ExperimentSpecRef.CANARY'));
     }
-    const names = this.props.templates.map(t => t.name);
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate !== undefined) problems.push(problemAt(scope, `${field}.templates[].name`, duplicate, 'template names must be unique within an experiment', 'rename one of the templates'));
+    problems.push(...templateNameProblems(scope, `${field}.templates`, this.props.templates));
     for (const template of this.props.templates) {
       const templateField = `${field}.templates[${template.name}]`;
       if (template.weight !== undefined) {
@@ -354,19 +352,16 @@ class ExperimentStep extends CanaryStep {
         problems.push(...percentProblems(scope, `${templateField}.weight`, template.weight, context.maxTrafficWeight));
       }
       const labels = { ...context.podLabels, ...template.metadata?.labels };
-      const unmatched = Object.entries(template.selector ?? {}).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+      const unmatched = unmatchedLabels(template.selector ?? {}, labels);
       if (template.selector && Object.keys(template.selector).length === 0) {
         problems.push(problemAt(scope, `${templateField}.selector`, {}, 'an empty selector is refused for a replicaset', 'remove it to keep the rollout\'s selector'));
       } else if (unmatched.length) {
         problems.push(problemAt(scope, `${templateField}.selector`, unmatched.join(','), 'is not a label of the experiment\'s pods, so its replicaset would select none of them', 'select rollout pod labels or metadata.labels of the template'));
       }
-      const serviceName = template.service?.name;
-      if (serviceName !== undefined && !isDnsLabel(serviceName)) {
-        problems.push(problemAt(scope, `${templateField}.service.name`, serviceName, dnsLabelRule(), 'name the service, e.g. \'api-baseline\''));
-      }
+      problems.push(...templateServiceProblems(scope, templateField, template.service));
     }
     problems.push(...wholeSecondsProblems(scope, `${field}.duration`, this.props.duration, 1));
-    problems.push(...experimentAnalysesProblems(scope, field, this.props.analyses ?? [], names));
+    problems.push(...experimentAnalysesProblems(scope, field, this.props.analyses ?? [], this.props.templates.map(t => t.name)));
     return problems;
   }
 

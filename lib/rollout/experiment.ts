@@ -7,11 +7,11 @@ import { MetricMatch } from '../analysis/metric-match';
 import { problemAt } from '../errors/problem';
 import { toCrdSpec } from '../private/crd-spec';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
-import { dnsLabelRule, isDnsLabel } from '../private/names';
+import { unmatchedLabels } from '../private/labels';
 import { AnalysisRunMetadata, MeasurementRetention } from './analysis-run';
 import { ArgValue } from './arg-value';
 import { metricRuleProblems } from './private/analysis-run';
-import { experimentAnalysesProblems, toExperimentAnalyses } from './private/experiment-analyses';
+import { experimentAnalysesProblems, templateNameProblems, templateServiceProblems, toExperimentAnalyses } from './private/experiment-checks';
 
 /** An analysis an experiment runs. */
 export interface ExperimentAnalysis {
@@ -137,14 +137,12 @@ export class Experiment extends Construct {
     const problems: string[] = [];
     const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(this, field, value, rule, fix));
     if (templates.length === 0) problem('templates', [], 'an experiment needs at least one template', 'add the ReplicaSets to compare');
-    const names = templates.map(t => t.name);
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate !== undefined) problem('templates[].name', duplicate, 'template names must be unique within an experiment', 'rename one of the templates');
+    problems.push(...templateNameProblems(this, 'templates', templates));
     for (const template of templates) {
       const field = `templates[${template.name}]`;
       const labels = template.podTemplate.metadata?.labels ?? {};
       const selector = template.selector ?? labels;
-      const unmatched = Object.entries(selector).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+      const unmatched = unmatchedLabels(selector, labels);
       if (Object.keys(selector).length === 0) {
         problem(`${field}.selector`, {}, 'an empty selector is refused for a replicaset', 'label the pod template, e.g. { app: \'api\', track: \'baseline\' }');
       } else if (unmatched.length) {
@@ -154,16 +152,13 @@ export class Experiment extends Construct {
       if (template.replicas !== undefined && !(Number.isInteger(template.replicas) && template.replicas >= 0)) {
         problem(`${field}.replicas`, template.replicas, 'must be an integer of at least 0', 'run 1 replica or more');
       }
-      const serviceName = template.service?.name;
-      if (serviceName !== undefined && !isDnsLabel(serviceName)) {
-        problem(`${field}.service.name`, serviceName, dnsLabelRule(), 'name the service, e.g. \'api-baseline\'');
-      }
+      problems.push(...templateServiceProblems(this, field, template.service));
       problems.push(...wholeSecondsProblems(this, `${field}.minReady`, template.minReady));
     }
     problems.push(...wholeSecondsProblems(this, 'duration', this.props.duration, 1));
     problems.push(...wholeSecondsProblems(this, 'progressDeadline', this.props.progressDeadline, 1));
     problems.push(...wholeSecondsProblems(this, 'scaleDownDelay', this.props.scaleDownDelay));
-    problems.push(...experimentAnalysesProblems(this, '', analyses, names));
+    problems.push(...experimentAnalysesProblems(this, '', analyses, templates.map(t => t.name)));
     // The experiment hands every rule to each AnalysisRun, and a run that a rule does not match fails (experiments/experiment.go).
     problems.push(...new Set(analyses.flatMap(a => metricRuleProblems(this, '', [a.template], this.props, a.name))));
     return problems;

@@ -5,6 +5,7 @@ import * as ro from '../../imports/rollout-argoproj.io';
 import { reportAt, report, problemAt } from '../errors/problem';
 import { toCrdSpec } from '../private/crd-spec';
 import { seconds, wholeSecondsProblems } from '../private/durations';
+import { unmatchedLabels } from '../private/labels';
 import { addSynthNotes } from '../synth/synth-notes';
 import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
 import { ControllerOwnedField } from './traffic-router';
@@ -182,13 +183,12 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     if (this.workloadRef && this.containers.length > 0) {
       problems.push(problemAt(this, 'containers', this.containers.map(c => c.name), 'must be empty with a workloadRef: the pod template comes from the deployment', `remove the containers, or the workloadRef to '${this.workloadRef.deploymentName}'`));
     }
-    const missing = (selector: Record<string, string>) => Object.entries(selector).filter(([k, v]) => labels[k] !== v).map(([k, v]) => `${k}=${v}`);
-    for (const label of missing(this.matchLabels)) {
+    for (const label of unmatchedLabels(this.matchLabels, labels)) {
       problems.push(problemAt(this, 'selector.matchLabels', label, 'is not a label of the pod template, so the rollout would select no pods', 'add the label to the pod metadata'));
     }
     for (const service of this.strategy.services) {
       const selector: Record<string, string> = ApiObject.of(service).toJson().spec?.selector ?? {};
-      const unmatched = missing(selector);
+      const unmatched = unmatchedLabels(selector, labels);
       if (Object.keys(selector).length === 0 || unmatched.length > 0) {
         problems.push(problemAt(this, `services[${service.name}].selector`, unmatched.join(',') || '(empty)', 'does not select the rollout\'s pods, so the service would get no endpoints', 'call service.select(rollout)'));
       }

@@ -1,10 +1,30 @@
 import { IConstruct } from 'constructs';
 import { problemAt } from '../../errors/problem';
-import { ExperimentAnalysis } from '../experiment';
+import { dnsLabelRule, firstDuplicate, isDnsLabel } from '../../private/names';
+import { ExperimentAnalysis, ExperimentService } from '../experiment';
 import { analysisRunProblems, canFailRun } from './analysis-run';
 
 /** An experiment template's pod hash, which analyses pass as an arg (utils/experiment/experiment.go). */
 const TEMPLATE_HASH = /\{\{\s*templates\.([^.}\s]+)\.podTemplateHash\s*\}\}/g;
+
+/**
+ * The problem of two templates of one experiment, in a Rollout's step or on its own, with one name.
+ * @param field the field holding the templates, e.g. `steps[2].experiment.templates`
+ */
+export function templateNameProblems(scope: IConstruct, field: string, templates: readonly { readonly name: string }[]): string[] {
+  const duplicate = firstDuplicate(templates.map(t => t.name));
+  return duplicate === undefined ? [] : [problemAt(scope, `${field}[].name`, duplicate, 'template names must be unique within an experiment', 'rename one of the templates')];
+}
+
+/**
+ * The problem of a Service the controller would create for an experiment template under a name
+ * Kubernetes refuses.
+ * @param field the template's field, e.g. `templates[baseline]`
+ */
+export function templateServiceProblems(scope: IConstruct, field: string, service: ExperimentService | undefined): string[] {
+  const name = service?.name;
+  return name === undefined || isDnsLabel(name) ? [] : [problemAt(scope, `${field}.service.name`, name, dnsLabelRule(), 'name the service, e.g. \'api-baseline\'')];
+}
 
 /**
  * Checks an experiment's analyses: unique names, each run as the controller resolves it (one that the
@@ -19,8 +39,7 @@ export function experimentAnalysesProblems(
 ): string[] {
   const problems: string[] = [];
   const base = field ? `${field}.analyses` : 'analyses';
-  const names = analyses.map(a => a.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  const duplicate = firstDuplicate(analyses.map(a => a.name));
   if (duplicate !== undefined) problems.push(problemAt(scope, `${base}[].name`, duplicate, 'analysis names must be unique within an experiment', 'rename one of the analyses'));
   for (const analysis of analyses) {
     const at = `${base}[${analysis.name}]`;
