@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildFleetApp, buildServiceApp } from '../charts/fleet-app';
+import { DeploymentKey, buildDeploymentsApp, buildFleetApp } from '../charts/fleet-app';
 import { Paths } from '../charts/paths';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
 import { DIST, SafeSynthResult, recoverOutputs, safeSynth, summarizeNotes, withRepoLock } from '../lib/synth';
+import { SynthWorkers, synthShares } from './synth-workers';
 
 /** A change to the pins that a command makes, read from the pins as they are under the lock. */
 export interface PinEdit {
@@ -16,7 +17,7 @@ export interface PinEdit {
    * The one deployment whose pin changed, when it was deployed before: only its folder is synthesized.
    * @default - the whole fleet
    */
-  readonly only?: { readonly environment: string; readonly service: string };
+  readonly only?: DeploymentKey;
 }
 
 /** Options of {@link synthFleet}. */
@@ -38,6 +39,11 @@ export interface SynthFleetOptions {
    * @default - nothing
    */
   readonly after?: () => void;
+  /**
+   * Builds the service charts of a full synth on worker threads too.
+   * @default - on the main thread alone
+   */
+  readonly workers?: SynthWorkers;
 }
 
 /**
@@ -58,8 +64,9 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const only = edit?.only && fs.existsSync(dist) && fs.readdirSync(dist).length > 0 ? edit.only : undefined;
     const result = safeSynth({
       root,
-      build: () => (only ? buildServiceApp(fleet, pins, only.environment, only.service) : undefined) ?? buildFleetApp(fleet, pins).app,
+      build: () => (only ? buildDeploymentsApp(fleet, pins, [only]) : undefined) ?? buildFleetApp(fleet, pins).app,
       only: only && Paths.service(only.environment, only.service),
+      shares: only ? [] : synthShares(options.workers, fleet.deployments(pins), pins),
       allowPrune: options.allowPrune,
       extraFiles: edit?.extraFiles,
       command: options.command,
