@@ -3,5 +3,4 @@ import { loadFleet } from './bin/load-fleet';
 import { runCommand } from './cli/command';
 import { synthCommand } from './cli/synth';
 
-// A large fleet.ts is built on every core: worker threads load it again through bin/synth-worker.ts.
-void runCommand(() => synthCommand(loadFleet(), __dirname, process.argv.slice(2), { toolRoot: __dirname, fleet: {} }));
+void runCommand(() => synthCommand(loadFleet(), __dirname, process.argv.slice(2)));

@@ -20,29 +20,17 @@ export function buildFleetApp(fleet: Fleet, pins: ReleasePins): FleetApp {
   return { app, services };
 }
 
-/** One service in one environment. */
-export interface DeploymentKey {
-  readonly environment: string;
-  readonly service: string;
-}
-
 /**
- * The app of some deployments: their charts alone, in fleet order, each with the id and so the
- * construct paths and names it has in {@link buildFleetApp}, so their files are the full synth's. A
- * pin change of a deployed service changes nothing else (the Argo CD objects and workflows do not
- * read images), so `release` and `promote` synthesize only its chart (a test proves any sequence of
- * them equal to a full synth), and a worker thread of a parallel synth builds its share with it.
- * @returns undefined when one of them is not deployed with these pins
+ * The app of one service in one environment: its chart alone, with the id and so the construct paths
+ * and names it has in {@link buildFleetApp}. A pin change of a deployed service changes nothing else
+ * (the Argo CD objects and workflows do not read images), so `release` and `promote` synthesize only
+ * this; a test proves any sequence of them equal to a full synth.
+ * @returns undefined when the service is not deployed there with these pins
  */
-export function buildDeploymentsApp(fleet: Fleet, pins: ReleasePins, keys: readonly DeploymentKey[]): App | undefined {
-  const wanted = new Set(keys.map(keyOf));
-  const deployments = fleet.deployments(pins).filter(d => wanted.has(keyOf({ environment: d.environment.name, service: d.service.name })));
-  if (deployments.length !== wanted.size) return undefined;
+export function buildServiceApp(fleet: Fleet, pins: ReleasePins, environment: string, service: string): App | undefined {
+  const deployment = fleet.deployments(pins).find(d => d.environment.name === environment && d.service.name === service);
+  if (!deployment) return undefined;
   const app = new App({ outdir: 'unused: safeSynth writes the files' });
-  for (const deployment of deployments) new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment });
+  new ServiceChart(app, `${environment}-${service}`, { fleet, deployment });
   return app;
-}
-
-function keyOf(key: DeploymentKey): string {
-  return `${key.environment}/${key.service}`;
 }

@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeploymentKey, buildDeploymentsApp, buildFleetApp } from '../charts/fleet-app';
+import { buildFleetApp, buildServiceApp } from '../charts/fleet-app';
 import { Paths } from '../charts/paths';
 import { Fleet, ImageRef, ReleasePins } from '../lib/fleet';
 import { DIST, SafeSynthResult, recoverOutputs, safeSynth, summarizeNotes, withRepoLock } from '../lib/synth';
-import { SynthWorkers, synthShares } from './synth-workers';
 
 /** A change to the pins that a command makes, read from the pins as they are under the lock. */
 export interface PinEdit {
@@ -17,7 +16,7 @@ export interface PinEdit {
    * The one deployment whose pin changed, when it was deployed before: only its folder is synthesized.
    * @default - the whole fleet
    */
-  readonly only?: DeploymentKey;
+  readonly only?: { readonly environment: string; readonly service: string };
 }
 
 /** Options of {@link synthFleet}. */
@@ -39,11 +38,6 @@ export interface SynthFleetOptions {
    * @default - nothing
    */
   readonly after?: () => void;
-  /**
-   * Builds the service charts of a full synth on worker threads too.
-   * @default - on the main thread alone
-   */
-  readonly workers?: SynthWorkers;
 }
 
 /**
@@ -64,9 +58,8 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const only = edit?.only && fs.existsSync(dist) && fs.readdirSync(dist).length > 0 ? edit.only : undefined;
     const result = safeSynth({
       root,
-      build: () => (only ? buildDeploymentsApp(fleet, pins, [only]) : undefined) ?? buildFleetApp(fleet, pins).app,
+      build: () => (only ? buildServiceApp(fleet, pins, only.environment, only.service) : undefined) ?? buildFleetApp(fleet, pins).app,
       only: only && Paths.service(only.environment, only.service),
-      shares: only ? [] : synthShares(options.workers, fleet.deployments(pins), pins),
       allowPrune: options.allowPrune,
       extraFiles: edit?.extraFiles,
       command: options.command,

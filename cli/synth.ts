@@ -4,22 +4,19 @@ import { Fleet } from '../lib/fleet';
 import { DIST } from '../lib/synth';
 import { parseFlags } from './command';
 import { synthFleet } from './synth-fleet';
-import { SynthWorkers } from './synth-workers';
 
 const USAGE = 'npm run synth [-- --allow-prune]';
 
 /**
- * `npm run synth`: synthesizes the fleet into `dist/`, a large fleet with `workers`. Under
- * `npx cdk8s synth` the result is also copied into cdk8s's output folder (`CDK8S_OUTDIR`), which
- * cdk8s empties before every run.
+ * `npm run synth`: synthesizes the fleet into `dist/`. Under `npx cdk8s synth` the result is also
+ * copied into cdk8s's output folder (`CDK8S_OUTDIR`), which cdk8s empties before every run.
  */
-export function synthCommand(fleet: Fleet, root: string, argv: string[], workers?: SynthWorkers): string {
+export function synthCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { 'allow-prune': 'boolean' }, USAGE);
   const cdk8sOutdir = process.env.CDK8S_OUTDIR;
   return synthFleet(fleet, root, {
     command: 'synth',
     allowPrune: flags['allow-prune'] || process.env.ALLOW_PRUNE === '1',
-    workers,
     after: cdk8sOutdir ? () => fs.cpSync(path.join(root, DIST), path.resolve(root, cdk8sOutdir), { recursive: true }) : undefined,
   });
 }

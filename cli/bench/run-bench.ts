@@ -11,7 +11,6 @@ import { ReleasePins } from '../../lib/fleet';
 import { KubeObject } from '../../lib/plan';
 import { DIST, YAML_OPTIONS, safeSynth } from '../../lib/synth';
 import { findExecutable } from '../executables';
-import { synthShares } from '../synth-workers';
 import { benchFleet } from './bench-fleet';
 import { ServiceRenderings, writeKustomizeTree } from './kustomize-tree';
 
@@ -71,7 +70,6 @@ export function runBench(options: BenchOptions): BenchReport {
   const { fleet, pins } = benchFleet(options.services, options.envs);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
-    const workers = { toolRoot: options.repoRoot, fleet: { bench: { services: options.services, envs: options.envs } } };
     const walls: number[] = [];
     let peakRssMb = 0;
     // Each run synthesizes into a folder of its own, and nothing is deleted until the end: on a file
@@ -82,7 +80,7 @@ export function runBench(options: BenchOptions): BenchReport {
     for (let run = 0; run < (options.runs ?? 1); run++) {
       fs.mkdirSync(runRoot(run));
       const start = performance.now();
-      safeSynth({ root: runRoot(run), build: () => buildFleetApp(fleet, pins).app, shares: synthShares(workers, fleet.deployments(pins), pins) });
+      safeSynth({ root: runRoot(run), build: () => buildFleetApp(fleet, pins).app });
       walls.push((performance.now() - start) / 1000);
       peakRssMb = Math.max(peakRssMb, process.resourceUsage().maxRSS / 1024);
     }

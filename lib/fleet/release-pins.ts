@@ -72,12 +72,6 @@ export class ReleasePins {
     return new ReleasePins(pins);
   }
 
-  /** Every pin by environment then service, as {@link of} takes them: plain data, e.g. for a worker thread. */
-  public toRecord(): Record<string, Record<string, string>> {
-    const record = (services: ReadonlyMap<string, ImageRef>) => Object.fromEntries([...services].map(([name, image]) => [name, image.toString()]));
-    return Object.fromEntries([...this.pins].map(([env, services]) => [env, record(services)]));
-  }
-
   /** The pin file of one environment as it would be written: sorted keys, two-space indent, final newline. */
   public render(environment: string): string {
     const entries = this.services(environment).map(service => [service, this.get(environment, service)!.toString()]);

@@ -20,14 +20,14 @@ export function validationProblems(app: App): string[] {
  * Renders the app to files: each ApiObject into the folder of its nearest {@link OutputFolder}, each
  * rendered file (a workflow, say) to its own path. Validation runs first, over the whole tree, so a
  * single synth reports every problem at once. Nothing is resolved or serialized here: `writeFiles`
- * does both. Each object is written as the API server will store it ({@link withServerDefaults}), so
- * that Argo CD finds no difference after a sync.
+ * does both, spread over two threads for a large output. Each object is written as the API server will
+ * store it ({@link withServerDefaults}), so that Argo CD finds no difference after a sync.
  *
  * @returns the files by path relative to the repository root, sorted by path
  * @throws ConfigError listing every validation problem
  */
-export function renderApp(app: App, options: RenderOptions = {}): Map<string, OutputFile> {
-  const problems = options.validate ?? true ? validationProblems(app) : [];
+export function renderApp(app: App): Map<string, OutputFile> {
+  const problems = validationProblems(app);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -61,16 +61,6 @@ export function renderApp(app: App, options: RenderOptions = {}): Map<string, Ou
     files.set(file, documents.has(file) ? { objects: documents.get(file)!.map(storedForm) } : { render: texts.get(file)! });
   }
   return files;
-}
-
-/** Options of {@link renderApp}. */
-export interface RenderOptions {
-  /**
-   * Run the tree's validations first. Only a thread rendering a share of a tree that another thread
-   * validated whole turns this off.
-   * @default true
-   */
-  readonly validate?: boolean;
 }
 
 /** An object as the API server stores it: what it renders, plus the defaults the server would add. */

@@ -1,12 +1,11 @@
-import * as fs from 'fs';
-
 /**
  * Puts `content` at `target`: a hard link to `previous` when that file already holds exactly this
  * content, a write otherwise. An unchanged file so keeps its inode and modification time, and a synth
- * that changes a few files writes only those.
+ * that changes a few files writes only those. Self-contained (`fs` comes in as a parameter) so that
+ * the worker thread can evaluate its source.
  * @returns whether the file was written
  */
-export function writeOrLink(target: string, content: string, previous: string | undefined): boolean {
+export function writeOrLink(fs: typeof import('fs'), target: string, content: string, previous: string | undefined): boolean {
   if (previous !== undefined) {
     const stat = fs.statSync(previous, { throwIfNoEntry: false });
     if (stat?.isFile() && stat.size === Buffer.byteLength(content) && fs.readFileSync(previous, 'utf-8') === content) {

@@ -9,6 +9,9 @@ export interface YamlLibrary {
  * are where the two could differ, so each distinct single-line string is rendered once by `yaml`
  * itself and cached; a document with a string that spans lines, or that could read as a document
  * marker (`%`, `---`, `...`), a long key or anything but plain data goes to `yaml` whole.
+ *
+ * It is one self-contained function so that a worker thread can evaluate its source
+ * (`createYamlEmitter.toString()`) without loading TypeScript.
  */
 export function createYamlEmitter(yaml: YamlLibrary, options: object): (document: unknown) => string {
   /** Thrown inside the emitter for a document it leaves to `yaml`. */

@@ -44,14 +44,4 @@ describe('renderApp', () => {
     build(app);
     expect(() => renderApp(app)).toThrow(message);
   });
-
-  test('GIVEN a tree with a validation problem WHEN rendered with and without validation THEN only the validating render refuses it', () => {
-    const app = new App();
-    const chart = new Chart(app, 'svc');
-    OutputFolder.mark(chart, { path: 'dist/staging/svc' });
-    new kplus.ConfigMap(chart, 'A', { metadata: { name: 'a' } });
-    chart.node.addValidation({ validate: () => ['wrong somewhere'] });
-    expect(() => renderApp(app)).toThrow('svc: wrong somewhere');
-    expect([...renderApp(app, { validate: false }).keys()]).toEqual(['dist/staging/svc/configmap-a.yaml']);
-  });
 });

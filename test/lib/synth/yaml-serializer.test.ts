@@ -20,22 +20,24 @@ describe('yaml serializer', () => {
     expect(fileContent({ render: () => 'as is' })).toBe('as is');
   });
 
-  test('GIVEN files of objects and rendered text WHEN written THEN each lands on its path, folders created', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'write-'));
-    expect(writeFiles(dir, files)).toBe(files.size);
-    const written = readTree(dir);
+  test('GIVEN an output above the threshold WHEN written with a worker thread THEN every file is byte-identical to the sequential write', () => {
+    const sequential = fs.mkdtempSync(path.join(os.tmpdir(), 'seq-'));
+    const parallel = fs.mkdtempSync(path.join(os.tmpdir(), 'par-'));
+    expect(writeFiles(sequential, files, { parallelThreshold: Infinity })).toBe(files.size);
+    expect(writeFiles(parallel, files, { parallelThreshold: 1 })).toBe(files.size);
+    const written = readTree(parallel);
     expect(written.size).toBe(files.size);
+    expect(written).toEqual(readTree(sequential));
     expect(written.get('.forgejo/workflows/infra.yaml')).toBe('# a comment\nname: infra\n');
-    expect(written.get('dist/argocd/root.yaml')).toBe('kind: A\n---\nkind: B\n');
   });
 
-  test('GIVEN the files as they are now WHEN written again with one change THEN only the changed file is written and the rest are links', () => {
+  test.each([['sequentially', Infinity], ['with a worker thread', 1]])('GIVEN the files as they are now WHEN written %s again with one change THEN only the changed file is written and the rest are links', (_, threshold) => {
     const before = fs.mkdtempSync(path.join(os.tmpdir(), 'before-'));
-    writeFiles(before, files);
+    writeFiles(before, files, { parallelThreshold: Infinity });
     const changed = new Map(files).set('dist/env/svc-3/configmap.yaml', { objects: [data({ kind: 'ConfigMap', changed: true })] });
     const after = fs.mkdtempSync(path.join(os.tmpdir(), 'after-'));
 
-    expect(writeFiles(after, changed, { previousRoot: before })).toBe(1);
+    expect(writeFiles(after, changed, { parallelThreshold: threshold, previousRoot: before })).toBe(1);
     const inode = (root: string, file: string) => fs.statSync(path.join(root, file)).ino;
     expect([...changed.keys()].filter(file => inode(before, file) !== inode(after, file))).toEqual(['dist/env/svc-3/configmap.yaml']);
     expect(readTree(after).get('dist/env/svc-3/configmap.yaml')).toBe('kind: ConfigMap\nchanged: true\n');

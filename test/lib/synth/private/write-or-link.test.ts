@@ -15,7 +15,7 @@ describe('writeOrLink', () => {
     ['nothing to compare with', 'kind: A\n', undefined, true],
   ])('GIVEN %s WHEN put in place THEN it is written only when it differs, and linked otherwise', (_, content, from, written) => {
     const target = path.join(dir, `${Math.random()}.yaml`);
-    expect(writeOrLink(target, content, from)).toBe(written);
+    expect(writeOrLink(fs, target, content, from)).toBe(written);
     expect(fs.readFileSync(target, 'utf-8')).toBe(content);
     expect(fs.statSync(target).ino === fs.statSync(previous).ino).toBe(!written);
   });
