@@ -8,9 +8,11 @@ export const STAGING_PREFIX = '.synth-staging-';
 /** The folder Argo CD watches. */
 export const DIST = 'dist';
 
-/** What the journal records: the staging folder and the files it holds besides `dist/`. */
+/** What the journal records: the staging folder, the tree it replaces, and the files it holds besides. */
 interface Journal {
   readonly staging: string;
+  /** `dist/`, or the one folder under it that the command synthesized; journals before it was recorded mean `dist/`. */
+  readonly tree?: string;
   readonly otherFiles: readonly string[];
   readonly command: string;
   readonly startedAt: string;
@@ -27,16 +29,17 @@ function faultPoint(point: (typeof COMMIT_POINTS)[number]): void {
 }
 
 /**
- * Commits a staged output as one unit: `dist/` and every other staged file (pins, workflows) change
- * together or not at all. The staging folder is complete before the journal is written; the journal
- * is the commit point. A kill before it leaves the old state (and a staging folder that
- * {@link recoverOutputs} removes); a kill after it leaves a journal that {@link recoverOutputs}
- * completes. `dist/` is a folder, which rename(2) cannot replace, so the live one is moved into the
- * staging folder first; every other file is replaced by one atomic rename.
+ * Commits a staged output as one unit: the tree (`dist/`, or one folder of it) and every other staged
+ * file (pins, workflows) change together or not at all. The staging folder is complete before the
+ * journal is written; the journal is the commit point. A kill before it leaves the old state (and a
+ * staging folder that {@link recoverOutputs} removes); a kill after it leaves a journal that
+ * {@link recoverOutputs} completes. A folder cannot be replaced by rename(2), so the live tree is
+ * moved into the staging folder first; every other file is replaced by one atomic rename.
+ * @param tree what the staging folder holds under the same path: `dist/`, or one folder of it
  */
-export function commitOutputs(root: string, staging: string, otherFiles: readonly string[], command: string): void {
+export function commitOutputs(root: string, staging: string, otherFiles: readonly string[], command: string, tree: string = DIST): void {
   faultPoint('staged');
-  const journal: Journal = { staging: path.basename(staging), otherFiles, command, startedAt: new Date().toISOString() };
+  const journal: Journal = { staging: path.basename(staging), tree, otherFiles, command, startedAt: new Date().toISOString() };
   const temporary = path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`);
   const fd = fs.openSync(temporary, 'w');
   try {
@@ -84,14 +87,19 @@ export function recoverOutputs(root: string): Recovery {
 /** Moves every staged part into place, skipping what is there already, then ends the commit. */
 function rollForward(root: string, journal: Journal): void {
   const staging = path.join(root, journal.staging);
-  const live = path.join(root, DIST);
-  const stagedDist = path.join(staging, DIST);
+  const tree = journal.tree ?? DIST;
+  const live = path.join(root, tree);
+  const stagedTree = path.join(staging, tree);
   const retired = path.join(staging, `${DIST}.previous`);
-  if (fs.existsSync(stagedDist)) {
+  if (fs.existsSync(stagedTree)) {
     if (fs.existsSync(live) && !fs.existsSync(retired)) fs.renameSync(live, retired);
     faultPoint('dist-retired');
-    fs.renameSync(stagedDist, live);
+    fs.mkdirSync(path.dirname(live), { recursive: true });
+    fs.renameSync(stagedTree, live);
   }
+  // What is left of the staged dist/ (the folders above one staged folder) goes before the journal:
+  // recoverOutputs reads a staging folder that still holds a dist/ as one that never committed.
+  fs.rmSync(path.join(staging, DIST), { recursive: true, force: true });
   faultPoint('dist-placed');
   for (const file of journal.otherFiles) {
     const staged = path.join(staging, file);

@@ -30,9 +30,8 @@ export interface SafeSynthProps extends PruneLimits {
    */
   readonly command?: string;
   /**
-   * The one folder under `dist/` that `build` renders, e.g. `dist/staging/api`: every other file of
-   * `dist/` stays as it is (linked into the new tree), and the folder's files are replaced by the
-   * rendered ones. Needs a `dist/` in place.
+   * The one folder under `dist/` that `build` renders, e.g. `dist/staging/api`: the commit replaces
+   * that folder alone, and every other file of `dist/` stays as it is. Needs a `dist/` in place.
    * @default - `build` renders the whole of `dist/`
    */
   readonly only?: string;
@@ -84,26 +83,11 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   let filesWritten: number;
   try {
     // Every file that stays as it is is linked from the live tree, not written again.
-    if (only !== undefined) linkTree(props.root, staging, DIST, only);
     filesWritten = writeFiles(staging, files, { previousRoot: props.root });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth');
+  commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth', only);
   return { distFiles, otherFiles, notes: synthNotes(app), filesWritten };
-}
-
-/** Hard-links every file under `root/folder` into `staging/folder`, except those under `except`. */
-function linkTree(root: string, staging: string, folder: string, except: string): void {
-  for (const entry of fs.readdirSync(path.join(root, folder), { withFileTypes: true })) {
-    const relative = path.posix.join(folder, entry.name);
-    if (relative === except) continue;
-    if (entry.isDirectory()) {
-      fs.mkdirSync(path.join(staging, relative), { recursive: true });
-      linkTree(root, staging, relative, except);
-    } else {
-      fs.linkSync(path.join(root, relative), path.join(staging, relative));
-    }
-  }
 }

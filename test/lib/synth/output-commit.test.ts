@@ -41,6 +41,28 @@ describe('commitOutputs and recoverOutputs', () => {
     expect(state(root)).toEqual({ 'dist/staging/api/a.yaml': 'new\n', 'releases/staging.json': '{"new":1}\n' });
   });
 
+  test('GIVEN one staged folder of dist/ WHEN committed as the tree THEN that folder and the pins change, and every other file of dist/ keeps its inode', () => {
+    const { root, staging } = staged();
+    fs.mkdirSync(path.join(root, 'dist/production/api'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'dist/production/api/a.yaml'), 'untouched\n');
+    const inode = fs.statSync(path.join(root, 'dist/production/api/a.yaml')).ino;
+
+    commitOutputs(root, staging, ['releases/staging.json'], 'release', 'dist/staging/api');
+
+    expect(state(root)).toEqual({ 'dist/production/api/a.yaml': 'untouched\n', 'dist/staging/api/a.yaml': 'new\n', 'releases/staging.json': '{"new":1}\n' });
+    expect(fs.statSync(path.join(root, 'dist/production/api/a.yaml')).ino).toBe(inode);
+    expect(fs.readdirSync(root).sort()).toEqual(['dist', 'releases']);
+  });
+
+  test('GIVEN a journal of one folder, the folder moved aside as a kill leaves it WHEN recovered THEN the commit completes, and the leftover is not taken for an unfinished one', () => {
+    const { root, staging } = staged();
+    fs.writeFileSync(path.join(root, COMMIT_JOURNAL), JSON.stringify({ staging: path.basename(staging), tree: 'dist/staging/api', otherFiles: ['releases/staging.json'], command: 'release', startedAt: 'T' }));
+    fs.renameSync(path.join(root, 'dist/staging/api'), path.join(staging, 'dist.previous'));
+    expect(recoverOutputs(root).message).toBe('recovered: completed the release interrupted at T; dist/ and releases/staging.json hold its new state');
+    expect(state(root)).toEqual({ 'dist/staging/api/a.yaml': 'new\n', 'releases/staging.json': '{"new":1}\n' });
+    expect(fs.readdirSync(root).sort()).toEqual(['dist', 'releases']);
+  });
+
   test('GIVEN a staging folder without a journal WHEN recovered THEN it is removed and the old state stays', () => {
     const { root } = staged();
     expect(recoverOutputs(root).message).toBe('recovered: removed 1 unfinished staging folder; dist/ and the pins hold the state before the interrupted command');
