@@ -13,6 +13,9 @@ module.exports = {
   // Snapshots live in the top-level __snapshots__/, mirroring the test tree.
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   testTimeout: 30000,
+  // Each run's temporary folders live under one folder, removed when the run ends.
+  globalSetup: '<rootDir>/test/temp-dir-setup.ts',
+  globalTeardown: '<rootDir>/test/temp-dir-teardown.ts',
   // Every core, not jest's default of one fewer: the slowest suites (the crash and concurrency tests)
   // mostly wait on the processes they start. On 2 cores: 47 s with two workers, 60–69 s with one.
   maxWorkers: '100%',

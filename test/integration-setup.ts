@@ -1,7 +1,9 @@
 import { findPrometheus } from '../cli/prometheus-server';
+import tempDirSetup from './temp-dir-setup';
 
 /** Fails the integration run at once, in one line, when a system service it needs is missing. */
 export default async function integrationSetup(): Promise<void> {
+  tempDirSetup();
   try {
     findPrometheus();
   } catch (e) {
