@@ -29,7 +29,7 @@ function remoteWithTwoClones() {
 
 /** The push script the service workflows run, with `npm run release` of this checkout, as a shell command. */
 function releaseCommandLine(clone: string, service: string, image: string, build: string[] = []): string {
-  const command = ['node', '--import', path.join(ROOT, 'node_modules/tsx/dist/loader.mjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
+  const command = ['node', path.join(ROOT, 'scripts/run-ts.cjs'), path.join(ROOT, 'test/scripts/release-in.ts'), clone,
     '--service', service, '--env', 'staging', '--image', image, ...build];
   return `cd ${JSON.stringify(clone)} && PUSH_BACKOFF_MS=50 bash scripts/commit-and-push.sh ${JSON.stringify(`release ${service}`)} ${command.map(a => JSON.stringify(a)).join(' ')}`;
 }

@@ -5,9 +5,9 @@ import * as path from 'path';
 import { COMMIT_JOURNAL, COMMIT_POINTS, commitOutputs, recoverOutputs } from '../../../lib/synth';
 import { DIGEST, ROOT, readTree, tempRepo } from '../../helpers';
 
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/loader.mjs');
-/** Runs test/scripts/release-loop.ts: `count` releases of `service` (or synths) into `root`. */
-const loop = (root: string, service: string, count: number, env: NodeJS.ProcessEnv = {}) => ['node', ['--import', TSX, path.join(ROOT, 'test/scripts/release-loop.ts'), root, service, String(count)], { env: { ...process.env, ...env }, encoding: 'utf-8' as const }] as const;
+const RUN_TS = path.join(ROOT, 'scripts/run-ts.cjs');
+/** Runs test/scripts/release-loop.ts, as the commands run: `count` releases of `service` (or synths) into `root`. */
+const loop = (root: string, service: string, count: number, env: NodeJS.ProcessEnv = {}) => ['node', [RUN_TS, path.join(ROOT, 'test/scripts/release-loop.ts'), root, service, String(count)], { env: { ...process.env, ...env }, encoding: 'utf-8' as const }] as const;
 
 /** A repository with an old state and a fully staged new one. */
 function staged() {
