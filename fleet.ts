@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Cluster } from './lib/argocd';
-import { Fleet, Language } from './lib/fleet';
+import { Language } from './lib/forgejo';
 import { Routing } from './lib/patterns';
+import { Fleet } from './model';
 
 /**
  * The fleet: which services run in which environments, and how. Image digests are not here: CI pins

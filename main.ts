@@ -1,6 +1,6 @@
 // The cdk8s app: `npm run synth` and `npx cdk8s synth` both run this file.
 import { loadFleet } from './bin/load-fleet';
-import { runCommand } from './cli/command';
-import { synthCommand } from './cli/synth';
+import { COMMANDS } from './cli/commands';
+import { runNamedCommand } from './cli/support/command';
 
-void runCommand(() => synthCommand(loadFleet(), __dirname, process.argv.slice(2)));
+void runNamedCommand(COMMANDS, 'synth', process.argv.slice(2), { root: __dirname, fleet: loadFleet, progress: message => console.error(message) });

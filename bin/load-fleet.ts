@@ -1,5 +1,5 @@
 import { ConfigError, fail } from '../lib/errors';
-import type { Fleet } from '../lib/fleet';
+import type { Fleet } from '../model';
 
 /**
  * The fleet of fleet.ts, loaded when a command runs rather than when its entry point is: a value that

@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, AppProject, Cluster, KindRef } from '../lib/argocd';
-import { Fleet } from '../lib/fleet';
-import { OutputFolder } from '../lib/synth';
-import { Paths } from './paths';
+import { OutputFolder } from '../lib/output';
+import { Fleet } from '../model';
+import { Layout } from '../model/layout';
 import { ServiceChart } from './service-chart';
 
 /** Properties of an {@link ArgoCdChart}. */
@@ -30,7 +30,7 @@ export class ArgoCdChart extends Chart {
     const { fleet } = props;
 
     for (const environment of fleet.environments) {
-      const apps = new OutputFolder(this, `${environment.name}-apps`, { path: Paths.argoApps(environment.name) });
+      const apps = new OutputFolder(this, `${environment.name}-apps`, { path: Layout.argoApps(environment.name) });
       const charts = props.services.filter(c => c.deployment.environment === environment);
       const project = new AppProject(apps, 'Project', {
         metadata: { name: `${fleet.name}-${environment.name}`, namespace: argoNamespace },
@@ -47,7 +47,7 @@ export class ArgoCdChart extends Chart {
           project: project.name,
           repoUrl: fleet.repoUrl,
           targetRevision: fleet.targetRevision,
-          path: Paths.service(environment.name, deployment.service.name),
+          path: Layout.service(environment.name, deployment.service.name),
           cluster: environment.cluster,
           namespace: environment.namespace,
           // Router weights and managed routes belong to the rollout controller while a release runs.
@@ -55,7 +55,7 @@ export class ArgoCdChart extends Chart {
         });
       }
 
-      const root = new OutputFolder(this, `${environment.name}-root`, { path: Paths.argoRoot(environment.name), fileName: 'root.yaml' });
+      const root = new OutputFolder(this, `${environment.name}-root`, { path: Layout.argoRoot(environment.name), fileName: 'root.yaml' });
       // The root app gets a project of its own, not the built-in 'default', which may deploy anything
       // anywhere: this repository, Argo CD's namespace, Applications and AppProjects only. root.yaml
       // holds the project first, so one kubectl apply creates both.
@@ -72,7 +72,7 @@ export class ArgoCdChart extends Chart {
         project: rootProject.name,
         repoUrl: fleet.repoUrl,
         targetRevision: fleet.targetRevision,
-        path: Paths.argoApps(environment.name),
+        path: Layout.argoApps(environment.name),
         cluster: Cluster.inCluster(),
         namespace: argoNamespace,
         createNamespace: false,

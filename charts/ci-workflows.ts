@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Fleet } from '../lib/fleet';
 import { InfraPipeline, ServicePipeline } from '../lib/forgejo';
-import { Paths } from './paths';
+import { Fleet } from '../model';
+import { Layout } from '../model/layout';
 
 /** Properties of {@link CiWorkflows}. */
 export interface CiWorkflowsProps {
@@ -27,10 +27,10 @@ export class CiWorkflows extends Construct {
         infraRepo: fleet.repoPath,
         releaseEnvironment: release,
         promotionEnvironment: promotion,
-        outputDir: Paths.serviceCi(service.name),
+        outputDir: Layout.serviceCi(service.name),
         runnerLabel: props.runnerLabel,
       });
     }
-    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel });
+    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel, planFolder: Layout.planReports });
   }
 }

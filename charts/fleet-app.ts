@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { Fleet, ReleasePins } from '../lib/fleet';
+import { Fleet, ReleasePins } from '../model';
 import { ArgoCdChart } from './argocd-chart';
 import { CiWorkflows } from './ci-workflows';
 import { ServiceChart } from './service-chart';

@@ -1,5 +1,5 @@
 export * from './argocd-chart';
 export * from './ci-workflows';
 export * from './fleet-app';
-export * from './paths';
+export * from '../model/layout';
 export * from './service-chart';

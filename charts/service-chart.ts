@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Fleet, ServiceDeployment } from '../lib/fleet';
+import { OutputFolder } from '../lib/output';
 import { CanaryService } from '../lib/patterns';
-import { OutputFolder } from '../lib/synth';
-import { Paths } from './paths';
+import { Fleet, ServiceDeployment } from '../model';
+import { Layout } from '../model/layout';
 
 /** Properties of a {@link ServiceChart}. */
 export interface ServiceChartProps {
@@ -27,7 +27,7 @@ export class ServiceChart extends Chart {
       labels: { 'app.kubernetes.io/part-of': props.fleet.name, 'app.kubernetes.io/managed-by': 'cdk8s' },
     });
     this.deployment = props.deployment;
-    OutputFolder.mark(this, { path: Paths.service(environment.name, service.name) });
+    OutputFolder.mark(this, { path: Layout.service(environment.name, service.name) });
     this.service = new CanaryService(this, 'Service', {
       name: service.name,
       image: image.toString(),

@@ -1,6 +1,6 @@
 import { fail } from '../lib/errors';
-import { runBench } from './bench/run-bench';
-import { CommandResult, parseFlags } from './command';
+import { runBench } from './benchmark/run-bench';
+import { Command, CommandResult, parseFlags } from './support/command';
 
 const USAGE = 'npm run bench [-- --services N --envs E --runs R --no-kustomize]';
 
@@ -24,3 +24,12 @@ export function benchCommand(repoRoot: string, argv: string[]): CommandResult {
   console.error(`the synth took ${(result.wall_s / result.floor_s).toFixed(2)}× the yaml-only floor`);
   return { output: JSON.stringify(result), failed: differences.length > 0 };
 }
+
+/** `npm run bench`. */
+export const BENCH_COMMAND: Command = {
+  name: 'bench',
+  summary: 'measures synth, release and review of a generated fleet and prints one JSON line',
+  usage: USAGE,
+  example: 'npm run bench -- --services 100 --envs 3 --runs 3',
+  run: ({ root }, argv) => benchCommand(root, argv),
+};

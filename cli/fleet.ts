@@ -1,12 +1,13 @@
-import { Fleet } from '../lib/fleet';
-import { parseFlags } from './command';
+import { loadPins } from '../delivery/pins';
+import { Fleet } from '../model';
+import { Command, parseFlags } from './support/command';
 
 const USAGE = 'npm run fleet [-- --json]';
 
 /** `npm run fleet`: the services × environments and their pinned images, as a table or JSON. */
 export function fleetCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { json: 'boolean' }, USAGE);
-  const pins = fleet.loadPins(root);
+  const pins = loadPins(fleet, root);
   const rows = fleet.services.map(service => ({
     service: service.name,
     language: service.language.name,
@@ -21,3 +22,12 @@ export function fleetCommand(fleet: Fleet, root: string, argv: string[]): string
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)));
   return [header, ...lines].map(cells => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
+
+/** `npm run fleet`. */
+export const FLEET_COMMAND: Command = {
+  name: 'fleet',
+  summary: 'lists every service, where it runs and which image each environment pins',
+  usage: USAGE,
+  example: 'npm run fleet -- --json',
+  run: ({ fleet, root }, argv) => fleetCommand(fleet(), root, argv),
+};

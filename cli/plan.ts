@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DIST } from '../delivery/commit';
+import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
-import { PLAN_FOLDER, chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../lib/plan';
-import { DIST } from '../lib/synth';
-import { parseFlags } from './command';
+import { Layout } from '../model';
+import { Command, parseFlags } from './support/command';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
 
@@ -13,10 +14,10 @@ const USAGE = 'npm run plan [-- --out FOLDER]';
  */
 export function planCommand(root: string, argv: string[]): string {
   const flags = parseFlags(argv, { out: 'string' }, USAGE);
-  const out = path.resolve(root, flags.out ?? PLAN_FOLDER);
+  const out = path.resolve(root, flags.out ?? Layout.planReports);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
-    fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${PLAN_FOLDER}` });
+    fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.planReports}` });
   }
   const plans = planServices(readServiceFolders(path.join(root, DIST)));
   if (plans.length === 0) fail({ at: 'plan', field: DIST, value: [], rule: 'holds no rollout to plan', fix: 'run npm run synth first' });
@@ -26,3 +27,12 @@ export function planCommand(root: string, argv: string[]): string {
   for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));
   return markdown;
 }
+
+/** `npm run plan`. */
+export const PLAN_COMMAND: Command = {
+  name: 'plan',
+  summary: 'writes the canary plan of every Rollout in dist/: steps, analysis windows, detection bounds and what the analysis cannot see',
+  usage: USAGE,
+  example: 'npm run plan -- --out reports/plan',
+  run: ({ root }, argv) => planCommand(root, argv),
+};

@@ -1,7 +1,7 @@
+import { pinAndSynth } from '../delivery/synth/synth-fleet';
 import { fail } from '../lib/errors';
-import { Fleet } from '../lib/fleet';
-import { parseFlags, required } from './command';
-import { pinAndSynth } from './synth-fleet';
+import { Fleet } from '../model';
+import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV [--skip-reason "WHY"]';
 
@@ -45,3 +45,12 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
   });
   return skipped.length > 0 ? `${output}\nSkipped-Environments: ${skipped.join(', ')}\nSkip-Reason: ${reason}` : output;
 }
+
+/** `npm run promote`. */
+export const PROMOTE_COMMAND: Command = {
+  name: 'promote',
+  summary: 'pins the image a service runs in one environment in the next one',
+  usage: USAGE,
+  example: 'npm run promote -- --service api --from staging --to production',
+  run: ({ fleet, root }, argv) => promoteCommand(fleet(), root, argv),
+};

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ForgejoClient } from '../delivery/forgejo/forgejo-client';
+import { APPROVAL_TRAILER } from '../delivery/review';
 import { fail } from '../lib/errors';
-import { Fleet } from '../lib/fleet';
-import { APPROVAL_TRAILER } from '../lib/review';
-import { parseFlags, required } from './command';
-import { ForgejoClient } from './forgejo-client';
+import { Fleet } from '../model';
 import { planCommand } from './plan';
 import { reviewRepository } from './review';
+import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run review:publish -- --base REF --api URL --repo OWNER/REPO --pr N --sha SHA [--append FILE]   (token in FORGEJO_TOKEN)';
 
@@ -50,3 +50,12 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
   await client.setStatus(sha, { state: approved ? 'success' : 'failure', context: STATUS_CONTEXT, description });
   return `${own ? 'updated' : 'posted'} the review on ${repo}#${pr}; status ${STATUS_CONTEXT} ${approved ? 'success' : 'failure'}: ${description}`;
 }
+
+/** `npm run review:publish`. */
+export const PUBLISH_REVIEW_COMMAND: Command = {
+  name: 'review:publish',
+  summary: 'posts the review and the plan as one pull request comment and sets the infra/review commit status',
+  usage: USAGE,
+  example: 'FORGEJO_TOKEN=... npm run review:publish -- --base origin/main --api https://forgejo.example.com/api/v1 --repo platform/infra --pr 7 --sha HEAD_SHA',
+  run: ({ fleet, root }, argv) => publishReviewCommand(fleet(), root, argv),
+};

@@ -1,7 +1,9 @@
+import { BuildRecord, BuildRecords } from '../delivery/pins';
+import { deployedBefore, synthFleet } from '../delivery/synth/synth-fleet';
 import { fail } from '../lib/errors';
-import { BuildRecord, BuildRecords, Fleet, ImageRef } from '../lib/fleet';
-import { parseFlags, required } from './command';
-import { deployedBefore, synthFleet } from './synth-fleet';
+import { ImageRef } from '../lib/workload';
+import { Fleet } from '../model';
+import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST [--source-commit SHA --built-at ISO8601]';
 
@@ -50,3 +52,12 @@ function buildRecord(commit: string | undefined, builtAt: string | undefined, im
   }
   return { image: image.toString(), commit, builtAt };
 }
+
+/** `npm run release`. */
+export const RELEASE_COMMAND: Command = {
+  name: 'release',
+  summary: 'pins a digest-pinned image of a service in one environment and re-synthesizes its folder',
+  usage: USAGE,
+  example: 'npm run release -- --service api --env staging --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  run: ({ fleet, root }, argv) => releaseCommand(fleet(), root, argv),
+};

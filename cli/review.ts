@@ -2,11 +2,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { DIST, committedFiles } from '../delivery/commit';
+import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../delivery/review';
 import { fail } from '../lib/errors';
-import { Fleet } from '../lib/fleet';
-import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../lib/review';
-import { DIST, committedFiles } from '../lib/synth';
-import { parseFlags, required } from './command';
+import { Fleet } from '../model';
+import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run review -- --base GIT_REF [--out FOLDER]';
 
@@ -99,3 +99,12 @@ function git(root: string, args: string[]): string | undefined {
 function lines(text: string | undefined): string[] {
   return (text ?? '').split('\n').map(l => l.trim()).filter(Boolean);
 }
+
+/** `npm run review`. */
+export const REVIEW_COMMAND: Command = {
+  name: 'review',
+  summary: 'says what a change does to each cluster against a Git base, with risk flags, and writes review.md and review.json',
+  usage: USAGE,
+  example: 'npm run review -- --base origin/main',
+  run: ({ fleet, root }, argv) => reviewCommand(fleet(), root, argv),
+};

@@ -1,8 +1,10 @@
 import { execFileSync } from 'child_process';
+import { BuildRecords } from '../delivery/pins';
+import { synthFleet } from '../delivery/synth/synth-fleet';
 import { fail } from '../lib/errors';
-import { BuildRecords, Fleet, ImageRef, ReleasePins } from '../lib/fleet';
-import { parseFlags, required } from './command';
-import { synthFleet } from './synth-fleet';
+import { ImageRef } from '../lib/workload';
+import { Fleet, ReleasePins } from '../model';
+import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run rollback -- --service NAME --env ENV [--to IMAGE]';
 
@@ -57,3 +59,12 @@ function previousPin(root: string, pins: ReleasePins, env: string, service: stri
     fix: 'name the image to go back to with --to REGISTRY/REPO@sha256:DIGEST',
   });
 }
+
+/** `npm run rollback`. */
+export const ROLLBACK_COMMAND: Command = {
+  name: 'rollback',
+  summary: 'pins a service back to the image it ran before in one environment, or to a given one',
+  usage: USAGE,
+  example: 'npm run rollback -- --service api --env production',
+  run: ({ fleet, root }, argv) => rollbackCommand(fleet(), root, argv),
+};

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DIST } from '../delivery/commit';
+import { RolloutPlan, chartFileName, planChart } from '../delivery/plan';
 import { fail } from '../lib/errors';
-import { RolloutPlan, chartFileName, planChart } from '../lib/plan';
-import { DIST } from '../lib/synth';
-import { CommandResult, parseFlags } from './command';
-import { ScenarioResult, simulate } from './simulate/simulate';
+import { ScenarioResult, simulate } from './simulation/replay';
+import { Command, CommandResult, parseFlags } from './support/command';
 
 const USAGE = 'npm run simulate [-- --json] [--runs N] [--out FOLDER]';
 /** Where `npm run simulate` writes: outside `dist/`, beside the plan. */
@@ -60,3 +60,12 @@ export function simulationMarkdown(results: readonly ScenarioResult[], plans: re
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** `npm run simulate`. */
+export const SIMULATE_COMMAND: Command = {
+  name: 'simulate',
+  summary: 'replays every canary Rollout of dist/ through healthy and failing releases on the controller\'s schedule against a real Prometheus',
+  usage: USAGE,
+  example: 'npm run simulate -- --json --runs 20',
+  run: ({ root, progress }, argv) => simulateCommand(root, argv, progress),
+};

@@ -2,12 +2,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Paths } from '../charts/paths';
+import { ForgejoClient } from '../delivery/forgejo/forgejo-client';
 import { Problem, fail, failAll } from '../lib/errors';
-import { Fleet, ServiceDefinition, WORKFLOW_BRANCH, WorkflowDelivery } from '../lib/fleet';
 import { SYNTHESIZED_MARKER } from '../lib/forgejo';
-import { parseFlags } from './command';
-import { ForgejoClient } from './forgejo-client';
+import { Fleet, ServiceDefinition, WORKFLOW_BRANCH, WorkflowDelivery } from '../model';
+import { Layout } from '../model/layout';
+import { Command, parseFlags } from './support/command';
 
 const USAGE = 'npm run sync-workflows [-- --service NAME] [--api URL]   (token for pull requests in FORGEJO_TOKEN)';
 /** Where Forgejo Actions reads a repository's workflows. */
@@ -69,9 +69,9 @@ function prepare(root: string, fleet: Fleet, service: ServiceDefinition): Prepar
   const repository = service.sourceRepository!;
   const branch = repository.branch ?? 'main';
   const direct = repository.delivery === WorkflowDelivery.DIRECT;
-  const source = path.join(root, Paths.serviceCi(service.name));
+  const source = path.join(root, Layout.serviceCi(service.name));
   if (!fs.existsSync(source)) {
-    fail({ at: 'sync-workflows', field: Paths.serviceCi(service.name), value: 'missing', rule: 'holds no synthesized workflows', fix: 'run npm run synth first' });
+    fail({ at: 'sync-workflows', field: Layout.serviceCi(service.name), value: 'missing', rule: 'holds no synthesized workflows', fix: 'run npm run synth first' });
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `sync-${service.name}-`));
   git(work, ['clone', '--quiet', '--branch', branch, repository.url, '.'], service.name, repository.url);
@@ -137,3 +137,12 @@ function gitSucceeds(cwd: string, args: string[]): boolean {
     return false;
   }
 }
+
+/** `npm run sync-workflows`. */
+export const SYNC_WORKFLOWS_COMMAND: Command = {
+  name: 'sync-workflows',
+  summary: 'pushes each service\'s synthesized workflows to its own repository, as a pull request or directly',
+  usage: USAGE,
+  example: 'npm run sync-workflows -- --service api',
+  run: ({ fleet, root }, argv) => syncWorkflowsCommand(fleet(), root, argv),
+};

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Fleet } from '../lib/fleet';
-import { DIST } from '../lib/synth';
-import { parseFlags } from './command';
-import { synthFleet } from './synth-fleet';
+import { DIST } from '../delivery/commit';
+import { synthFleet } from '../delivery/synth/synth-fleet';
+import { Fleet } from '../model';
+import { Command, parseFlags } from './support/command';
 
 const USAGE = 'npm run synth [-- --allow-prune]';
 
@@ -20,3 +20,12 @@ export function synthCommand(fleet: Fleet, root: string, argv: string[]): string
     after: cdk8sOutdir ? () => fs.cpSync(path.join(root, DIST), path.resolve(root, cdk8sOutdir), { recursive: true }) : undefined,
   });
 }
+
+/** `npm run synth`. */
+export const SYNTH_COMMAND: Command = {
+  name: 'synth',
+  summary: 'synthesizes the fleet of fleet.ts and the pins of releases/ into dist/, through the locked crash-safe commit',
+  usage: USAGE,
+  example: 'npm run synth',
+  run: ({ fleet, root }, argv) => synthCommand(fleet(), root, argv),
+};

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { validationProblems } from '../lib/synth';
+import { validationProblems } from '../lib/errors';
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, '..');

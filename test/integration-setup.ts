@@ -1,4 +1,4 @@
-import { findPrometheus } from '../cli/prometheus-server';
+import { findPrometheus } from '../cli/support/prometheus-server';
 import tempDirSetup from './temp-dir-setup';
 
 /** Fails the integration run at once, in one line, when a system service it needs is missing. */

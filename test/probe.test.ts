@@ -13,8 +13,8 @@ import { simulateCommand } from '../cli/simulate';
 import { synthCommand } from '../cli/synth';
 import { fleet } from '../fleet';
 import { ConfigError } from '../lib/errors';
-import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../lib/fleet';
 import { Routing } from '../lib/patterns';
+import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../model';
 import { DIGEST, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
 
 /**

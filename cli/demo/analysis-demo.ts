@@ -1,7 +1,7 @@
+import { checkAnalysis, deployedCharts } from '../../delivery/verify';
 import { isThresholdMetric, longestRangeSeconds } from '../../lib/analysis';
-import { Fleet } from '../../lib/fleet';
-import { checkAnalysis, deployedCharts } from '../analysis-check';
-import { PrometheusServer, sleep, waitFor } from '../prometheus-server';
+import { Fleet } from '../../model';
+import { PrometheusServer, sleep, waitFor } from '../support/prometheus-server';
 import { DemoPod, PodBehavior } from './demo-pod';
 
 /** One canary the demo measures. */

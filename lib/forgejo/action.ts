@@ -1,5 +1,4 @@
 import { fail } from '../errors/problem';
-import { Step } from './step';
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
@@ -47,19 +46,3 @@ export const Actions = {
   UPLOAD_ARTIFACT: new Action({ url: 'https://data.forgejo.org/actions/upload-artifact', sha: 'a8a3f3ad30e3422c9c7b888a15615d19a852ae32', version: 'v3.1.3' }),
   BUILD_PUSH: new Action({ url: 'https://github.com/docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' }),
 } as const;
-
-/**
- * The Node.js major version every generated Node job runs: 24, the active LTS (Node 20 reached end of
- * life in April 2026). The infra repo's own commands still run on 20 and later (`engines` in package.json).
- */
-const NODE_VERSION = '24';
-
-/**
- * Sets up Node.js with the npm cache, keyed on the lock file at `cacheDependencyPath`.
- * One function for every pipeline, so the Node.js version changes in one place.
- */
-export function setUpNode(cacheDependencyPath?: string): Step {
-  const inputs: Record<string, string> = { 'node-version': NODE_VERSION, 'cache': 'npm' };
-  if (cacheDependencyPath) inputs['cache-dependency-path'] = cacheDependencyPath;
-  return Step.uses('Set up Node.js', Actions.SETUP_NODE, { with: inputs });
-}

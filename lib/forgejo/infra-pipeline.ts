@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { PLAN_FOLDER } from '../plan/plan-report';
-import { Actions, setUpNode } from './action';
+import { Actions } from './action';
+import { setUpNode } from './set-up-node';
 import { Step } from './step';
 import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
 
@@ -11,22 +11,21 @@ export interface InfraPipelineProps {
    * @default 'docker'
    */
   readonly runnerLabel?: string;
+  /** The folder, relative to the repository root, the plan and the replay are written to on pull requests. */
+  readonly planFolder: string;
 }
 
 /** Where the infra repo's own workflow is written. */
 export const INFRA_WORKFLOW_PATH = '.forgejo/workflows/infra.yaml';
-
-/** Where the replay of the canaries is written on pull requests: inside the plan's folder, so one artifact holds both. */
-const SIMULATE_FOLDER = `${PLAN_FOLDER}/simulate`;
 
 /**
  * Posts the review, the plan and the replay as one pull-request comment, and sets the review's commit
  * status (`npm run review:publish`). A token that may not comment (pull requests from forks) records
  * `posted=false`, and the next step uploads the reports instead.
  */
-const PUBLISH_SCRIPT = [
+const publishScript = (simulateFolder: string) => [
   'if npm run review:publish -- --base "origin/$BASE_REF" --api "$SERVER/api/v1" --repo "$REPOSITORY" --pr "$PR" --sha "$SHA" \\',
-  `  --append ${SIMULATE_FOLDER}/simulate.md; then`,
+  `  --append ${simulateFolder}/simulate.md; then`,
   '  echo "posted=true" >> "$GITHUB_OUTPUT"',
   'else',
   '  echo "posted=false" >> "$GITHUB_OUTPUT"',
@@ -55,8 +54,10 @@ const SYNC_SCRIPT = [
 export class InfraPipeline extends Construct {
   public readonly workflow: Workflow;
 
-  constructor(scope: Construct, id: string, props: InfraPipelineProps = {}) {
+  constructor(scope: Construct, id: string, props: InfraPipelineProps) {
     super(scope, id);
+    // The replay is written inside the plan's folder, so one artifact holds both.
+    const simulateFolder = `${props.planFolder}/simulate`;
     this.workflow = new Workflow(this, 'Workflow', {
       name: 'infra',
       outputPath: INFRA_WORKFLOW_PATH,
@@ -76,11 +77,11 @@ export class InfraPipeline extends Construct {
         Step.run('Synthesize', 'npm run synth'),
         Step.run('Fail on drift between the committed dist/ and a fresh synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo'),
         Step.run('Test', 'npm test'),
-        Step.run('Plan the canaries', `npm run plan -- --out ${PLAN_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
+        Step.run('Plan the canaries', `npm run plan -- --out ${props.planFolder}`, { if: "github.event_name == 'pull_request'" }),
         // The replay runs every Rollout against a real Prometheus, which Debian's package brings.
         Step.run('Install Prometheus for the replay', 'apt-get update -qq && apt-get install -y -qq prometheus', { if: "github.event_name == 'pull_request'" }),
-        Step.run('Replay the canaries on the controller\'s schedule', `npm run simulate -- --out ${SIMULATE_FOLDER}`, { if: "github.event_name == 'pull_request'" }),
-        Step.run('Review the change, and comment it with the plan on the pull request', PUBLISH_SCRIPT, {
+        Step.run('Replay the canaries on the controller\'s schedule', `npm run simulate -- --out ${simulateFolder}`, { if: "github.event_name == 'pull_request'" }),
+        Step.run('Review the change, and comment it with the plan on the pull request', publishScript(simulateFolder), {
           id: 'comment',
           if: "github.event_name == 'pull_request'",
           env: {

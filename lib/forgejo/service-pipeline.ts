@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { Language } from '../fleet/language';
-import { Actions, setUpNode } from './action';
+import { Actions } from './action';
+import { Language } from './language';
+import { setUpNode } from './set-up-node';
 import { Step } from './step';
 import { DEFAULT_RUNNER_LABEL, Workflow } from './workflow';
 

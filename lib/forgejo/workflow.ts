@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { reportAt, problemAt } from '../errors/problem';
-import { IRenderedFile, markRenderedFile } from '../synth/rendered-file';
+import { IRenderedFile, markRenderedFile } from '../output/rendered-file';
 import { ExpressionSite, expressionProblems } from './expressions';
 import { compact } from './private/compact';
 import { Step } from './step';

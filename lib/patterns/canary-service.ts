@@ -7,15 +7,15 @@ import { AnalysisTemplate } from '../analysis/analysis-template';
 import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
 import { SyncWave } from '../argocd/sync-wave';
 import { problemAt, reportAt, reportInputs } from '../errors/problem';
-import { EXPECTED_RPS_ANNOTATION } from '../plan/canary-plan';
 import { AnalysisRunProps } from '../rollout/analysis-run';
 import { ArgValue } from '../rollout/arg-value';
 import { CanaryStep } from '../rollout/canary-step';
 import { Rollout } from '../rollout/rollout';
 import { RolloutStrategy } from '../rollout/rollout-strategy';
-import { ControllerOwnedField } from '../rollout/traffic-router';
+import { ControllerOwnedField } from '../rollout/strategy-target';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
+import { EXPECTED_RPS_ANNOTATION } from './annotations';
 import { Routing } from './routing';
 
 /** Autoscaling of a {@link CanaryService}. */

@@ -1,2 +1,3 @@
+export * from './annotations';
 export * from './canary-service';
 export * from './routing';

@@ -6,8 +6,7 @@ import { seconds, wholeSecondsProblems } from '../private/durations';
 import { AnalysisRunProps } from './analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { analysisRunProblems, toAnalysis } from './private/analysis-run';
-import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
-import type { ControllerOwnedField } from './traffic-router';
+import type { ControllerOwnedField, EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './strategy-target';
 
 /** Properties of a blue-green strategy. */
 export interface BlueGreenStrategyProps {

@@ -5,7 +5,7 @@ import { problemAt } from '../errors/problem';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
 import { AnalysisRunProps } from './analysis-run';
-import { ExperimentAnalysis, ExperimentService } from './experiment';
+import { ExperimentAnalysis, ExperimentService } from './experiment-analysis';
 import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
 import { experimentAnalysesProblems, experimentCanFail, templateNameProblems, templateServiceProblems, toExperimentAnalyses } from './private/experiment-checks';
 import { StringMatch } from './string-match';

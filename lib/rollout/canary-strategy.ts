@@ -9,8 +9,8 @@ import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
 import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
 import { intOrPercent } from './private/int-or-percent';
 import { replicaSplit, surgePods } from './replica-share';
-import type { EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './rollout-strategy';
-import type { ControllerOwnedField, TrafficRouter } from './traffic-router';
+import type { ControllerOwnedField, EphemeralMetadata, IRolloutStrategy, StrategyTarget } from './strategy-target';
+import type { TrafficRouter } from './traffic-router';
 
 /** The Rollout annotation recording why weights without a gate are accepted; `npm run plan` lists it. */
 export const ACCEPT_UNMEASURED_ANNOTATION = 'infra-delivery.io/accept-unmeasured';

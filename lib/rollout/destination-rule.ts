@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { reportAt } from '../errors/problem';
-import { POD_TEMPLATE_HASH_LABEL } from './rollout';
+import { POD_TEMPLATE_HASH_LABEL } from './pod-labels';
 
 /** Properties of a {@link DestinationRule}. */
 export interface DestinationRuleProps {

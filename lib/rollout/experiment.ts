@@ -2,43 +2,15 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as ex from '../../imports/experiment-argoproj.io';
-import { IAnalysisTemplate } from '../analysis/analysis-template-base';
 import { MetricMatch } from '../analysis/metric-match';
 import { problemAt } from '../errors/problem';
 import { toCrdSpec } from '../private/crd-spec';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
 import { AnalysisRunMetadata, MeasurementRetention } from './analysis-run';
-import { ArgValue } from './arg-value';
+import { ExperimentAnalysis, ExperimentService } from './experiment-analysis';
 import { metricRuleProblems } from './private/analysis-run';
 import { experimentAnalysesProblems, templateNameProblems, templateServiceProblems, toExperimentAnalyses } from './private/experiment-checks';
-
-/** An analysis an experiment runs. */
-export interface ExperimentAnalysis {
-  /** The analysis's name within the experiment. */
-  readonly name: string;
-  /** The template to run. */
-  readonly template: IAnalysisTemplate;
-  /**
-   * Values for the template's args; `ArgValue.of('{{templates.NAME.podTemplateHash}}')` refers to an experiment template's pods.
-   * @default - none
-   */
-  readonly args?: Record<string, ArgValue>;
-  /**
-   * Whether the experiment waits for this analysis to finish, instead of ending after `duration`.
-   * @default false
-   */
-  readonly requiredForCompletion?: boolean;
-}
-
-/** A Service the controller creates for an experiment's ReplicaSet, so other workloads can reach its pods. */
-export interface ExperimentService {
-  /**
-   * The Service's name.
-   * @default - one the controller derives from the experiment and template
-   */
-  readonly name?: string;
-}
 
 /** One ReplicaSet a standalone {@link Experiment} runs. */
 export interface ExperimentReplicaSet {

@@ -3,18 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { reportAt, report, problemAt } from '../errors/problem';
+import { addSynthNotes } from '../output/synth-notes';
 import { toCrdSpec } from '../private/crd-spec';
 import { seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
-import { addSynthNotes } from '../synth/synth-notes';
-import { IRolloutStrategy, StrategyTarget } from './rollout-strategy';
-import { ControllerOwnedField } from './traffic-router';
-
-/** The pod label Argo Rollouts puts on every pod of a Rollout, naming its ReplicaSet's template hash. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
-
-/** The label the Rollout selects its pods by unless given a selector, set to the Rollout's name. */
-export const NAME_LABEL = 'app.kubernetes.io/name';
+import { NAME_LABEL } from './pod-labels';
+import { ControllerOwnedField, IRolloutStrategy, StrategyTarget } from './strategy-target';
 
 /** When the Deployment a Rollout takes its pod template from is scaled down (pkg/apis/rollouts/v1alpha1/types.go). */
 export class ScaleDown {

@@ -4,22 +4,11 @@ import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { HttpRoute } from './http-route';
+import type { ControllerOwnedField } from './strategy-target';
 import { VirtualService } from './virtual-service';
 
 /** The name under which the Argo Rollouts Gateway API plugin is registered and configured. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
-
-/** A field the rollout controller writes at run time, which Argo CD must leave alone. */
-export interface ControllerOwnedField {
-  /** The API group of the kind. */
-  readonly group: string;
-  /** The kind. */
-  readonly kind: string;
-  /** The object's name. */
-  readonly name: string;
-  /** JSON pointers to the fields. */
-  readonly jsonPointers: string[];
-}
 
 /** The Services a canary strategy splits traffic between, where it has them. */
 export interface CanaryServices {

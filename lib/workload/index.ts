@@ -1,2 +1,3 @@
 export * from './pod-disruption-budget';
 export * from './pod-monitor';
+export * from './image-ref';

@@ -5,7 +5,7 @@ import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
 import { report } from '../errors/problem';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
-import { POD_TEMPLATE_HASH_LABEL } from '../rollout/rollout';
+import { POD_TEMPLATE_HASH_LABEL } from '../rollout/pod-labels';
 
 /** Properties of a {@link PodMonitor}. */
 export interface PodMonitorProps {

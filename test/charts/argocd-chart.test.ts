@@ -1,13 +1,13 @@
 import { App, Testing } from 'cdk8s';
 import { ArgoCdChart } from '../../charts/argocd-chart';
 import { ServiceChart } from '../../charts/service-chart';
+import { loadPins } from '../../delivery/pins';
 import { fleet } from '../../fleet';
-import { ReleasePins } from '../../lib/fleet';
 import { ROOT } from '../helpers';
 
 describe('ArgoCdChart', () => {
   const app = new App();
-  const services = fleet.deployments(ReleasePins.load(ROOT, ['staging', 'production']))
+  const services = fleet.deployments(loadPins(fleet, ROOT))
     .map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
   const chart = new ArgoCdChart(app, 'argocd', { fleet, services });
   const objects = Testing.synth(chart);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { promoteCommand } from '../../cli/promote';
 import { fleet } from '../../fleet';
 import { Cluster } from '../../lib/argocd';
-import { Fleet } from '../../lib/fleet';
+import { Fleet } from '../../model';
 import { changedFiles, readTree, tempRepo } from '../helpers';
 
 describe('promote', () => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
-import { Fleet } from '../../lib/fleet';
+import { Fleet } from '../../model';
 import { gitRepo } from '../helpers';
 
 /** One request the fake Forgejo API received. */

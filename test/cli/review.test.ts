@@ -4,8 +4,8 @@ import { releaseCommand } from '../../cli/release';
 import { reviewCommand } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
-import { Fleet, ServiceDefinition } from '../../lib/fleet';
 import { Routing } from '../../lib/patterns';
+import { Fleet, ServiceDefinition } from '../../model';
 import { DIGEST, gitRepo, readTree } from '../helpers';
 
 /** The example fleet with one service's production settings changed. */

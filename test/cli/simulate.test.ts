@@ -1,7 +1,7 @@
 import { simulateCommand, simulationMarkdown } from '../../cli/simulate';
-import { ScenarioResult } from '../../cli/simulate/simulate';
+import { ScenarioResult } from '../../cli/simulation/replay';
+import { samplePlan } from '../delivery/plan/plan-fixture';
 import { tempRepo } from '../helpers';
-import { samplePlan } from '../lib/plan/plan-fixture';
 
 const result = (overrides: Partial<ScenarioResult>): ScenarioResult => ({
   rollout: 'staging/api', routing: 'replicas', scenario: 'bad-from-start', verdict: 'Aborted', abort_s: 26, max_exposure_pct: 33.3,

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
-import { Fleet, ServiceSettings } from '../../lib/fleet';
 import { Routing } from '../../lib/patterns';
+import { Fleet, ServiceSettings } from '../../model';
 import { readTree, tempRepo } from '../helpers';
 
 describe('synth', () => {

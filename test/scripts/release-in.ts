@@ -1,7 +1,7 @@
 // Runs `npm run release` of this checkout against another checkout (argv[2]): what the service
 // workflow's `npm run release` does inside the infra repo, without installing it again.
-import { runCommand } from '../../cli/command';
 import { releaseCommand } from '../../cli/release';
+import { runCommand } from '../../cli/support/command';
 import { fleet } from '../../fleet';
 
 const [root, ...argv] = process.argv.slice(2);

@@ -9,7 +9,7 @@ function run(entry: string, args: string[] = []): string {
 
 describe('run-ts', () => {
   test('GIVEN a TypeScript entry and arguments WHEN run THEN it runs as the entry itself, with its own __dirname and argv', () => {
-    const fleet = JSON.parse(run('bin/fleet.ts', ['--json']));
+    const fleet = JSON.parse(run('bin/infra.ts', ['fleet', '--json']));
     expect(fleet.environments).toEqual(['staging', 'production']);
   });
 

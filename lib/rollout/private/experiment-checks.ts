@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { problemAt } from '../../errors/problem';
 import { dnsLabelRule, firstDuplicate, isDnsLabel } from '../../private/names';
-import { ExperimentAnalysis, ExperimentService } from '../experiment';
+import { ExperimentAnalysis, ExperimentService } from '../experiment-analysis';
 import { analysisRunProblems, canFailRun } from './analysis-run';
 
 /** An experiment template's pod hash, which analyses pass as an arg (utils/experiment/experiment.go). */

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AnalysisTemplate, MetricSource, PrometheusMetric, successRateMetric, Threshold } from '../../../lib/analysis';
-import { validationProblems } from '../../../lib/synth';
+import { validationProblems } from '../../../lib/errors';
 import { problemsAfter } from '../../helpers';
 
 const ADDRESS = 'http://prometheus:9090';

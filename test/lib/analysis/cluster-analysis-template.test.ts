@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ClusterAnalysisTemplate, MetricSource, successRateMetric } from '../../../lib/analysis';
-import { validationProblems } from '../../../lib/synth';
+import { validationProblems } from '../../../lib/errors';
 
 describe('ClusterAnalysisTemplate', () => {
   test('GIVEN a preset WHEN synthesized THEN it is the cluster-scoped kind with the same spec, and Rollouts refer to it with clusterScope', () => {

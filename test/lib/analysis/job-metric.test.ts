@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, JobMetric, JobMetricProps } from '../../../lib/analysis';
-import { validationProblems } from '../../../lib/synth';
+import { validationProblems } from '../../../lib/errors';
 
 const scope = new Chart(Testing.app(), 'test');
 const container: kplus.k8s.Container = {

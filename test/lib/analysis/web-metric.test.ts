@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { AnalysisArg, AnalysisTemplate, WebCondition, WebMethod, WebMetric, WebMetricProps } from '../../../lib/analysis';
-import { validationProblems } from '../../../lib/synth';
+import { validationProblems } from '../../../lib/errors';
 
 const scope = new Chart(Testing.app(), 'test');
 const web = (props: Partial<WebMetricProps> = {}) =>

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigError, describeProblem, fail, failAll, isEcho, problemAt, report, reportAt, reportInputs } from '../../../lib/errors';
-import { validationProblems } from '../../../lib/synth';
+import { ConfigError, describeProblem, fail, failAll, isEcho, problemAt, report, reportAt, reportInputs, validationProblems } from '../../../lib/errors';
 
 const problem = { at: 'fleet', field: 'name', value: 'A', rule: 'must be lowercase', fix: "use 'a'" };
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
+import { validationProblems } from '../../../lib/errors';
 import { Actions, Step, Workflow } from '../../../lib/forgejo';
-import { validationProblems } from '../../../lib/synth';
 
 function workflow() {
   const app = Testing.app();

@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { longestRangeSeconds } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/errors';
 import { CANARY_SERVICE_DEFAULTS, CanaryService, CanaryServiceProps, Routing } from '../../../lib/patterns';
-import { validationProblems } from '../../../lib/synth';
 
 const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`;
 

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
+import { validationProblems } from '../../../lib/errors';
 import { CanaryService, Routing } from '../../../lib/patterns';
-import { validationProblems } from '../../../lib/synth';
 
 /** A canary service `web` with `routing`: its router objects, Rollout and analysis query. */
 function route(routing: Routing) {

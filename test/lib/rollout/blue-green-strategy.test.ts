@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { MetricMatch } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/errors';
 import { ArgValue, BlueGreenStrategyProps, RolloutStrategy } from '../../../lib/rollout';
-import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
 
 function blueGreen(props: (p: FixtureParts) => Partial<BlueGreenStrategyProps>) {

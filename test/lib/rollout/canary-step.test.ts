@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AnalysisTemplate, MetricMatch } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/errors';
 import { ArgValue, CanaryStep, ExperimentSpecRef, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
-import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
 
 /** A canary with an Istio router (or none) whose steps are `extra` followed by a measured weight. */

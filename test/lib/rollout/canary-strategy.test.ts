@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { validationProblems } from '../../../lib/errors';
 import { ACCEPT_UNMEASURED_ANNOTATION, AntiAffinity, ArgValue, CanaryStep, CanaryStrategyProps, DestinationRule, HttpRoute, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
-import { validationProblems } from '../../../lib/synth';
 import { rolloutFixture, FixtureParts } from './fixture';
 
 const gatewayRouter = (p: FixtureParts) => TrafficRouter.gatewayApi(new HttpRoute(p.chart, 'Route', {

@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, MetricMatch, PrometheusMetric, Threshold } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/errors';
 import { ArgValue, Experiment, ExperimentProps, ExperimentReplicaSet } from '../../../lib/rollout';
-import { validationProblems } from '../../../lib/synth';
 
 /** A pod template of the Argo Rollouts demo in `color`, labelled as the docs' example. */
 const demo = (color: string): ExperimentReplicaSet => ({

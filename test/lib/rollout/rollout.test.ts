@@ -1,8 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../../lib/analysis';
+import { validationProblems } from '../../../lib/errors';
+import { synthNotes } from '../../../lib/output';
 import { ArgValue, CanaryStep, Rollout, RolloutProps, RolloutStrategy, ScaleDown } from '../../../lib/rollout';
-import { synthNotes, validationProblems } from '../../../lib/synth';
 import { PodDisruptionBudget } from '../../../lib/workload';
 import { rolloutFixture } from './fixture';
 

@@ -1,0 +1,73 @@
+import { fail } from '../../lib/errors';
+
+/** A pull request comment as the Forgejo API lists it. */
+export interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+}
+
+/** The states Forgejo accepts for a commit status (services/forgejo API, CreateStatusOption). */
+export type CommitState = 'pending' | 'success' | 'error' | 'failure' | 'warning';
+
+/**
+ * The few calls of the Forgejo API the infra workflow makes, with the token it already has
+ * (`Authorization: token …`). Routes as Forgejo's routers/api/v1/api.go declares them: comments of an
+ * issue or pull request (`/repos/{owner}/{repo}/issues/{index}/comments`, edited at
+ * `/repos/{owner}/{repo}/issues/comments/{id}`), commit statuses (`/repos/{owner}/{repo}/statuses/{sha}`)
+ * and pull requests (`/repos/{owner}/{repo}/pulls`).
+ */
+export class ForgejoClient {
+  constructor(
+    /** The API's base URL, e.g. `https://forgejo.example.com/api/v1`. */
+    private readonly apiUrl: string,
+    /** `owner/repo`. */
+    public readonly repository: string,
+    private readonly token: string,
+  ) {}
+
+  public listComments(pullRequest: number): Promise<IssueComment[]> {
+    return this.call<IssueComment[]>('GET', `issues/${pullRequest}/comments`);
+  }
+
+  public async createComment(pullRequest: number, body: string): Promise<void> {
+    await this.call('POST', `issues/${pullRequest}/comments`, { body });
+  }
+
+  public async editComment(id: number, body: string): Promise<void> {
+    await this.call('PATCH', `issues/comments/${id}`, { body });
+  }
+
+  /** The open pull requests of the repository. */
+  public listOpenPullRequests(): Promise<{ number: number; head: { ref: string } }[]> {
+    return this.call('GET', 'pulls?state=open');
+  }
+
+  public async createPullRequest(pull: { head: string; base: string; title: string; body: string }): Promise<void> {
+    await this.call('POST', 'pulls', pull);
+  }
+
+  public async setStatus(sha: string, status: { state: CommitState; context: string; description: string }): Promise<void> {
+    await this.call('POST', `statuses/${sha}`, status);
+  }
+
+  private async call<T>(method: string, route: string, body?: object): Promise<T> {
+    const url = `${this.apiUrl.replace(/\/+$/, '')}/repos/${this.repository}/${route}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { 'Authorization': `token ${this.token}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (e) {
+      const error = e as Error & { cause?: Error };
+      return fail({ at: 'forgejo', field: `${method} ${url}`, value: error.cause?.message ?? error.message, rule: 'could not reach the forgejo api', fix: 'check --api and the runner\'s network' });
+    }
+    if (!response.ok) {
+      const text = (await response.text()).slice(0, 200).replace(/\s+/g, ' ');
+      return fail({ at: 'forgejo', field: `${method} ${url}`, value: response.status, rule: `was refused: ${text}`, fix: 'check that the token may comment on pull requests and set commit statuses' });
+    }
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './build-records';
+export * from './load-pins';

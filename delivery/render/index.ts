@@ -1,0 +1,3 @@
+export * from './render';
+export * from './server-defaults';
+export * from './yaml-serializer';

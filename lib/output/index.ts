@@ -1,0 +1,4 @@
+export * from './output-file';
+export * from './output-folder';
+export * from './rendered-file';
+export * from './synth-notes';

@@ -1,0 +1,84 @@
+import { Cluster } from '../lib/argocd/cluster';
+import { Language } from '../lib/forgejo/language';
+import { ServiceSettings } from './service-settings';
+import { SourceRepository } from './source-repository';
+
+/** One environment of the fleet: a cluster and namespace that Argo CD syncs. */
+export interface EnvironmentDefinition {
+  /** The environment's name, an RFC 1123 label; it names `dist/<name>/` and `releases/<name>.json`. */
+  readonly name: string;
+  /** The cluster Argo CD deploys this environment to. */
+  readonly cluster: Cluster;
+  /** The namespace the services of this environment run in; Argo CD creates it. */
+  readonly namespace: string;
+  /**
+   * Settings applied to every service in this environment, before each service's own.
+   * @default - the built-in defaults
+   */
+  readonly defaults?: ServiceSettings;
+  /**
+   * The Prometheus server the analysis of this environment queries.
+   * @default 'http://prometheus-operated.monitoring.svc:9090' (prometheus-operator's default Service)
+   */
+  readonly prometheusAddress?: string;
+}
+
+/** One service of the fleet, deployed to each of its environments that holds an image pin for it. */
+export interface ServiceDefinition {
+  /** The service's name, an RFC 1123 label; it names the Rollout, its Services and `dist/<env>/<name>/`. */
+  readonly name: string;
+  /** The language, which picks the CI preset. */
+  readonly language: Language;
+  /** The image repository CI pushes to, without tag or digest, e.g. `ghcr.io/acme/api`. */
+  readonly imageRepository: string;
+  /** The container port the service listens on for HTTP. */
+  readonly port: number;
+  /**
+   * The HTTP path that answers 200 once the service can take traffic.
+   * @default '/healthz'
+   */
+  readonly readinessPath?: string;
+  /**
+   * The environments the service runs in.
+   * @default - every environment of the fleet
+   */
+  readonly environments?: string[];
+  /**
+   * The service's settings in every environment.
+   * @default - the environment's defaults
+   */
+  readonly settings?: ServiceSettings;
+  /**
+   * Per-environment overrides, keyed by environment name.
+   * @default - none
+   */
+  readonly overrides?: Record<string, ServiceSettings>;
+  /**
+   * The service's own repository: `npm run sync-workflows` keeps its `.forgejo/workflows/` equal to
+   * `dist/ci/<name>/`.
+   * @default - none: copy the workflows by hand
+   */
+  readonly sourceRepository?: SourceRepository;
+}
+
+/** The whole fleet: the infra repo, its environments and its services. */
+export interface FleetDefinition {
+  /** The fleet's name, an RFC 1123 label; it names the Argo CD projects. */
+  readonly name: string;
+  /** The infra repo's clone URL: the only source Argo CD may sync from. */
+  readonly repoUrl: string;
+  /**
+   * The branch of the infra repo Argo CD follows.
+   * @default 'main'
+   */
+  readonly targetRevision?: string;
+  /**
+   * The Forgejo runner label CI jobs run on; the runner's admin sets the labels.
+   * @default 'docker'
+   */
+  readonly runnerLabel?: string;
+  /** The environments, in promotion order. */
+  readonly environments: EnvironmentDefinition[];
+  /** The services. */
+  readonly services: ServiceDefinition[];
+}

@@ -1,0 +1,64 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SyntheticRelease, canaryTraffic, poisson, seededRandom, shareAt, writeOpenMetrics } from '../../../cli/simulation/synthetic-metrics';
+
+const release = (overrides: Partial<SyntheticRelease> = {}): SyntheticRelease => ({
+  source: 'app', namespace: 'sim-1', canaryHash: 'c1', canaryService: 'web-canary', stableService: 'web-stable', servicePort: 80,
+  requestsPerSecond: 100, shares: [{ atS: 0, share: 10 }, { atS: 60, share: 50 }], errorRate: () => 0.2,
+  durationS: 120, scrapeIntervalS: 10, scrapePhaseS: 3, seed: 42,
+  ...overrides,
+});
+
+describe('synthetic metrics', () => {
+  test('GIVEN a seed WHEN drawn twice THEN the numbers repeat, and Poisson draws average their mean', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+    const random = seededRandom(1);
+    const draws = Array.from({ length: 2000 }, () => poisson(3, random));
+    expect(draws.reduce((s, d) => s + d, 0) / draws.length).toBeCloseTo(3, 0);
+    expect(poisson(0, random)).toBe(0);
+  });
+
+  test('GIVEN shares over time WHEN read THEN the latest share at or before the time counts', () => {
+    const { shares } = release();
+    expect([shareAt(shares, -1), shareAt(shares, 0), shareAt(shares, 59), shareAt(shares, 60)]).toEqual([0, 10, 10, 50]);
+  });
+
+  test('GIVEN a release WHEN its traffic is drawn THEN the series start at the first scrape, at zero, and follow the share and error rate', () => {
+    const counts = canaryTraffic(release());
+    expect(counts[0]).toEqual({ atS: 3, requests: 0, errors: 0, stableRequests: 0 });
+    expect(counts.map(c => c.atS)).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 83, 93, 103, 113]);
+    const early = counts.slice(1, 6).reduce((s, c) => s + c.requests, 0);
+    const late = counts.slice(7).reduce((s, c) => s + c.requests, 0);
+    // 10 rps at 10% for 50 s, then 50 rps for 50 s.
+    expect(early).toBeGreaterThan(400);
+    expect(early).toBeLessThan(600);
+    expect(late).toBeGreaterThan(2200);
+    const errors = counts.reduce((s, c) => s + c.errors, 0) / counts.reduce((s, c) => s + c.requests, 0);
+    expect(errors).toBeGreaterThan(0.17);
+    expect(errors).toBeLessThan(0.23);
+    expect(canaryTraffic(release())).toEqual(counts);
+  });
+
+  test('GIVEN each source WHEN written THEN the series carry that system\'s names and labels, every family together, and the file ends with EOF', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'om-')), 'm.om');
+    writeOpenMetrics(file, [release(), release({ source: 'istio', namespace: 'sim-2' }), release({ source: 'nginx', namespace: 'sim-3' })], 1_700_000_000);
+    const text = fs.readFileSync(file, 'utf-8');
+    expect(text).toContain('http_requests_total{namespace="sim-1",rollouts_pod_template_hash="c1",code="500"} 0 1700000003\n');
+    expect(text).toContain('http_requests_total{namespace="sim-1",rollouts_pod_template_hash="stable",code="200"}');
+    expect(text).toContain('istio_requests_total{reporter="source",destination_service_namespace="sim-2",destination_service_name="web-canary",response_code="500"}');
+    expect(text).toContain('nginx_ingress_controller_requests{exported_namespace="sim-3",ingress="web-stable",service="web-stable",canary="sim-3-web-canary-80",status="500"}');
+    expect(text).toContain('istio_request_duration_milliseconds_bucket{reporter="source",destination_service_namespace="sim-2",destination_service_name="web-canary",le="50"}');
+    const families = [...text.matchAll(/^# TYPE (\S+) unknown$/gm)].map(m => m[1]);
+    expect(families).toEqual([
+      'http_requests_total', 'http_request_duration_seconds_bucket', 'istio_requests_total', 'istio_request_duration_milliseconds_bucket',
+      'nginx_ingress_controller_requests', 'nginx_ingress_controller_request_duration_seconds_bucket',
+    ]);
+    // Counters only grow.
+    const values = [...text.matchAll(/^http_requests_total\{namespace="sim-1",rollouts_pod_template_hash="c1",code="200"\} (\d+)/gm)].map(m => Number(m[1]));
+    expect(values).toEqual([...values].sort((x, y) => x - y));
+    expect(text.endsWith('# EOF\n')).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+import { Command, CommandContext, CommandResult, helpText, parseFlags, required, runCommand, runNamedCommand, systemProblem } from '../../../cli/support/command';
+import { fail } from '../../../lib/errors';
+
+type Body = () => string | CommandResult | Promise<string | CommandResult>;
+
+/** Runs a command as the entry points do, capturing what it prints and its exit code. */
+async function run(command: Body, runner: (c: Body) => Promise<void> = runCommand) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation(m => { out.push(String(m)); });
+  const error = jest.spyOn(console, 'error').mockImplementation(m => { err.push(String(m)); });
+  const exitCode = process.exitCode;
+  try {
+    await runner(command);
+    return { out, err, code: process.exitCode };
+  } finally {
+    process.exitCode = exitCode;
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('command', () => {
+  test('GIVEN flags WHEN parsed THEN strings and switches come back typed, and a missing required one names the usage', () => {
+    expect(parseFlags(['--env', 'staging', '--json'], { env: 'string', json: 'boolean', out: 'string' }, 'npm run x')).toEqual({ env: 'staging', json: true, out: undefined });
+    expect(() => required(undefined, 'env', 'npm run release -- --env ENV')).toThrow("release: '--env' is unset: is required; usage: npm run release -- --env ENV");
+    expect(() => parseFlags(['--nope'], {}, 'npm run fleet')).toThrow("fleet: 'argv' is '--nope': unknown option '--nope'");
+  });
+
+  test('GIVEN each outcome WHEN run THEN output, error line and exit code follow the contract', async () => {
+    expect(await run(() => 'done')).toEqual({ out: ['done'], err: [], code: undefined });
+    expect(await run(() => ({ output: 'checked', failed: true }))).toEqual({ out: ['checked'], err: [], code: 1 });
+    expect(await run(() => fail({ at: 'fleet', field: 'name', value: 'A', rule: 'must be lowercase', fix: "use 'a'" })))
+      .toEqual({ out: [], err: ["error: fleet: 'name' is 'A': must be lowercase; use 'a'"], code: 1 });
+    const bug = await run(() => { throw new TypeError('x is undefined'); });
+    expect(bug.err[0]).toMatch(/^TypeError: x is undefined\n\s+at /);
+  });
+
+  test.each([
+    ['EACCES', 'open', "error: /repo/releases/staging.json: 'open' is 'EACCES': permission denied; give this user write access to the repository, or run the command as its owner"],
+    ['EROFS', 'rename', "error: /repo/releases/staging.json: 'rename' is 'EROFS': the file system is read-only; run the command in a writable checkout"],
+    ['ENOSPC', 'write', "error: /repo/releases/staging.json: 'write' is 'ENOSPC': the disk is full; free some disk space and run the command again; nothing was committed"],
+    ['EXDEV', 'rename', "error: /repo/releases/staging.json: 'rename' is 'EXDEV': a rename crossed file systems; keep the whole repository on one file system"],
+  ])('GIVEN the file system failing with %s WHEN run THEN one clean error line names the path, the call and the fix, no stack', async (code, syscall, line) => {
+    const error = Object.assign(new Error(`${code}: failed`), { code, syscall, path: '/repo/releases/staging.json' });
+    expect(await run(() => { throw error; })).toEqual({ out: [], err: [line], code: 1 });
+  });
+
+  test('GIVEN an error without a known system code WHEN classified THEN it is no system problem', () => {
+    expect(systemProblem(new Error('boom'))).toBeUndefined();
+    expect(systemProblem(Object.assign(new Error(), { code: 'ENOENT' }))).toBeUndefined();
+  });
+
+  describe('runNamedCommand', () => {
+    const calls: string[][] = [];
+    const echo: Command = { name: 'echo', summary: 'prints its flags', usage: 'npm run echo -- [--loud]', example: 'npm run echo -- --loud', run: (_, argv) => { calls.push(argv); return argv.join(' '); } };
+    const context: CommandContext = { root: '/repo', fleet: () => { throw new Error('no fleet'); }, progress: () => undefined };
+    const named = (name: string | undefined, argv: string[]) => run(() => '', () => runNamedCommand([echo], name, argv, context));
+
+    test.each([['--help'], ['-h'], ['--loud', '--help']])('GIVEN %s WHEN run THEN the help is printed and the command does not run', async (...argv) => {
+      calls.length = 0;
+      expect(await named('echo', argv)).toEqual({ out: [helpText(echo)], err: [], code: undefined });
+      expect(calls).toEqual([]);
+      expect(helpText(echo)).toBe('usage: npm run echo -- [--loud]\n\nprints its flags\n\nexample:\n  npm run echo -- --loud');
+    });
+
+    test('GIVEN flags, and --help after a -- WHEN run THEN the command runs with all of them', async () => {
+      expect(await named('echo', ['--loud', '--', '--help'])).toEqual({ out: ['--loud -- --help'], err: [], code: undefined });
+    });
+
+    test('GIVEN an unknown name WHEN run THEN one error line lists the commands', async () => {
+      expect(await named('ech', [])).toEqual({ out: [], err: ["error: command: 'name' is 'ech': is not a command of this repository; use one of: echo"], code: 1 });
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { ForgejoClient } from '../../../delivery/forgejo/forgejo-client';
+
+describe('ForgejoClient', () => {
+  test('GIVEN an api that refuses the token WHEN a status is set THEN one error line names the call, the code and the fix', async () => {
+    const server = http.createServer((_, response) => {
+      response.statusCode = 403;
+      response.end('{"message":"token does not have at least one of required scope(s): [write:repository]"}');
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/`;
+    try {
+      await expect(new ForgejoClient(api, 'platform/infra', 't').setStatus('abc1234', { state: 'success', context: 'c', description: 'd' })).rejects.toThrow(
+        `forgejo: 'POST ${api}repos/platform/infra/statuses/abc1234' is 403: was refused: {"message":"token does not have at least one of required scope(s): [write:repository]"}; `
+        + 'check that the token may comment on pull requests and set commit statuses',
+      );
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+});

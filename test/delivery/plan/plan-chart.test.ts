@@ -1,0 +1,24 @@
+import { planChart } from '../../../delivery/plan';
+import { samplePlan } from './plan-fixture';
+
+describe('planChart', () => {
+  const svg = planChart(samplePlan());
+
+  test('GIVEN a plan WHEN charted THEN it is one SVG document with the share line, the analysis window and the abort mark', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(2); // the real share and, because it differs, the setWeight line
+    expect(svg.match(/<rect x=/g)).toHaveLength(1);
+    // The spike bound: 1m interval + 30s assumed scrape + 5% of the 1m window.
+    expect(svg).toContain('abort ≤ 1m 33s');
+    expect(svg).toContain('waits for a human');
+    expect(svg).toContain('staging/api: canary share of traffic over time (replica-based, 2 replicas)');
+  });
+
+  test('GIVEN every element WHEN its tags are counted THEN each opened element is closed, so the file opens as a chart', () => {
+    const opened = (svg.match(/<(svg|text|path|rect|title)(\s[^>]*)?(?<!\/)>/g) ?? []).length;
+    const closed = (svg.match(/<\/(svg|text|path|rect|title)>/g) ?? []).length;
+    expect(opened).toBe(closed);
+    expect(svg).not.toMatch(/NaN|undefined/);
+  });
+});

@@ -1,0 +1,21 @@
+import { chartFileName, planMarkdown } from '../../../delivery/plan';
+import { samplePlan } from './plan-fixture';
+
+describe('planMarkdown', () => {
+  test('GIVEN a plan WHEN rendered THEN the timeline, exposure, warnings and chart link are in the comment', () => {
+    const plan = samplePlan();
+    const markdown = planMarkdown([plan]);
+    expect(markdown).toContain('## Canary plan');
+    expect(markdown).toContain('1 Rollouts, 2 warnings.');
+    expect(markdown).toContain('replica-based, 2 replicas. Full promotion after **∞** at the earliest. Traffic exposed before the first measurement can fail: **33% (setWeight 10 on 2 replicas)**.');
+    // No PodMonitor: 30s scrapes assumed. Bad from start: 1s + 2 × 1m (the first measurement past 2 × 30s + 3s);
+    // spike: 1m + 30s + 3s; Prometheus down: 1s + 1m + 5 × 30s + 4 × 10s.
+    expect(markdown).toContain('| 1 | analysis rate | 33% (weight 10) | 0s | 2m 1s | 2m 1s | 1m 33s | 4m 11s |');
+    expect(markdown).toContain('| 2 | pause until promoted by hand | 33% (weight 10) | 2m 1s | ∞ |  |  |  |');
+    expect(markdown).toContain('- ⚠️ steps[0]: setWeight 10 sends 33% of traffic to the canary with 2 replicas, not 10%; 9 replicas or a traffic router would meet 10%');
+    expect(markdown).toContain('- ⚠️ no expected request rate is declared');
+    expect(markdown).toContain('![staging/api](staging-api.svg)');
+    expect(chartFileName(plan)).toBe('staging-api.svg');
+    expect(markdown).toMatchSnapshot();
+  });
+});

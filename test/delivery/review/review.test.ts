@@ -1,0 +1,83 @@
+import { Document, DocumentTree, ReviewInput, Severity, diffDocuments, reviewChanges } from '../../../delivery/review';
+import { Threshold } from '../../../lib/analysis';
+
+const rollout = (spec: object): Document => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api' }, spec });
+const template = (metrics: object[], spec: object = {}): Document => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'api-canary' }, spec: { metrics, ...spec } });
+const metric = (extra: object = {}) => ({ name: 'success-rate', count: 5, failureLimit: 0, successCondition: Threshold.atLeast(0.99).successCondition(), ...extra });
+const steps = (...list: object[]) => ({ progressDeadlineAbort: true, strategy: { canary: { steps: list } } });
+const analysis = { analysis: { templates: [{ templateName: 'api-canary' }] } };
+
+/** A review of one file changing from `before` to `after`, fleet.ts changed too. */
+function review(file: string, before: Document[], after: Document[], extra: Partial<ReviewInput> = {}) {
+  return reviewChanges({
+    before: new Map([[file, before]]), after: new Map([[file, after]]), pinsBefore: {}, pinsAfter: {},
+    environments: ['staging', 'production'], changedPaths: ['fleet.ts'], ...extra,
+  });
+}
+const rules = (r: ReturnType<typeof review>) => r.flags.map(f => `${f.severity.name} ${f.rule}`);
+
+describe('reviewChanges', () => {
+  test.each<[string, Document, Document, string[], string[]]>([
+    ['an analysis step removed', rollout(steps({ setWeight: 10 }, analysis, { setWeight: 50 }, analysis)), rollout(steps({ setWeight: 10 }, analysis, { setWeight: 50 })),
+      ['analysis removed from steps[3]'], ['high analysis-removed']],
+    ['a bigger weight jump', rollout(steps({ setWeight: 10 }, analysis, { setWeight: 50 }, analysis)), rollout(steps({ setWeight: 50 }, analysis)),
+      ['analysis removed from steps[3]', 'weights 10, 50 → 50'], ['high analysis-removed', 'medium weights-jumped']],
+    ['dry-run added to a step', rollout(steps({ setWeight: 10 }, analysis)), rollout(steps({ setWeight: 10 }, { analysis: { ...analysis.analysis, dryRun: [{ metricName: '.' }] } })),
+      ['dry-run added to analysis'], ['high dry-run-added']],
+    ['progressDeadlineAbort turned off', rollout(steps({ setWeight: 10 }, analysis)), rollout({ ...steps({ setWeight: 10 }, analysis), progressDeadlineAbort: false }),
+      ['progressDeadlineAbort turned off'], ['high progress-deadline-abort-off']],
+    ['a stricter threshold', template([metric()]), template([metric({ successCondition: Threshold.atLeast(0.999).successCondition() })]),
+      ['success-rate threshold 0.99 → 0.999 (stricter)'], []],
+    ['a looser latency bound', template([metric({ successCondition: Threshold.atMost(0.5).successCondition() })]), template([metric({ successCondition: Threshold.atMost(2).successCondition() })]),
+      ['success-rate threshold 0.5 → 2 (looser)'], ['high threshold-loosened']],
+    ['a raised failure limit and a lower count', template([metric()]), template([metric({ failureLimit: 2, count: 3 })]),
+      ['success-rate failureLimit 0 → 2', 'success-rate count 5 → 3'], ['high failure-limit-raised', 'medium count-lowered']],
+    ['a metric removed and dry-run added', template([metric(), metric({ name: 'latency' })]), template([metric()], { dryRun: [{ metricName: '^success-rate$' }] }),
+      ['metric latency removed', 'dry-run added'], ['high dry-run-added', 'high metric-removed']],
+    ['hand-written conditions', template([metric()]), template([metric({ successCondition: 'len(result) > 1' })]),
+      ['success-rate conditions changed'], ['medium conditions-changed']],
+  ])('GIVEN %s WHEN reviewed THEN the lines and flags say so', (_, before, after, lines, flags) => {
+    const result = review('dist/staging/api/x.yaml', [before], [after]);
+    expect(result.summary).toEqual(lines.map(l => `staging/api: ${l}`));
+    expect(rules(result)).toEqual(flags);
+  });
+
+  test('GIVEN workflow permissions raised WHEN reviewed THEN each wider scope is flagged, and narrower ones are not', () => {
+    const before = { name: 'ci', permissions: { contents: 'read' }, jobs: { build: { permissions: { packages: 'write' } } } };
+    const after = { name: 'ci', permissions: { 'contents': 'write', 'pull-requests': 'write' }, jobs: { build: { permissions: { packages: 'read' } } } };
+    const result = review('dist/ci/api/ci.yaml', [before], [after]);
+    expect(result.summary).toEqual(['dist/ci/api/ci.yaml: permissions.contents read → write', 'dist/ci/api/ci.yaml: permissions.pull-requests (none) → write']);
+    expect(rules(result)).toEqual(['high permissions-widened', 'high permissions-widened']);
+  });
+
+  test('GIVEN four services changing in production at once WHEN reviewed THEN the blast radius is flagged', () => {
+    const tree = (replicas: number): DocumentTree => new Map(['a', 'b', 'c', 'd'].map(s => [`dist/production/${s}/rollout.yaml`, [rollout({ replicas })]]));
+    const result = reviewChanges({ before: tree(2), after: tree(3), pinsBefore: {}, pinsAfter: {}, environments: ['staging', 'production'], changedPaths: ['fleet.ts'] });
+    expect(result.flags.map(f => [f.severity, f.rule, f.detail])).toEqual([
+      [Severity.MEDIUM, 'many-services', 'changes 4 services at once'],
+      [Severity.MEDIUM, 'production', 'changes a, b, c, d in production'],
+    ]);
+  });
+
+  test('GIVEN a digest promoted from staging WHEN reviewed THEN it is not flagged, and one from nowhere is', () => {
+    const image = (d: string) => `ghcr.io/acme/api@sha256:${d.repeat(64)}`;
+    const result = reviewChanges({
+      before: new Map(), after: new Map(), environments: ['staging', 'production'], changedPaths: ['releases/production.json'],
+      pinsBefore: { staging: { api: image('a'), web: image('c') }, production: { api: image('b'), web: image('b') } },
+      pinsAfter: { staging: { api: image('a'), web: image('c') }, production: { api: image('a'), web: image('d') } },
+    });
+    expect(result.summary).toEqual([`production/api: image ${image('b')} → ${image('a')}`, `production/web: image ${image('b')} → ${image('d')}`]);
+    expect(result.flags.map(f => `${f.rule} ${f.where}`)).toEqual(['digest-not-in-previous-environment production/web']);
+  });
+});
+
+describe('diffDocuments', () => {
+  test('GIVEN documents added, removed, changed and unchanged WHEN diffed THEN each is named by file and Kind/name, unchanged ones left out', () => {
+    const cm = (name: string, data: object) => ({ kind: 'ConfigMap', metadata: { name }, data });
+    const changes = diffDocuments(
+      new Map([['dist/a.yaml', [cm('same', {}), cm('gone', {}), cm('edited', { a: 1 })]]]),
+      new Map([['dist/a.yaml', [cm('same', {}), cm('edited', { a: 2 }), cm('new', {})]]]),
+    );
+    expect(changes.map(c => `${c.id} ${c.change}`)).toEqual(['ConfigMap/edited changed', 'ConfigMap/gone removed', 'ConfigMap/new added']);
+  });
+});
