@@ -30,7 +30,7 @@ export class ServiceChart extends Chart {
     OutputFolder.mark(this, { path: Layout.service(environment.name, service.name) });
     this.service = new CanaryService(this, 'Service', {
       name: service.name,
-      image: image.toString(),
+      image,
       port: service.port,
       readinessPath: service.readinessPath,
       prometheusAddress: environment.prometheusAddress,

@@ -1,12 +1,13 @@
 import { Problem, fail, failAll } from '../lib/errors/problem';
 import { Language } from '../lib/forgejo/language';
 import { DEFAULT_RUNNER_LABEL } from '../lib/forgejo/workflow';
+import { canaryServiceSettingProblems } from '../lib/patterns/canary-service';
 import { dnsLabelRule, isDnsLabel } from '../lib/private/names';
 import { ImageRef } from '../lib/workload/image-ref';
 import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './definitions';
 import { Layout } from './layout';
 import { ReleasePins } from './release-pins';
-import { ResolvedServiceSettings, resolveSettings } from './service-settings';
+import { ResolvedServiceSettings, ServiceSettings, resolveSettings } from './service-settings';
 
 /** The longest Kubernetes label value, and Service name. */
 const MAX_NAME = 63;
@@ -141,6 +142,15 @@ export class Fleet {
       if (root.length > MAX_NAME) {
         problem({ at, field: 'name', value: environment.name, rule: `makes the root app '${root}' (${root.length} characters), longer than ${MAX_NAME}`, fix: 'shorten the fleet or environment name' });
       }
+    }
+    // Settings are checked where they are written, in the fleet's own terms, before any chart is built.
+    const settingProblems = (field: string, settings: ServiceSettings | undefined) => {
+      for (const p of canaryServiceSettingProblems(settings ?? {})) problem({ ...p, at: 'fleet.ts', field: `${field}.${p.field}` });
+    };
+    for (const environment of this.environments) settingProblems(`environments[${environment.name}].defaults`, environment.defaults);
+    for (const service of this.services) {
+      settingProblems(`services[${service.name}].settings`, service.settings);
+      for (const [env, override] of Object.entries(service.overrides ?? {})) settingProblems(`services[${service.name}].overrides.${env}`, override);
     }
     for (const service of this.services) {
       const at = `fleet/services/${service.name}`;

@@ -69,7 +69,7 @@ const settings: Probe[] = ([
   ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['a..b'] }) }],
   ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['-x.example.com'] }) }],
   ['hosts', { routing: Routing.istio({ hosts: [] }) }],
-] as [string, ServiceSettings][]).map(([field, value]) => [`settings ${JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, root => synthCommand(new Fleet(withSettings(value)), root, []), `'${field}' is`]);
+] as [string, ServiceSettings][]).map(([field, value]) => [`settings ${JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, root => synthCommand(new Fleet(withSettings(value)), root, []), `${field}' is`]);
 
 const fleetDefinitions: Probe[] = ([
   ["'name' is 'Shop'", { ...definition(), name: 'Shop' }], ["'repoUrl' is 'git@forgejo:platform/infra.git'", { ...definition(), repoUrl: 'git@forgejo:platform/infra.git' }],

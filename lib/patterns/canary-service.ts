@@ -4,15 +4,17 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
-import { PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
+import { MetricSource, PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
 import { SyncWave } from '../argocd/sync-wave';
-import { problemAt, reportAt, reportInputs } from '../errors/problem';
+import { Problem, problemAt, reportAt, reportInputs } from '../errors/problem';
 import { AnalysisRunProps } from '../rollout/analysis-run';
 import { ArgValue } from '../rollout/arg-value';
 import { CanaryStep } from '../rollout/canary-step';
 import { Rollout } from '../rollout/rollout';
 import { RolloutStrategy } from '../rollout/rollout-strategy';
 import { ControllerOwnedField } from '../rollout/strategy-target';
+import { TrafficRouter } from '../rollout/traffic-router';
+import { ImageRef } from '../workload/image-ref';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
 import { EXPECTED_RPS_ANNOTATION } from './annotations';
@@ -64,8 +66,8 @@ export const CANARY_SERVICE_DEFAULTS = {
 export interface CanaryServiceProps {
   /** The service's name, an RFC 1123 label: it names the Rollout, its Services and its other objects. */
   readonly name: string;
-  /** The image to run, pinned by digest. */
-  readonly image: string;
+  /** The image to run, pinned by digest: `ImageRef.parse` refuses a tag alone, so a tag can never move under a running Rollout. */
+  readonly image: ImageRef;
   /** The container port the service listens on for HTTP. */
   readonly port: number;
   /**
@@ -197,24 +199,59 @@ export class CanaryService extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
-    const problems = propProblems(this, props);
+    const problems = this.inputProblems(props);
     reportInputs(this, problems);
-    const defaults = CANARY_SERVICE_DEFAULTS;
-    const servicePort = props.servicePort ?? defaults.servicePort;
+    const services = this.services(props);
+    const routing = (props.routing ?? CANARY_SERVICE_DEFAULTS.routing)._bind(this, {
+      name: props.name, stable: services.stable, canary: services.canary, port: props.servicePort ?? CANARY_SERVICE_DEFAULTS.servicePort,
+    });
+    const template = this.analysisTemplate(props, routing.metricSource);
+    this.analysis = this.analysisRun(template, routing.metricSource, services.canary);
+    this.rollout = this.canaryRollout(props, services, routing.router);
+    const container = this.container(props);
+    const configuration = this.configuration(props, container);
+    for (const service of services.all) service.select(this.rollout);
+    const guards = this.guards(props);
+    // An autoscaler with bad bounds is reported above; kplus would throw on it without naming the field.
+    if (props.autoscaling && !problems.some(p => p.includes("'autoscaling."))) this.autoscaler(props.name, props.autoscaling);
+    for (const construct of [template, ...services.all, ...routing.objects, ...configuration, ...guards]) SyncWave.REFERENCED.applyTo(construct);
+    SyncWave.WORKLOAD.applyTo(this.rollout);
+  }
 
-    const ports = [{ port: servicePort, targetPort: props.port, name: PORT_NAME }];
+  /** Fields the rollout controller writes at run time, which the service's Application must ignore. */
+  public get controllerOwnedFields(): ControllerOwnedField[] {
+    return this.rollout.controllerOwnedFields();
+  }
+
+  /** The props' problems, each naming this construct and the field. */
+  private inputProblems(props: CanaryServiceProps): string[] {
+    const problems = canaryServiceSettingProblems(props).map(p => problemAt(this, p.field, p.value, p.rule, p.fix));
+    // The type asks for an ImageRef; a caller without types could still pass a bare tag.
+    if (!(props.image instanceof ImageRef)) {
+      problems.push(problemAt(this, 'image', String(props.image), 'must be an ImageRef, pinned by digest', "parse it with ImageRef.parse('registry/repo@sha256:<64 hex>', 'where it came from')"));
+    }
+    return problems;
+  }
+
+  /** The stable and canary Services the controller points at each version, and the entry Service clients call. */
+  private services(props: CanaryServiceProps): CanaryServices {
+    const ports = [{ port: props.servicePort ?? CANARY_SERVICE_DEFAULTS.servicePort, targetPort: props.port, name: PORT_NAME }];
     const stable = new kplus.Service(this, 'StableService', { metadata: { name: `${props.name}-stable` }, ports });
     const canary = new kplus.Service(this, 'CanaryService', { metadata: { name: `${props.name}-canary` }, ports });
     // Clients inside the cluster call this one; without a router the canary's share is its share of the pods.
     const entry = new kplus.Service(this, 'Service', { metadata: { name: props.name }, ports });
-    if (props.namedTargetPort ?? defaults.namedTargetPort) {
+    if (props.namedTargetPort ?? CANARY_SERVICE_DEFAULTS.namedTargetPort) {
       // cdk8s-plus takes a numbered target port only. The patch applies before the L1's own filter,
       // which reads int-or-string values as IntOrString, so the name goes in as one.
       const byName = kplus.k8s.IntOrString.fromString(PORT_NAME);
       for (const service of [stable, canary, entry]) ApiObject.of(service).addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', byName));
     }
-    const routing = (props.routing ?? defaults.routing)._bind(this, { name: props.name, stable, canary, port: servicePort });
+    return { stable, canary, all: [stable, canary, entry] };
+  }
 
+  /** The analysis every canary step runs: success rate, and latency when bounded. */
+  private analysisTemplate(props: CanaryServiceProps, source: MetricSource): AnalysisTemplate {
+    const defaults = CANARY_SERVICE_DEFAULTS;
     const scrapeInterval = props.scrapeInterval ?? defaults.scrapeInterval;
     const measure = {
       address: props.prometheusAddress ?? defaults.prometheusAddress,
@@ -223,26 +260,31 @@ export class CanaryService extends Construct {
       initialDelay: Duration.seconds(2 * scrapeInterval.toSeconds() + FIRST_MEASUREMENT_MARGIN_S),
       count: props.analysisCount ?? defaults.analysisCount,
     };
-    const template = new AnalysisTemplate(this, 'Analysis', {
+    return new AnalysisTemplate(this, 'Analysis', {
       metadata: { name: `${props.name}-canary` },
       metrics: [
-        successRateMetric(routing.metricSource, { ...measure, minSuccessRate: props.minSuccessRate ?? defaults.minSuccessRate }),
-        ...props.maxLatency ? [latencyMetric(routing.metricSource, { ...measure, maxLatency: props.maxLatency })] : [],
+        successRateMetric(source, { ...measure, minSuccessRate: props.minSuccessRate ?? defaults.minSuccessRate }),
+        ...props.maxLatency ? [latencyMetric(source, { ...measure, maxLatency: props.maxLatency })] : [],
       ],
-      args: routing.metricSource.args,
+      args: source.args,
     });
+  }
+
+  /** The template with the args the Rollout passes it: the canary's pod hash, Service and namespace. */
+  private analysisRun(template: AnalysisTemplate, source: MetricSource, canary: kplus.Service): AnalysisRunProps {
     const argValues: Record<string, ArgValue> = {
       [PRESET_ARGS.canaryHash]: ArgValue.canaryPodTemplateHash(),
       [PRESET_ARGS.canaryService]: ArgValue.of(canary.name),
       [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
     };
-    this.analysis = {
-      templates: [template],
-      args: Object.fromEntries(routing.metricSource.argNames.map(name => [name, argValues[name]])),
-    };
-    const runAnalysis = CanaryStep.analysis(this.analysis);
+    return { templates: [template], args: Object.fromEntries(source.argNames.map(name => [name, argValues[name]])) };
+  }
 
-    this.rollout = new Rollout(this, 'Rollout', {
+  /** The Rollout: each weight, then the analysis that gates it. */
+  private canaryRollout(props: CanaryServiceProps, services: CanaryServices, trafficRouter: TrafficRouter | undefined): Rollout {
+    const defaults = CANARY_SERVICE_DEFAULTS;
+    const runAnalysis = CanaryStep.analysis(this.analysis);
+    return new Rollout(this, 'Rollout', {
       metadata: {
         name: props.name,
         annotations: props.expectedRequestRate === undefined ? undefined : { [EXPECTED_RPS_ANNOTATION]: String(props.expectedRequestRate) },
@@ -251,15 +293,20 @@ export class CanaryService extends Construct {
       terminationGracePeriod: props.terminationGracePeriod ?? defaults.terminationGracePeriod,
       securityContext: { ensureNonRoot: true },
       strategy: RolloutStrategy.canary({
-        stableService: stable,
-        canaryService: canary,
-        trafficRouter: routing.router,
+        stableService: services.stable,
+        canaryService: services.canary,
+        trafficRouter,
         steps: (props.canaryWeights ?? defaults.canaryWeights).flatMap(weight => [CanaryStep.setWeight(weight), runAnalysis]),
       }),
     });
+  }
+
+  /** The app's container: pinned, probed, locked down, and draining before it stops. */
+  private container(props: CanaryServiceProps): kplus.Container {
+    const defaults = CANARY_SERVICE_DEFAULTS;
     const container = this.rollout.addContainer({
       name: props.name,
-      image: props.image,
+      image: String(props.image),
       // The digest pins the image: pulling again could not change it.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ number: props.port, name: PORT_NAME }],
@@ -281,10 +328,13 @@ export class CanaryService extends Construct {
     });
     // A read-only root filesystem still needs somewhere to write temporary files.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
-    const referenced: Construct[] = [template, stable, canary, entry, ...routing.objects];
+    return container;
+  }
+
+  /** The container's environment: plain config from a ConfigMap, secrets by reference; returns the ConfigMap, if any. */
+  private configuration(props: CanaryServiceProps, container: kplus.Container): Construct[] {
     const config = props.config ?? {};
     const configMap = this.configMap(props.name, config);
-    if (configMap) referenced.push(configMap);
     for (const name of Object.keys(config)) {
       container.env.addVariable(this.envName('config', name), kplus.EnvValue.fromConfigMap(configMap!, name));
     }
@@ -292,29 +342,29 @@ export class CanaryService extends Construct {
       const secret = kplus.Secret.fromSecretName(this, `Secret-${name}`, ref.name);
       container.env.addVariable(this.envName('secretEnv', name), kplus.EnvValue.fromSecretValue({ secret, key: ref.key }));
     }
-    for (const svc of [stable, canary, entry]) svc.select(this.rollout);
-
-    referenced.push(new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: props.name }, workload: this.rollout }));
-    referenced.push(new PodMonitor(this, 'PodMonitor', { metadata: { name: props.name }, workload: this.rollout, portName: PORT_NAME, interval: scrapeInterval }));
-    // An autoscaler with bad bounds is reported above; kplus would throw on it without naming the field.
-    if (props.autoscaling && !problems.some(p => p.includes("'autoscaling."))) {
-      const cpu = props.autoscaling.cpuUtilizationPercent ?? defaults.autoscaling.cpuUtilizationPercent;
-      const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata: { name: props.name },
-        target: this.rollout,
-        minReplicas: props.autoscaling.minReplicas ?? defaults.autoscaling.minReplicas,
-        maxReplicas: props.autoscaling.maxReplicas,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpu))],
-      });
-      SyncWave.AFTER_WORKLOAD.applyTo(hpa);
-    }
-    for (const construct of referenced) SyncWave.REFERENCED.applyTo(construct);
-    SyncWave.WORKLOAD.applyTo(this.rollout);
+    return configMap ? [configMap] : [];
   }
 
-  /** Fields the rollout controller writes at run time, which the service's Application must ignore. */
-  public get controllerOwnedFields(): ControllerOwnedField[] {
-    return this.rollout.controllerOwnedFields();
+  /** What keeps a release honest and available: the disruption budget, and the PodMonitor the analysis reads. */
+  private guards(props: CanaryServiceProps): Construct[] {
+    const interval = props.scrapeInterval ?? CANARY_SERVICE_DEFAULTS.scrapeInterval;
+    return [
+      new PodDisruptionBudget(this, 'DisruptionBudget', { metadata: { name: props.name }, workload: this.rollout }),
+      new PodMonitor(this, 'PodMonitor', { metadata: { name: props.name }, workload: this.rollout, portName: PORT_NAME, interval }),
+    ];
+  }
+
+  /** The autoscaler, synced after the Rollout it scales. */
+  private autoscaler(name: string, autoscaling: CanaryAutoscaling): void {
+    const defaults = CANARY_SERVICE_DEFAULTS.autoscaling;
+    const hpa = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name },
+      target: this.rollout,
+      minReplicas: autoscaling.minReplicas ?? defaults.minReplicas,
+      maxReplicas: autoscaling.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(autoscaling.cpuUtilizationPercent ?? defaults.cpuUtilizationPercent))],
+    });
+    SyncWave.AFTER_WORKLOAD.applyTo(hpa);
   }
 
   /**
@@ -335,17 +385,29 @@ export class CanaryService extends Construct {
   }
 }
 
+/** The three Services of a canary service. */
+interface CanaryServices {
+  readonly stable: kplus.Service;
+  readonly canary: kplus.Service;
+  /** Stable, canary and the entry Service. */
+  readonly all: readonly kplus.Service[];
+}
+
 /** A Secret's name: a DNS subdomain. A Secret's key: letters, digits, '-', '_' and '.'. */
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** A problem with one setting of a {@link CanaryService}, named by its field; whoever reports it says where the setting was written. */
+export type SettingProblem = Omit<Problem, 'at'>;
+
 /**
  * Every value of `props` that Kubernetes, Argo Rollouts or Prometheus would reject or misread, or
- * that would let a release drop requests or pass unjudged.
+ * that would let a release drop requests or pass unjudged. A fleet model calls it on each layer of
+ * settings, to report a problem where the user wrote it.
  */
-function propProblems(scope: Construct, props: CanaryServiceProps): string[] {
-  const problems: string[] = [];
-  const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push(problemAt(scope, field, value, rule, fix));
+export function canaryServiceSettingProblems(props: Partial<CanaryServiceProps>): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  const problem = (field: string, value: unknown, rule: string, fix: string) => problems.push({ field, value, rule, fix });
   const isInt = (n: number | undefined, min: number) => n === undefined || (Number.isInteger(n) && n >= min);
   if (props.minSuccessRate !== undefined && !(props.minSuccessRate > 0 && props.minSuccessRate <= 1)) {
     problem('minSuccessRate', props.minSuccessRate, 'must be above 0 and at most 1: below, every canary passes; above, every one fails', 'use a share such as 0.99');

@@ -59,6 +59,17 @@ describe('Fleet', () => {
     );
   });
 
+  test('GIVEN wrong settings in each layer WHEN the fleet is defined THEN each is reported where the user wrote it', () => {
+    const env = { ...definition.environments[0], defaults: { replicas: 1 } };
+    const api = { ...definition.services[0], settings: { minSuccessRate: 2 }, overrides: { staging: { canaryWeights: [10, 5] } } };
+    expect(() => new Fleet({ ...definition, environments: [env, definition.environments[1]], services: [api] })).toThrow([
+      '3 problems found:',
+      "  - fleet.ts: 'environments[staging].defaults.replicas' is 1: must be an integer of at least 2: with one pod, draining its node or a disruption takes the service down; run at least 2 replicas",
+      "  - fleet.ts: 'services[api].settings.minSuccessRate' is 2: must be above 0 and at most 1: below, every canary passes; above, every one fails; use a share such as 0.99",
+      "  - fleet.ts: 'services[api].overrides.staging.canaryWeights[1]' is 5: must be above the weight before it (10); list the weights in increasing order, each once",
+    ].join('\n'));
+  });
+
   test('GIVEN a definition with several problems WHEN loaded THEN every one is reported at once', () => {
     expect(() => new Fleet({ ...definition, name: 'Shop', repoUrl: 'git@host:x.git' } as FleetDefinition)).toThrow(
       "2 problems found:\n  - fleet: 'name' is 'Shop': must be a lowercase rfc 1123 label",

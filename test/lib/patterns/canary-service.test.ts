@@ -1,9 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { longestRangeSeconds } from '../../../lib/analysis';
 import { validationProblems } from '../../../lib/errors';
-import { CANARY_SERVICE_DEFAULTS, CanaryService, CanaryServiceProps, Routing } from '../../../lib/patterns';
+import { CANARY_SERVICE_DEFAULTS, CanaryService, CanaryServiceProps, canaryServiceSettingProblems, Routing } from '../../../lib/patterns';
+import { ImageRef } from '../../../lib/workload';
 
-const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`;
+const IMAGE = ImageRef.parse(`ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`, 'test');
 
 /** A canary service in its own chart, with nothing but `props`. */
 function canaryService(props: Partial<CanaryServiceProps> = {}) {
@@ -62,7 +63,7 @@ describe('CanaryService', () => {
     expect(byKind('HorizontalPodAutoscaler')[0].spec).toMatchObject({ minReplicas: 3, maxReplicas: 10, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 70 } } }] });
     const [container] = rollout.spec.template.spec.containers;
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.image).toBe(IMAGE);
+    expect(container.image).toBe(IMAGE.toString());
     expect(container.env).toEqual([
       { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'api-config-3e8331a1ad', key: 'LOG_LEVEL' } } },
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'api-database', key: 'url' } } },
@@ -129,5 +130,19 @@ describe('CanaryService', () => {
       { group: 'networking.istio.io', kind: 'VirtualService', name: 'api', jsonPointers: ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'] },
     ]);
     expect(canaryService().service.controllerOwnedFields).toEqual([]);
+  });
+
+  test('GIVEN an image given as a bare tag by a caller without types WHEN synthesized THEN it is a problem naming the fix, not a running tag', () => {
+    expect(() => canaryService({ image: 'ghcr.io/acme/api:latest' as unknown as ImageRef })).toThrow(
+      "test/Api: 'image' is 'ghcr.io/acme/api:latest': must be an ImageRef, pinned by digest; parse it with ImageRef.parse('registry/repo@sha256:<64 hex>', 'where it came from')",
+    );
+  });
+
+  test('GIVEN settings WHEN checked alone THEN each problem names its field and the caller says where', () => {
+    expect(canaryServiceSettingProblems({ canaryWeights: [10, 5], replicas: 1 })).toEqual([
+      { field: 'canaryWeights[1]', value: 5, rule: 'must be above the weight before it (10)', fix: 'list the weights in increasing order, each once' },
+      { field: 'replicas', value: 1, rule: 'must be an integer of at least 2: with one pod, draining its node or a disruption takes the service down', fix: 'run at least 2 replicas' },
+    ]);
+    expect(canaryServiceSettingProblems({})).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { validationProblems } from '../../../lib/errors';
 import { CanaryService, Routing } from '../../../lib/patterns';
+import { ImageRef } from '../../../lib/workload';
 
 /** A canary service `web` with `routing`: its router objects, Rollout and analysis query. */
 function route(routing: Routing) {
   const app = Testing.app();
   const chart = new Chart(app, 'test', { namespace: 'shop' });
-  new CanaryService(chart, 'Web', { name: 'web', image: `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`, port: 3000, routing });
+  new CanaryService(chart, 'Web', { name: 'web', image: ImageRef.parse(`ghcr.io/acme/web@sha256:${'a'.repeat(64)}`, 'test'), port: 3000, routing });
   const all = Testing.synth(chart);
   const rollout = all.find(o => o.kind === 'Rollout');
   const query: string = all.find(o => o.kind === 'AnalysisTemplate').spec.metrics[0].provider.prometheus.query;
