@@ -2,17 +2,17 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { DIST, committedFiles } from '../delivery/commit';
-import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../delivery/review';
+import { committedFiles } from '../delivery/commit';
+import { APPROVAL_TRAILER, Document, Severity, DocumentTree, PinTree, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../delivery/review';
+import { staleOutputs } from '../delivery/synth';
 import { fail } from '../lib/errors';
-import { Fleet } from '../model';
+import { Fleet, Layout } from '../model';
 import { Command, parseFlags, required } from './support/command';
 
 const USAGE = 'npm run review -- --base GIT_REF [--out FOLDER]';
 
 /** The synthesized outputs a review compares, and the pins. */
-const OUTPUTS = [DIST, '.forgejo'];
-const RELEASES = 'releases';
+const OUTPUTS = [Layout.dist, '.forgejo'];
 
 /**
  * `npm run review`: what the working tree changes in each cluster against `--base` (a branch, tag or
@@ -22,24 +22,27 @@ const RELEASES = 'releases';
  */
 export function reviewCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { base: 'string', out: 'string' }, USAGE);
-  const { markdown, unapproved } = reviewRepository(fleet, root, required(flags.base, 'base', USAGE), flags.out);
-  const approval = unapproved.length === 0 ? 'every high-severity flag is approved'
-    : `unapproved high-severity flags: ${unapproved.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`;
-  return [markdown.trimEnd(), approval].join('\n\n');
+  const { markdown, unapproved, highFlags, wrote } = reviewRepository(fleet, root, required(flags.base, 'base', USAGE), flags.out);
+  const approval = highFlags === 0 ? [] : unapproved.length === 0 ? ['every high-severity flag is approved']
+    : [`unapproved high-severity flags: ${unapproved.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`];
+  return [markdown.trimEnd(), ...approval, `wrote ${wrote.join(' and ')}`].join('\n\n');
 }
 
-/** A written review: its Markdown, and the high-severity rules no trailer approves. */
+/** A written review: its Markdown, the high-severity rules no trailer approves, and where it was written. */
 export interface RepositoryReview {
   readonly markdown: string;
   readonly unapproved: string[];
+  /** How many high-severity flags the review raised, approved or not. */
+  readonly highFlags: number;
+  /** The files written, relative to the root. */
+  readonly wrote: string[];
 }
 
 /** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
 export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string): RepositoryReview {
-  const out = path.resolve(root, outFlag ?? REVIEW_FOLDER);
-  const relativeOut = path.relative(root, out);
-  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
-    fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${REVIEW_FOLDER}` });
+  const out = path.resolve(root, outFlag ?? Layout.reviewReports);
+  if (Layout.isInDist(path.relative(root, out))) {
+    fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.reviewReports}` });
   }
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
   if (commit === undefined) fail({ at: 'review', field: '--base', value: base, rule: 'is not a commit of this repository', fix: 'name a branch, tag or commit, e.g. --base origin/main' });
@@ -48,9 +51,11 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
   const review = reviewChanges({
     before: parseTree(committedFiles(root, commit, OUTPUTS, isYaml)),
     after: parseTree(workingFiles(root, OUTPUTS, isYaml)),
-    pinsBefore: parsePins(committedFiles(root, commit, [RELEASES], isPinFile)),
-    pinsAfter: parsePins(workingFiles(root, [RELEASES], isPinFile)),
+    pinsBefore: parsePins(committedFiles(root, commit, [Layout.releases], isPinFile)),
+    pinsAfter: parsePins(workingFiles(root, [Layout.releases], isPinFile)),
     environments: fleet.environments.map(e => e.name),
+    // A dist/ that is not what fleet.ts makes would make the review describe the wrong change.
+    staleFiles: staleOutputs(fleet, root),
     changedPaths: [
       ...lines(git(root, ['diff', '--name-only', commit])),
       ...lines(git(root, ['ls-files', '--others', '--exclude-standard'])),
@@ -61,7 +66,9 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'review.md'), markdown);
   fs.writeFileSync(path.join(out, 'review.json'), reviewJson(review, base));
-  return { markdown, unapproved: unapprovedRules(review, approved) };
+  const highFlags = review.flags.filter(f => f.severity === Severity.HIGH).length;
+  const wrote = ['review.md', 'review.json'].map(name => path.relative(root, path.join(out, name)));
+  return { markdown, unapproved: unapprovedRules(review, approved), highFlags, wrote };
 }
 
 function isPinFile(file: string): boolean {

@@ -41,9 +41,20 @@ export interface DocumentChange {
   readonly after?: Document;
 }
 
+/** A service that appears in or leaves an environment whole: one line of the review instead of one per object. */
+export interface ServiceChange {
+  readonly environment: string;
+  readonly service: string;
+  readonly change: 'added' | 'removed';
+  /** `Kind/name` of each object. */
+  readonly objects: readonly string[];
+}
+
 /** Everything a review says about the difference between two states of the repository. */
 export interface Review {
   readonly changes: readonly DocumentChange[];
+  /** The services that appear or leave whole; their objects are in `changes` too. */
+  readonly services: readonly ServiceChange[];
   /** One plain line per meaningful change, e.g. `staging/web: success-rate threshold 0.99 → 0.95 (looser)`. */
   readonly summary: readonly string[];
   readonly flags: readonly RiskFlag[];
@@ -61,6 +72,11 @@ export interface ReviewInput {
   readonly environments: readonly string[];
   /** The paths that differ between the base and the working tree, outside `dist/` too. */
   readonly changedPaths: readonly string[];
+  /**
+   * Synthesized files of the working tree that are not what its fleet and pins synthesize.
+   * @default - not checked (a job that reads committed files only relies on the drift check's status)
+   */
+  readonly staleFiles?: readonly string[];
 }
 
 /** Sources that explain a change of `dist/`: the fleet, its pins, and the code that renders them. */
@@ -83,7 +99,18 @@ export function reviewChanges(input: ReviewInput): Review {
   const flag = (severity: Severity, rule: string, where: string, detail: string) => flags.push({ severity, rule, where, detail });
   const production = input.environments[input.environments.length - 1];
 
+  const [foldersBefore, foldersAfter] = [folders(input.before), folders(input.after)];
+  const isNew = (env: string, service: string) => !foldersBefore.get(env)?.has(service) && foldersAfter.get(env)?.has(service);
+  const isGone = (env: string, service: string) => foldersBefore.get(env)?.has(service) && !foldersAfter.get(env)?.has(service);
+  const wholeServices = new Map<string, string[]>();
   for (const change of changes) {
+    const place = Layout.place(change.file);
+    // A service that appears or goes whole is one line, not one per object.
+    if (place?.kind === 'service' && (isNew(place.environment, place.service) || isGone(place.environment, place.service))) {
+      const key = `${place.environment}/${place.service}`;
+      wholeServices.set(key, [...wholeServices.get(key) ?? [], change.id]);
+      continue;
+    }
     const where = placeOf(change.file);
     const { before, after } = change;
     if (change.change !== 'changed' || !before || !after) {
@@ -91,13 +118,19 @@ export function reviewChanges(input: ReviewInput): Review {
       continue;
     }
     const lines = describeChange(before, after, where, flag);
-    summary.push(...(lines.length ? lines : [`${change.id} changed`]).map(line => `${where}: ${line}`));
+    summary.push(...lines.length ? lines.map(line => `${where}: ${line}`) : fieldChanges(before, after).map(line => `${where} ${change.id}: ${line}`));
+  }
+  const services: ServiceChange[] = [...wholeServices].map(([key, objects]) => {
+    const [environment, service] = key.split('/');
+    return { environment, service, change: isNew(environment, service) ? 'added' : 'removed', objects };
+  });
+  for (const { environment, service, change, objects } of services) {
+    summary.push(change === 'added' ? `new service ${service} in ${environment}: ${objects.length} objects` : `service ${service} leaves ${environment}: argo cd prunes its ${objects.length} objects`);
   }
 
-  const remaining = folders(input.after);
-  for (const [folder, services] of folders(input.before)) {
+  for (const [folder, services] of foldersBefore) {
     for (const service of services) {
-      if (!remaining.get(folder)?.has(service)) flag(Severity.HIGH, 'prune', `${folder}/${service}`, 'argo cd prunes everything the service runs here');
+      if (!foldersAfter.get(folder)?.has(service)) flag(Severity.HIGH, 'prune', `${folder}/${service}`, 'argo cd prunes everything the service runs here');
     }
   }
   const touched = new Map<string, Set<string>>();
@@ -125,8 +158,13 @@ export function reviewChanges(input: ReviewInput): Review {
   if (distChanged && !input.changedPaths.some(p => EXPLAINING.test(p))) {
     flag(Severity.HIGH, 'unexplained-dist-change', 'dist/', 'dist/ changes but fleet.ts, releases/, lib/ and charts/ do not: it was edited by hand or synthesized from other sources');
   }
+  const stale = input.staleFiles ?? [];
+  if (stale.length > 0) {
+    const shown = stale.slice(0, 3).join(', ') + (stale.length > 3 ? ` and ${stale.length - 3} more` : '');
+    flag(Severity.HIGH, 'stale-dist', 'dist/', `${shown} ${stale.length === 1 ? 'is' : 'are'} not what fleet.ts and releases/ synthesize: run npm run synth and commit the result`);
+  }
   flags.sort((a, b) => b.severity.rank - a.severity.rank || a.where.localeCompare(b.where) || a.rule.localeCompare(b.rule));
-  return { changes, summary: [...new Set(summary)], flags };
+  return { changes, services, summary: [...new Set(summary)], flags };
 }
 
 /** The documents added, removed and changed, by file and `Kind/name`. */
@@ -164,6 +202,29 @@ function folders(tree: DocumentTree): Map<string, Set<string>> {
     if (place?.kind === 'service' && file.split('/').length > 3) result.set(place.environment, (result.get(place.environment) ?? new Set()).add(place.service));
   }
   return result;
+}
+
+/** At most this many changed fields are named per document; the diff shows the rest. */
+const MAX_FIELDS = 5;
+
+/** The changed leaf fields of a document, as `path before → after`, the first few of them. */
+export function fieldChanges(before: unknown, after: unknown): string[] {
+  const changed: string[] = [];
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const walk = (a: unknown, b: unknown, at: string) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+    if (isObject(a) && isObject(b) && Array.isArray(a) === Array.isArray(b)) {
+      const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+      for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])]) {
+        walk(x[key], y[key], Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+      }
+      return;
+    }
+    changed.push(`${at} ${show(a)} → ${show(b)}`);
+  };
+  walk(before, after, '');
+  return changed.length > MAX_FIELDS ? [...changed.slice(0, MAX_FIELDS), `and ${changed.length - MAX_FIELDS} more fields`] : changed;
 }
 
 type Flagger = (severity: Severity, rule: string, where: string, detail: string) => void;

@@ -18,14 +18,15 @@ function fleetWith(service: string, production: NonNullable<ServiceDefinition['o
   });
 }
 
-const review = (root: string) => reviewCommand(fleet, root, ['--base', 'main']);
+const review = (root: string, reviewed: Fleet = fleet) => reviewCommand(reviewed, root, ['--base', 'main']);
 
 describe('review', () => {
   test('GIVEN a branch that loosens a threshold WHEN reviewed THEN the line says how, the flag is high, and a trailer approves it', () => {
     const { root, git, editFleet } = gitRepo();
     editFleet();
-    synthCommand(fleetWith('api', { minSuccessRate: 0.95 }), root, []);
-    const output = review(root);
+    const looser = fleetWith('api', { minSuccessRate: 0.95 });
+    synthCommand(looser, root, []);
+    const output = review(root, looser);
     expect(output).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
     expect(output).toContain('| high | `threshold-loosened` | production/api | success-rate: >= 0.995 → >= 0.95 |');
     expect(output).toContain('unapproved high-severity flags: threshold-loosened');
@@ -36,7 +37,25 @@ describe('review', () => {
 
     git('add', '-A');
     git('commit', '--quiet', '-m', 'looser\n\nreview-approved: threshold-loosened');
-    expect(review(root)).toContain('every high-severity flag is approved');
+    expect(review(root, looser)).toContain('every high-severity flag is approved');
+  });
+
+  test('GIVEN one image released WHEN reviewed against its parent THEN the review is short, names both digests and asks for no approval', () => {
+    const { root } = gitRepo();
+    const image = `ghcr.io/acme/web@sha256:${DIGEST}`;
+    releaseCommand(fleet, root, ['--service', 'web', '--env', 'staging', '--image', image]);
+    const output = review(root);
+    expect(output.split('\n').length).toBeLessThanOrEqual(40);
+    expect(output).toMatch(new RegExp(`- staging/web: image ghcr.io/acme/web\\S*@sha256:[0-9a-f]{64} → ${image.replace(/[.]/g, '\\.')}`));
+    expect(output).not.toContain('approved');
+    expect(output).toContain('wrote reports/review/review.md and reports/review/review.json');
+  });
+
+  test('GIVEN fleet.ts changed but dist/ not synthesized WHEN reviewed THEN the stale dist/ is a high-severity flag, not "nothing changes"', () => {
+    const { root } = gitRepo();
+    const output = review(root, fleetWith('api', { minSuccessRate: 0.95 }));
+    expect(output).toContain('| high | `stale-dist` | dist/ | dist/production/api/analysistemplate-api-canary.yaml is not what fleet.ts and releases/ synthesize: run npm run synth and commit the result |');
+    expect(output).toContain('unapproved high-severity flags: stale-dist');
   });
 
   test('GIVEN a digest released straight to production WHEN reviewed THEN it is flagged as never having run in staging', () => {
@@ -58,14 +77,16 @@ describe('review', () => {
     synthCommand(fleet, root, ['--allow-prune']);
     const output = review(root);
     expect(output).toContain('| high | `prune` | production/web | argo cd prunes everything the service runs here |');
-    expect(output).toContain('- production/web: Rollout/web removed');
+    expect(output).toMatch(/- service web leaves production: argo cd prunes its \d+ objects/);
+    expect(output).not.toContain('Rollout/web removed');
   });
 
   test('GIVEN a routing change that needs another kind WHEN reviewed THEN the widened AppProject is flagged', () => {
     const { root, editFleet } = gitRepo();
     editFleet();
-    synthCommand(fleetWith('web', { routing: Routing.nginx({ host: 'shop.example.com' }) }), root, []);
-    const output = review(root);
+    const nginx = fleetWith('web', { routing: Routing.nginx({ host: 'shop.example.com' }) });
+    synthCommand(nginx, root, []);
+    const output = review(root, nginx);
     expect(output).toMatch(/\| high \| `permissions-widened` \| AppProject shop-production \| namespaceResourceWhitelist gains .*"kind":"Ingress"/);
   });
 

@@ -1,0 +1,2 @@
+export * from './stale-outputs';
+export * from './synth-fleet';
