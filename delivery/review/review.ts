@@ -120,11 +120,11 @@ export function reviewChanges(input: ReviewInput): Review {
     const lines = describeChange(before, after, where, flag);
     summary.push(...lines.length ? lines.map(line => `${where}: ${line}`) : fieldChanges(before, after).map(line => `${where} ${change.id}: ${line}`));
   }
-  const services: ServiceChange[] = [...wholeServices].map(([key, objects]) => {
+  const serviceChanges: ServiceChange[] = [...wholeServices].map(([key, objects]) => {
     const [environment, service] = key.split('/');
     return { environment, service, change: isNew(environment, service) ? 'added' : 'removed', objects };
   });
-  for (const { environment, service, change, objects } of services) {
+  for (const { environment, service, change, objects } of serviceChanges) {
     summary.push(change === 'added' ? `new service ${service} in ${environment}: ${objects.length} objects` : `service ${service} leaves ${environment}: argo cd prunes its ${objects.length} objects`);
   }
 
@@ -164,7 +164,7 @@ export function reviewChanges(input: ReviewInput): Review {
     flag(Severity.HIGH, 'stale-dist', 'dist/', `${shown} ${stale.length === 1 ? 'is' : 'are'} not what fleet.ts and releases/ synthesize: run npm run synth and commit the result`);
   }
   flags.sort((a, b) => b.severity.rank - a.severity.rank || a.where.localeCompare(b.where) || a.rule.localeCompare(b.rule));
-  return { changes, services, summary: [...new Set(summary)], flags };
+  return { changes, services: serviceChanges, summary: [...new Set(summary)], flags };
 }
 
 /** The documents added, removed and changed, by file and `Kind/name`. */
