@@ -3,9 +3,9 @@ import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
 import { reviewCommand } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceDefinition } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { DIGEST, gitRepo, readTree } from '../helpers';
 
 /** The example fleet with one service's production settings changed. */
@@ -44,7 +44,7 @@ describe('review', () => {
     const image = `ghcr.io/acme/api@sha256:${DIGEST}`;
     releaseCommand(fleet, root, ['--service', 'api', '--env', 'production', '--image', image]);
     const output = review(root);
-    expect(output).toContain('- production/api: image ghcr.io/acme/api:1.4.1@sha256:');
+    expect(output).toContain('- production/api: image ghcr.io/acme/api:2.0.0@sha256:');
     expect(output).toContain(`→ ${image}`);
     expect(output).toContain(`| high | \`digest-not-in-previous-environment\` | production/api | sha256:${DIGEST} was never pinned in staging |`);
     expect(output).toContain('| medium | `production` | production | changes api in production |');

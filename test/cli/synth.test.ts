@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceSettings } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { readTree, tempRepo } from '../helpers';
 
 describe('synth', () => {

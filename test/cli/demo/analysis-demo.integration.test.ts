@@ -1,5 +1,5 @@
 import { SCENARIOS, describeDemo, runAnalysisDemo } from '../../../cli/demo/analysis-demo';
-import { fleet } from '../../../fleet';
+import { fleet } from '../../fixtures/fleet';
 import { ROOT } from '../../helpers';
 
 // A real Prometheus (Debian's package; .ci/run installs it) scrapes real HTTP pods on loopback.
