@@ -22,16 +22,18 @@ const RELEASES = 'releases';
  */
 export function reviewCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { base: 'string', out: 'string' }, USAGE);
-  const { markdown, unapproved } = reviewRepository(fleet, root, required(flags.base, 'base', USAGE), flags.out);
+  const { markdown, unapproved, written } = reviewRepository(fleet, root, required(flags.base, 'base', USAGE), flags.out);
   const approval = unapproved.length === 0 ? 'every high-severity flag is approved'
     : `unapproved high-severity flags: ${unapproved.join(', ')} (add '${APPROVAL_TRAILER}: <rule>' to a commit)`;
-  return [markdown.trimEnd(), approval].join('\n\n');
+  return [markdown.trimEnd(), approval, `wrote ${written.join(' and ')}`].join('\n\n');
 }
 
 /** A written review: its Markdown, and the high-severity rules no trailer approves. */
 export interface RepositoryReview {
   readonly markdown: string;
   readonly unapproved: string[];
+  /** The files written, relative to the root. */
+  readonly written: string[];
 }
 
 /** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
@@ -61,7 +63,7 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'review.md'), markdown);
   fs.writeFileSync(path.join(out, 'review.json'), reviewJson(review, base));
-  return { markdown, unapproved: unapprovedRules(review, approved) };
+  return { markdown, unapproved: unapprovedRules(review, approved), written: ['review.md', 'review.json'].map(f => path.join(relativeOut, f)) };
 }
 
 function isPinFile(file: string): boolean {

@@ -30,6 +30,7 @@ describe('review', () => {
     expect(output).toContain('| high | `threshold-loosened` | production/api | success-rate: >= 0.995 → >= 0.95 |');
     expect(output).toContain('unapproved high-severity flags: threshold-loosened');
     expect(output).not.toContain('unexplained-dist-change');
+    expect(output.split('\n').pop()).toBe('wrote reports/review/review.md and reports/review/review.json');
     const json = JSON.parse(fs.readFileSync(path.join(root, 'reports/review/review.json'), 'utf-8'));
     expect(json.flags).toContainEqual({ severity: 'high', rule: 'threshold-loosened', where: 'production/api', detail: 'success-rate: >= 0.995 → >= 0.95' });
     expect(fs.readFileSync(path.join(root, 'reports/review/review.md'), 'utf-8')).toContain('<details><summary>dist/production/api/analysistemplate-api-canary.yaml');
