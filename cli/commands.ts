@@ -7,6 +7,7 @@ import { PLAN_COMMAND } from './plan';
 import { PROMOTE_COMMAND } from './promote';
 import { PUBLISH_REVIEW_COMMAND } from './publish-review';
 import { RELEASE_COMMAND } from './release';
+import { RETIRE_COMMAND } from './retire';
 import { REVIEW_COMMAND } from './review';
 import { ROLLBACK_COMMAND } from './rollback';
 import { SIMULATE_COMMAND } from './simulate';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   RELEASE_COMMAND,
   PROMOTE_COMMAND,
   ROLLBACK_COMMAND,
+  RETIRE_COMMAND,
   FLEET_COMMAND,
   PLAN_COMMAND,
   REVIEW_COMMAND,

@@ -25,7 +25,7 @@ export function planCommand(root: string, argv: string[]): string {
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'plan.md'), markdown);
   for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));
-  return markdown;
+  return [markdown.trimEnd(), `wrote ${path.join(relativeOut, 'plan.md')} and ${plans.length} charts (${path.join(relativeOut, '*.svg')})`].join('\n\n');
 }
 
 /** `npm run plan`. */

@@ -35,7 +35,10 @@ export async function simulateCommand(root: string, argv: string[], log: (messag
   fs.writeFileSync(path.join(out, 'simulate.json'), `${lines.join('\n')}\n`);
   for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));
   const late = results.filter(r => r.abort_s !== null && r.plan_bound_s !== null && r.abort_s > r.plan_bound_s);
-  return { output: flags.json ? lines.join('\n') : markdown, failed: late.length > 0 };
+  const wrote = `wrote ${['simulate.md', 'simulate.json'].map(f => path.join(relativeOut, f)).join(', ')} and ${plans.length} charts`;
+  // The JSON lines stay parseable: there, where the files went is progress on stderr.
+  if (flags.json) log(wrote);
+  return { output: flags.json ? lines.join('\n') : [markdown.trimEnd(), wrote].join('\n\n'), failed: late.length > 0 };
 }
 
 /** The results as Markdown: one table per Rollout, its chart linked. */

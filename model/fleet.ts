@@ -110,7 +110,7 @@ export class Fleet {
         const file = pins.file(environment.name);
         const image = pins.get(environment.name, service)!;
         if (!this.services.some(s => s.name === service)) {
-          fail({ at: file, field: service, value: image.toString(), rule: 'is not a service of the fleet', fix: 'remove the pin or add the service to fleet.ts' });
+          fail({ at: file, field: service, value: image.toString(), rule: 'is not a service of the fleet', fix: `retire it with npm run retire -- --service ${service}, or add the service to fleet.ts` });
         }
         this.checkPin(environment.name, service, image, file, service);
       }

@@ -37,6 +37,15 @@ export class ReleasePins {
     return new ReleasePins(pins);
   }
 
+  /** A copy without a service's pin in an environment, e.g. when it is retired there. */
+  public without(environment: string, service: string): ReleasePins {
+    const pins = new Map(this.pins);
+    const remaining = new Map(pins.get(environment) ?? []);
+    remaining.delete(service);
+    pins.set(environment, remaining);
+    return new ReleasePins(pins);
+  }
+
   /** The pin file of one environment as it would be written: sorted keys, two-space indent, final newline. */
   public render(environment: string): string {
     const entries = this.services(environment).map(service => [service, this.get(environment, service)!.toString()]);

@@ -4,17 +4,41 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { synthFleet } from '../delivery/synth/synth-fleet';
 import { validationProblems } from '../lib/errors';
+import { Layout } from '../model/layout';
+import { fleet as fixtureFleet } from './fixtures/fleet';
 
-/** The repository root. */
+/** The repository root: for its scripts and configuration only, never its fleet, pins or output. */
 export const ROOT = path.resolve(__dirname, '..');
 
-/** A temporary copy of the repository's releases/, and of its synthesized output unless `withDist` is false. */
+/** A root whose releases/ holds the fixture's pins, which tests read instead of the repository's. */
+export const FIXTURE_ROOT = path.join(__dirname, 'fixtures');
+const FIXTURE_RELEASES = path.join(FIXTURE_ROOT, 'releases');
+
+let synthesized: string | undefined;
+
+/** The fixture synthesized once per test process by the real synth path, then copied for each test. */
+function fixtureOutput(): string {
+  if (!synthesized) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-fixture-'));
+    fs.cpSync(FIXTURE_RELEASES, path.join(dir, Layout.releases), { recursive: true });
+    synthFleet(fixtureFleet, dir, { command: 'fixture' });
+    synthesized = dir;
+  }
+  return synthesized;
+}
+
+/**
+ * A temporary repository holding the fixture fleet's releases/ (test/fixtures/), and its synthesized
+ * dist/ and .forgejo/ unless `withDist` is false.
+ */
 export function tempRepo(options: { withDist?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-test-'));
-  fs.cpSync(path.join(ROOT, 'releases'), path.join(dir, 'releases'), { recursive: true });
+  fs.cpSync(FIXTURE_RELEASES, path.join(dir, Layout.releases), { recursive: true });
   if (options.withDist ?? true) {
-    for (const folder of ['dist', '.forgejo']) fs.cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+    const output = fixtureOutput();
+    for (const folder of [Layout.dist, '.forgejo']) fs.cpSync(path.join(output, folder), path.join(dir, folder), { recursive: true });
   }
   return dir;
 }

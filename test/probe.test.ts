@@ -11,10 +11,10 @@ import { releaseCommand } from '../cli/release';
 import { rollbackCommand } from '../cli/rollback';
 import { simulateCommand } from '../cli/simulate';
 import { synthCommand } from '../cli/synth';
-import { fleet } from '../fleet';
 import { ConfigError } from '../lib/errors';
 import { Routing } from '../lib/patterns';
 import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../model';
+import { fleet } from './fixtures/fleet';
 import { DIGEST, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
 
 /**

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Problem } from '../../lib/errors/problem';
 import { OutputFile, documentCount as fileDocuments } from '../../lib/output/output-file';
+import { Layout } from '../../model/layout';
 import { committedFiles } from './git-files';
 
 /** How much a synth may remove before it needs `--allow-prune`. */
@@ -12,6 +13,12 @@ export interface PruneLimits {
    * @default 0.1
    */
   readonly maxDroppedShare?: number;
+  /**
+   * Folders of `dist/` (e.g. `dist/staging/cart`) removed on purpose: their files are left out of the
+   * comparison, so exactly these may go and the guard still holds for everything else.
+   * @default - none
+   */
+  readonly approvedRemovals?: readonly string[];
 }
 
 /** One Application folder (`dist/<env>/<service>`) or environment folder and its document count. */
@@ -32,7 +39,9 @@ interface Inventory {
 export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string, OutputFile>, limits: PruneLimits = {}): Problem[] {
   const live = fs.existsSync(currentDist) ? countsOfFolder(currentDist) : new Map<string, number>();
   // Argo CD syncs what Git holds: with no dist/ in the working tree, what HEAD holds is what would be pruned.
-  const before = inventoryOf(live.size > 0 ? live : committedCounts(path.dirname(currentDist), path.basename(currentDist)));
+  const approved = (limits.approvedRemovals ?? []).map(folder => `${folder.slice(Layout.dist.length + 1)}/`);
+  const current = live.size > 0 ? live : committedCounts(path.dirname(currentDist), path.basename(currentDist));
+  const before = inventoryOf(new Map([...current].filter(([file]) => !approved.some(folder => file.startsWith(folder)))));
   const after = inventoryOfFiles(nextDist);
   const problems: Problem[] = [];
   const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';

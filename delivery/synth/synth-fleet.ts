@@ -20,6 +20,11 @@ export interface PinEdit {
    * @default - the whole fleet
    */
   readonly only?: { readonly environment: string; readonly service: string };
+  /**
+   * Folders of `dist/` the edit removes on purpose (a retired service's): the prune guard lets exactly these go.
+   * @default - none
+   */
+  readonly removes?: readonly string[];
 }
 
 /** Options of {@link synthFleet}. */
@@ -64,6 +69,7 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
       build: () => (only ? buildServiceApp(fleet, pins, only.environment, only.service) : undefined) ?? buildFleetApp(fleet, pins).app,
       only: only && Layout.service(only.environment, only.service),
       allowPrune: options.allowPrune,
+      approvedRemovals: edit?.removes,
       extraFiles: edit?.extraFiles,
       command: options.command,
     });

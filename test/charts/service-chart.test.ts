@@ -1,14 +1,14 @@
 import { App, Testing } from 'cdk8s';
 import { ServiceChart } from '../../charts/service-chart';
 import { loadPins } from '../../delivery/pins';
-import { fleet } from '../../fleet';
 import { validationProblems } from '../../lib/errors';
 import { OutputFolder } from '../../lib/output';
 import { ServiceDeployment } from '../../model';
-import { ROOT } from '../helpers';
+import { fleet } from '../fixtures/fleet';
+import { FIXTURE_ROOT } from '../helpers';
 
 function deploymentOf(environment: string, service: string): ServiceDeployment {
-  return fleet.deployments(loadPins(fleet, ROOT)).find(d => d.environment.name === environment && d.service.name === service)!;
+  return fleet.deployments(loadPins(fleet, FIXTURE_ROOT)).find(d => d.environment.name === environment && d.service.name === service)!;
 }
 
 function chartFor(environment: string, service: string) {

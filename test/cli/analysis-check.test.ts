@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analysisCheckCommand } from '../../cli/analysis-check';
-import { fleet } from '../../fleet';
 import { fakePrometheus, vector } from '../fake-prometheus';
+import { fleet } from '../fixtures/fleet';
 import { tempRepo } from '../helpers';
 
 describe('analysis:check', () => {

@@ -1,16 +1,16 @@
 import { fleetCommand } from '../../cli/fleet';
-import { fleet } from '../../fleet';
+import { FIXTURE_PINS, fleet } from '../fixtures/fleet';
 import { tempRepo } from '../helpers';
 
 describe('fleet', () => {
-  test('GIVEN the example fleet WHEN listed THEN the table and the JSON show every pin', () => {
+  test('GIVEN the fixture fleet WHEN listed THEN the table and the JSON show every pin', () => {
     const root = tempRepo();
     const table = fleetCommand(fleet, root, []).split('\n');
     expect(table[0]).toMatch(/^SERVICE\s+LANGUAGE\s+STAGING\s+PRODUCTION$/);
-    expect(table[1]).toMatch(/^api\s+python\s+ghcr\.io\/acme\/api:1\.4\.2@sha256:/);
+    expect(table[1]).toMatch(/^api\s+python\s+ghcr\.io\/acme\/api:2\.0\.1@sha256:c{64}  /);
     const json = JSON.parse(fleetCommand(fleet, root, ['--json']));
     expect(json.environments).toEqual(['staging', 'production']);
     expect(json.services.map((s: { service: string }) => s.service)).toEqual(['api', 'web']);
-    expect(json.services[0].images.production).toMatch(/^ghcr\.io\/acme\/api:1\.4\.1@sha256:[0-9a-f]{64}$/);
+    expect(json.services[0].images.production).toBe(FIXTURE_PINS.production.api);
   });
 });

@@ -4,12 +4,12 @@ import { planCommand } from '../../cli/plan';
 import { readTree, tempRepo } from '../helpers';
 
 describe('plan', () => {
-  test('GIVEN the example fleet WHEN planned THEN plan.md and one chart per Rollout go to the report folder, outside dist/', () => {
+  test('GIVEN the fixture fleet WHEN planned THEN plan.md and one chart per Rollout go to the report folder, outside dist/', () => {
     const root = tempRepo();
     const before = readTree(path.join(root, 'dist'));
     const markdown = planCommand(root, []);
     expect(fs.readdirSync(path.join(root, 'reports/plan')).sort()).toEqual(['plan.md', 'production-api.svg', 'production-web.svg', 'staging-api.svg', 'staging-web.svg']);
-    expect(fs.readFileSync(path.join(root, 'reports/plan/plan.md'), 'utf-8')).toBe(markdown);
+    expect(markdown).toBe(`${fs.readFileSync(path.join(root, 'reports/plan/plan.md'), 'utf-8').trimEnd()}\n\nwrote reports/plan/plan.md and 4 charts (reports/plan/*.svg)`);
     expect(markdown).toContain('Traffic exposed before the first measurement can fail: **33% (setWeight 10 on 2 replicas)**');
     expect(readTree(path.join(root, 'dist'))).toEqual(before);
   });

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { promoteCommand } from '../../cli/promote';
-import { fleet } from '../../fleet';
 import { Cluster } from '../../lib/argocd';
 import { Fleet } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { changedFiles, readTree, tempRepo } from '../helpers';
 
 describe('promote', () => {

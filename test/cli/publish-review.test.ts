@@ -4,8 +4,8 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
 import { Fleet } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { gitRepo } from '../helpers';
 
 /** One request the fake Forgejo API received. */

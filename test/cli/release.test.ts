@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
-import { fleet } from '../../fleet';
+import { fleet } from '../fixtures/fleet';
 import { DIGEST, OTHER_DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
 
 const NEW_API = `ghcr.io/acme/api:1.5.0@sha256:${DIGEST}`;

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
 import { reviewCommand } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceDefinition } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { DIGEST, gitRepo, readTree } from '../helpers';
 
 /** The example fleet with one service's production settings changed. */
@@ -31,6 +31,7 @@ describe('review', () => {
     expect(output).toContain('| high | `threshold-loosened` | production/api | success-rate: >= 0.995 → >= 0.95 |');
     expect(output).toContain('unapproved high-severity flags: threshold-loosened');
     expect(output).not.toContain('unexplained-dist-change');
+    expect(output.split('\n').pop()).toBe('wrote reports/review/review.md and reports/review/review.json');
     const json = JSON.parse(fs.readFileSync(path.join(root, 'reports/review/review.json'), 'utf-8'));
     expect(json.flags).toContainEqual({ severity: 'high', rule: 'threshold-loosened', where: 'production/api', detail: 'success-rate: >= 0.995 → >= 0.95' });
     expect(fs.readFileSync(path.join(root, 'reports/review/review.md'), 'utf-8')).toContain('<details><summary>dist/production/api/analysistemplate-api-canary.yaml');
@@ -63,7 +64,7 @@ describe('review', () => {
     const image = `ghcr.io/acme/api@sha256:${DIGEST}`;
     releaseCommand(fleet, root, ['--service', 'api', '--env', 'production', '--image', image]);
     const output = review(root);
-    expect(output).toContain('- production/api: image ghcr.io/acme/api:1.4.1@sha256:');
+    expect(output).toContain('- production/api: image ghcr.io/acme/api:2.0.0@sha256:');
     expect(output).toContain(`→ ${image}`);
     expect(output).toContain(`| high | \`digest-not-in-previous-environment\` | production/api | sha256:${DIGEST} was never pinned in staging |`);
     expect(output).toContain('| medium | `production` | production | changes api in production |');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
 import { rollbackCommand } from '../../cli/rollback';
-import { fleet } from '../../fleet';
+import { fleet } from '../fixtures/fleet';
 import { DIGEST, OTHER_DIGEST, readTree, tempRepo } from '../helpers';
 
 const pinOf = (root: string, env: string, service: string) => JSON.parse(fs.readFileSync(path.join(root, `releases/${env}.json`), 'utf-8'))[service];

@@ -5,8 +5,8 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { syncWorkflowsCommand } from '../../cli/sync-workflows';
-import { fleet } from '../../fleet';
 import { Fleet, SourceRepository, WorkflowDelivery } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { tempRepo } from '../helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, stdio: 'pipe' }).toString();

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceSettings } from '../../model';
+import { FIXTURE_DEFINITION, fleet } from '../fixtures/fleet';
 import { readTree, tempRepo } from '../helpers';
 
 describe('synth', () => {
@@ -17,6 +17,15 @@ describe('synth', () => {
     synthCommand(fleet, root, ['--allow-prune']);
     expect(fs.existsSync(path.join(root, 'dist/production/web'))).toBe(false);
     expect(fs.existsSync(path.join(root, 'dist/argocd/production/apps/application-web-production.yaml'))).toBe(false);
+  });
+
+  test('GIVEN a service of fleet.ts pinned nowhere WHEN synthesized THEN a note says how to release it, in its first environment', () => {
+    const cart = { name: 'cart', language: fleet.services[1].language, imageRepository: 'ghcr.io/acme/cart', port: 8080, environments: ['production'] };
+    const withCart = new Fleet({ ...FIXTURE_DEFINITION, services: [...FIXTURE_DEFINITION.services, cart] });
+    const output = synthCommand(withCart, tempRepo(), []).split('\n');
+    expect(output.filter(line => line.includes('not deployed'))).toEqual([
+      'note: cart: not deployed in production; release it with npm run release -- --service cart --env production --image ghcr.io/acme/cart@sha256:…',
+    ]);
   });
 });
 

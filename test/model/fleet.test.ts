@@ -91,7 +91,7 @@ describe('Fleet', () => {
     expect(() => fleet.checkPin('staging', 'web', image, 'release', '--image'))
       .toThrow(`release: '--image' is 'ghcr.io/acme/api@sha256:${DIGEST}': is not from 'ghcr.io/acme/web', the imageRepository of service 'web'; release an image of that repository, or change 'imageRepository' in fleet.ts`);
     const stray = ReleasePins.of({}).with('staging', 'db', image);
-    expect(() => fleet.deployments(stray)).toThrow(`releases/staging.json: 'db' is 'ghcr.io/acme/api@sha256:${DIGEST}': is not a service of the fleet; remove the pin or add the service to fleet.ts`);
+    expect(() => fleet.deployments(stray)).toThrow(`releases/staging.json: 'db' is 'ghcr.io/acme/api@sha256:${DIGEST}': is not a service of the fleet; retire it with npm run retire -- --service db, or add the service to fleet.ts`);
   });
 
 });

@@ -17,3 +17,11 @@ test('GIVEN pins WHEN rendered THEN keys are sorted and the file ends with a new
   expect(pins.render('staging')).toBe(`{\n  "api": "ghcr.io/acme/api@sha256:${DIGEST}",\n  "web": "ghcr.io/acme/web@sha256:${DIGEST}"\n}\n`);
   expect(pins.file('staging')).toBe('releases/staging.json');
 });
+
+test('GIVEN pins WHEN a service is taken out of one environment THEN only that pin goes', () => {
+  const pins = ReleasePins.of({ staging: { api: `ghcr.io/acme/api@sha256:${DIGEST}`, web: `ghcr.io/acme/web@sha256:${DIGEST}` }, production: { api: `ghcr.io/acme/api@sha256:${DIGEST}` } });
+  const without = pins.without('staging', 'api');
+  expect(without.services('staging')).toEqual(['web']);
+  expect(without.services('production')).toEqual(['api']);
+  expect(pins.services('staging')).toEqual(['api', 'web']);
+});

@@ -3,7 +3,7 @@
 import { createHash } from 'crypto';
 import { releaseCommand } from '../../cli/release';
 import { synthCommand } from '../../cli/synth';
-import { fleet } from '../../fleet';
+import { fleet } from '../fixtures/fleet';
 
 const [root, service, count] = process.argv.slice(2);
 for (let i = 0; i < Number(count); i++) {

@@ -1,6 +1,6 @@
 import { SCENARIOS, describeDemo, runAnalysisDemo } from '../../../cli/demo/analysis-demo';
-import { fleet } from '../../../fleet';
-import { ROOT } from '../../helpers';
+import { fleet } from '../../fixtures/fleet';
+import { tempRepo } from '../../helpers';
 
 // A real Prometheus (Debian's package; .ci/run installs it) scrapes real HTTP pods on loopback.
 // The demo starts every process on a free port and stops it in `finally`, within its own deadline.
@@ -8,7 +8,7 @@ jest.setTimeout(120_000);
 
 describe('runAnalysisDemo', () => {
   test('GIVEN a healthy, a failing and an idle canary WHEN checked against a live Prometheus THEN each verdict is the template\'s', async () => {
-    const results = await runAnalysisDemo({ fleet, root: ROOT, timeoutMs: 90_000 });
+    const results = await runAnalysisDemo({ fleet, root: tempRepo(), timeoutMs: 90_000 });
     expect(results.map(r => [r.scenario, r.expected, r.verdict])).toEqual([
       ['healthy canary', 'Successful', 'Successful'],
       ['canary at 20% errors', 'Failed', 'Failed'],

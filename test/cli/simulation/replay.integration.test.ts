@@ -1,12 +1,12 @@
 import { simulate } from '../../../cli/simulation/replay';
-import { ROOT } from '../../helpers';
+import { tempRepo } from '../../helpers';
 
 // A real Prometheus (Debian's package) on a TSDB backfilled with promtool; virtual time, so it takes seconds.
 jest.setTimeout(180_000);
 
 describe('simulate', () => {
   test('GIVEN the example fleet WHEN every Rollout is replayed on the controller\'s schedule THEN it meets the release-safety targets and the plan\'s bounds hold', async () => {
-    const { results, plans } = await simulate({ root: ROOT, healthyRuns: 200 });
+    const { results, plans } = await simulate({ root: tempRepo(), healthyRuns: 200 });
     const routed = results.filter(r => r.routing !== 'replicas');
     const of = (scenario: string | RegExp) => routed.filter(r => (typeof scenario === 'string' ? r.scenario === scenario : scenario.test(r.scenario)));
     expect(plans.map(p => `${p.environment}/${p.service}`)).toEqual(['production/api', 'production/web', 'staging/api', 'staging/web']);

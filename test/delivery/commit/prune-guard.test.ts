@@ -54,4 +54,13 @@ describe('pruneProblems', () => {
     ]);
     expect(pruneProblems(current, new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]), { maxDroppedShare: 0.8 })).toEqual([]);
   });
+
+  test('GIVEN a service folder approved for removal WHEN it and its documents go THEN only an unapproved folder is named', () => {
+    const current = distWith({ 'staging/api/a.yaml': doc, 'staging/web/a.yaml': `${doc}---\n${doc}`, 'staging/db/a.yaml': doc, 'staging/cart/a.yaml': doc });
+    const next = new Map([['dist/staging/api/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }], ['dist/staging/db/a.yaml', { objects: [{ toJson: () => ({ kind: 'X' }) }] }]]);
+    expect(pruneProblems(current, next, { approvedRemovals: ['dist/staging/web'], maxDroppedShare: 0.4 }).map(describeProblem)).toEqual([
+      `prune guard: 'dist/staging/cart' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`,
+    ]);
+    expect(pruneProblems(current, next, { approvedRemovals: ['dist/staging/web', 'dist/staging/cart'], maxDroppedShare: 0 })).toEqual([]);
+  });
 });

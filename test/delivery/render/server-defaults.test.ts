@@ -3,7 +3,7 @@ import * as YAML from 'yaml';
 import { buildFleetApp } from '../../../charts/fleet-app';
 import { benchFleet } from '../../../cli/benchmark/bench-fleet';
 import { DefaultsSchema, fileContent, missingServerDefaults, pinnedDefaultsOf, renderApp, withServerDefaults } from '../../../delivery/render';
-import { ROOT, readTree } from '../../helpers';
+import { readTree, tempRepo } from '../../helpers';
 
 /** An HTTPRoute as the constructs wrote it before its output carried the server's defaults. */
 const bareRoute = () => ({
@@ -96,8 +96,8 @@ describe('withServerDefaults', () => {
 });
 
 describe('synthesized output as the API server stores it', () => {
-  test('GIVEN the committed dist/ WHEN the pinned CRDs\' defaults are applied THEN the server would add nothing inside a list item', () => {
-    const files = new Map([...readTree(path.join(ROOT, 'dist'))].filter(([file]) => !file.startsWith('ci/')));
+  test('GIVEN the synthesized dist/ of the fixture WHEN the pinned CRDs\' defaults are applied THEN the server would add nothing inside a list item', () => {
+    const files = new Map([...readTree(path.join(tempRepo(), 'dist'))].filter(([file]) => !file.startsWith('ci/')));
     expect(storedFormProblems(files)).toEqual([]);
     // The check saw the kinds that have such defaults.
     const texts = [...files.values()].join('\n');
