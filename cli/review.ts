@@ -34,8 +34,12 @@ export interface RepositoryReview {
   readonly unapproved: string[];
 }
 
-/** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
-export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string): RepositoryReview {
+/**
+ * Reviews the working tree of `root` against `base`, or with `head` the commit `head` read from Git
+ * alone (the privileged review job reads a pull request so, never checking it out), and writes
+ * `review.md` and `review.json` to `out`.
+ */
+export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string, head?: string): RepositoryReview {
   const out = path.resolve(root, outFlag ?? REVIEW_FOLDER);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
@@ -44,19 +48,23 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
   if (commit === undefined) fail({ at: 'review', field: '--base', value: base, rule: 'is not a commit of this repository', fix: 'name a branch, tag or commit, e.g. --base origin/main' });
 
+  const headCommit = head === undefined ? undefined : git(root, ['rev-parse', '--verify', '--quiet', `${head}^{commit}`])?.trim();
+  if (head !== undefined && headCommit === undefined) fail({ at: 'review', field: '--head', value: head, rule: 'is not a commit of this repository', fix: 'fetch the pull request\'s head first' });
   const isYaml = (file: string) => /\.ya?ml$/.test(file);
+  const after = (folders: readonly string[], accept: (file: string) => boolean) =>
+    (headCommit ? committedFiles(root, headCommit, folders, accept) : workingFiles(root, folders, accept));
   const review = reviewChanges({
     before: parseTree(committedFiles(root, commit, OUTPUTS, isYaml)),
-    after: parseTree(workingFiles(root, OUTPUTS, isYaml)),
+    after: parseTree(after(OUTPUTS, isYaml)),
     pinsBefore: parsePins(committedFiles(root, commit, [RELEASES], isPinFile)),
-    pinsAfter: parsePins(workingFiles(root, [RELEASES], isPinFile)),
+    pinsAfter: parsePins(after([RELEASES], isPinFile)),
     environments: fleet.environments.map(e => e.name),
-    changedPaths: [
+    changedPaths: headCommit ? lines(git(root, ['diff', '--name-only', commit, headCommit])) : [
       ...lines(git(root, ['diff', '--name-only', commit])),
       ...lines(git(root, ['ls-files', '--others', '--exclude-standard'])),
     ],
   });
-  const approved = lines(git(root, ['log', `--format=%(trailers:key=${APPROVAL_TRAILER},valueonly)`, `${commit}..HEAD`]));
+  const approved = lines(git(root, ['log', `--format=%(trailers:key=${APPROVAL_TRAILER},valueonly)`, `${commit}..${headCommit ?? 'HEAD'}`]));
   const markdown = reviewMarkdown(review, base);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'review.md'), markdown);

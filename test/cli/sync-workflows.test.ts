@@ -45,13 +45,13 @@ describe('sync-workflows', () => {
     const synced = fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT }, web: { url: web } });
 
     expect((await syncWorkflowsCommand(synced, root, [])).split('\n')).toEqual([
-      `api: committed 2 workflows to main of ${api}`,
-      `web: pushed 2 workflows to infra/workflows of ${web}; open a pull request into main`,
+      `api: committed 1 workflows to main of ${api}`,
+      `web: pushed 1 workflows to infra/workflows of ${web}; open a pull request into main`,
     ]);
-    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'README.md']);
+    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', 'README.md']);
     expect(git(api, 'show', 'main:.forgejo/workflows/ci.yaml')).toBe(fs.readFileSync(path.join(root, 'dist/ci/api/ci.yaml'), 'utf-8'));
     expect(filesOn(web, 'main')).toEqual(['README.md']);
-    expect(filesOn(web, 'infra/workflows')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'README.md']);
+    expect(filesOn(web, 'infra/workflows')).toEqual(['.forgejo/workflows/ci.yaml', 'README.md']);
 
     expect((await syncWorkflowsCommand(synced, root, [])).split('\n')).toEqual([
       `api: up to date in ${api} (main)`,
@@ -75,7 +75,7 @@ describe('sync-workflows', () => {
     const root = tempRepo();
     const api = serviceRepo({ '.forgejo/workflows/old.yaml': '# Synthesized by cdk8s from ci/api/Old; edit the TypeScript, not this file.\nname: old\n', 'src/app.py': 'print(1)\n' });
     await syncWorkflowsCommand(fleetWith({ api: { url: api, delivery: WorkflowDelivery.DIRECT } }), root, ['--service', 'api']);
-    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', '.forgejo/workflows/promote.yaml', 'src/app.py']);
+    expect(filesOn(api, 'main')).toEqual(['.forgejo/workflows/ci.yaml', 'src/app.py']);
   });
 
   const existing = serviceRepo();
@@ -115,7 +115,7 @@ describe('sync-workflows', () => {
       const synced = fleetWith({ web: { url: web } });
       const repo = web.replace(/\.git$/, '').split('/').slice(-2).join('/');
       expect((await syncWorkflowsCommand(synced, root, ['--api', api], 'pr-token')).split('\n')).toEqual([
-        `web: pushed 2 workflows to infra/workflows of ${web}`,
+        `web: pushed 1 workflows to infra/workflows of ${web}`,
         `web: opened a pull request from infra/workflows into main of ${repo}`,
       ]);
       expect(requests[1]).toMatch(new RegExp(`^POST /api/v1/repos/${repo}/pulls token pr-token \\{"head":"infra/workflows","base":"main","title":"Update CI workflows from the infra repo"`));
