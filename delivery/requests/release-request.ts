@@ -69,7 +69,7 @@ export type RequestVerdict =
 
 /**
  * Checks a request against the fleet and the pins: the author is the service's `releaseRequester`,
- * the image is from its `imageRepository` and pinned by digest, the service runs in the environment,
+ * the environment is the service's first, the image is from its `imageRepository` and pinned by digest, the service runs in the environment,
  * the source commit is a commit and the build time is real and not in the future. A forged or wrong
  * request fails; one already pinned is a duplicate, one older than the pinned build is stale.
  */
@@ -84,6 +84,11 @@ export function judgeReleaseRequest(
   // Forgejo logins are unique regardless of case, so the case the payload spells them in does not matter.
   if (request.requester.toLowerCase() !== service.releaseRequester.toLowerCase()) {
     fail({ at: AT, field: 'requester', value: request.requester, rule: `is not '${service.releaseRequester}', the releaseRequester of service '${service.name}'`, fix: "only the service pipeline's bot user may request its releases; release by hand with npm run release" });
+  }
+  // A request reaches the first environment only: later ones are promotion's, which the infra repo starts.
+  const first = fleet.environmentsOf(service)[0]?.name;
+  if (environment !== first) {
+    fail({ at: AT, field: 'environment', value: environment, rule: `is not '${first}', the first environment of service '${service.name}', the only one a release request reaches`, fix: 'promote from there with the infra repo\'s promote workflow' });
   }
   const image = ImageRef.parse(request.image, AT, 'image');
   fleet.checkPin(environment, service.name, image, AT, 'image');

@@ -41,6 +41,7 @@ describe('judgeReleaseRequest', () => {
   test.each([
     ['an unknown service', { service: 'db' }, "fleet: 'service' is 'db': is not a service of the fleet"],
     ['an unknown environment', { environment: 'qa' }, "fleet: 'environment' is 'qa': is not an environment of the fleet"],
+    ['production, skipping staging', { environment: 'production' }, "request: 'environment' is 'production': is not 'staging', the first environment of service 'api', the only one a release request reaches; promote from there with the infra repo's promote workflow"],
     ['a tag without digest', { image: 'ghcr.io/acme/api:1.0' }, "request: 'image' is 'ghcr.io/acme/api:1.0': has a tag but no digest"],
     ['a short commit', { sourceCommit: 'abc1234' }, "request: 'sourceCommit' is 'abc1234': must be a full hex commit id"],
     ['a time without zone', { builtAt: '2026-11-27T10:00:00' }, "request: 'builtAt' is '2026-11-27T10:00:00': must be an ISO 8601 time with a zone"],
