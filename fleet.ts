@@ -31,6 +31,8 @@ export const fleet = new Fleet({
       language: Language.PYTHON,
       imageRepository: 'ghcr.io/acme/api',
       port: 8000,
+      // The bot user whose token (RELEASE_REQUEST_TOKEN) the api pipeline files release requests with.
+      releaseRequester: 'api-release-bot',
       settings: {
         config: { LOG_LEVEL: 'info' },
         // The Secret comes from outside Git (External Secrets, Sealed Secrets); only the reference is here.
@@ -47,6 +49,7 @@ export const fleet = new Fleet({
       language: Language.NODE,
       imageRepository: 'ghcr.io/acme/web',
       port: 3000,
+      releaseRequester: 'web-release-bot',
       readinessPath: '/ready',
       settings: {
         maxLatency: Duration.millis(500),

@@ -19,18 +19,17 @@ export class CiWorkflows extends Construct {
     super(scope, id);
     const { fleet } = props;
     for (const service of fleet.services) {
-      const [release, promotion] = fleet.environmentsOf(service).map(e => e.name);
+      const [release] = fleet.environmentsOf(service).map(e => e.name);
       new ServicePipeline(this, service.name, {
         service: service.name,
         language: service.language,
         imageRepository: service.imageRepository,
         infraRepo: fleet.repoPath,
         releaseEnvironment: release,
-        promotionEnvironment: promotion,
         outputDir: Layout.serviceCi(service.name),
         runnerLabel: props.runnerLabel,
       });
     }
-    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel, planFolder: Layout.planReports });
+    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel, planFolder: Layout.planReports, forgejoUrl: new URL(fleet.repoUrl).origin });
   }
 }

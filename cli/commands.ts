@@ -7,6 +7,7 @@ import { PLAN_COMMAND } from './plan';
 import { PROMOTE_COMMAND } from './promote';
 import { PUBLISH_REVIEW_COMMAND } from './publish-review';
 import { RELEASE_COMMAND } from './release';
+import { REQUEST_COMMAND } from './request';
 import { RETIRE_COMMAND } from './retire';
 import { REVIEW_COMMAND } from './review';
 import { ROLLBACK_COMMAND } from './rollback';
@@ -22,6 +23,7 @@ import { SYNTH_COMMAND } from './synth';
 export const COMMANDS: readonly Command[] = [
   SYNTH_COMMAND,
   RELEASE_COMMAND,
+  REQUEST_COMMAND,
   PROMOTE_COMMAND,
   ROLLBACK_COMMAND,
   RETIRE_COMMAND,

@@ -8,7 +8,7 @@ import { planCommand } from './plan';
 import { reviewRepository } from './review';
 import { Command, parseFlags, required } from './support/command';
 
-const USAGE = 'npm run review:publish -- --base REF --api URL --repo OWNER/REPO --pr N --sha SHA [--append FILE]   (token in FORGEJO_TOKEN)';
+const USAGE = 'npm run review:publish -- --base REF [--head REF] --api URL --repo OWNER/REPO --pr N --sha SHA [--append FILE]   (token in FORGEJO_TOKEN)';
 
 /** Marks the comment this command owns, so each push edits it instead of adding another. */
 export const REVIEW_COMMENT_MARKER = '<!-- infra-delivery:review -->';
@@ -19,10 +19,11 @@ export const STATUS_CONTEXT = 'infra/review';
  * `npm run review:publish`: posts the review and the canary plan as one comment on the pull request,
  * editing its own earlier comment, and sets the commit status: `failure` while a high-severity flag
  * has no `review-approved: <rule>` trailer, `success` otherwise. The token comes from the environment
- * (FORGEJO_TOKEN), never from a flag. `--append` folds one more report into the comment, e.g. the replay.
+ * (FORGEJO_TOKEN), never from a flag. `--append` folds one more report into the comment, e.g. the replay;
+ * `--head` reviews that commit, read from Git alone, instead of the working tree.
  */
 export async function publishReviewCommand(fleet: Fleet, root: string, argv: string[], token = process.env.FORGEJO_TOKEN): Promise<string> {
-  const flags = parseFlags(argv, { base: 'string', api: 'string', repo: 'string', pr: 'string', sha: 'string', append: 'string' }, USAGE);
+  const flags = parseFlags(argv, { base: 'string', head: 'string', api: 'string', repo: 'string', pr: 'string', sha: 'string', append: 'string' }, USAGE);
   const [base, api, repo, pr, sha] = (['base', 'api', 'repo', 'pr', 'sha'] as const).map(f => required(flags[f], f, USAGE));
   if (!/^https?:\/\/\S+$/.test(api)) fail({ at: 'review:publish', field: '--api', value: api, rule: 'must be the http(s) url of the forgejo api', fix: 'pass ${{ github.api_url }}' });
   if (!/^[^/\s]+\/[^/\s]+$/.test(repo)) fail({ at: 'review:publish', field: '--repo', value: repo, rule: 'must be owner/repo', fix: 'pass ${{ github.repository }}' });
@@ -34,7 +35,7 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
   if (appended !== undefined && !fs.existsSync(appended)) {
     fail({ at: 'review:publish', field: '--append', value: flags.append, rule: 'names no file', fix: 'pass a report the workflow wrote, e.g. reports/plan/simulate/simulate.md' });
   }
-  const { markdown, unapproved } = reviewRepository(fleet, root, base);
+  const { markdown, unapproved } = reviewRepository(fleet, root, base, undefined, flags.head);
   const fold = (title: string, text: string) => [`<details><summary>${title}</summary>`, '', text.trimEnd(), '', '</details>'];
   const body = [
     REVIEW_COMMENT_MARKER, markdown.trimEnd(), '',

@@ -38,8 +38,12 @@ export interface RepositoryReview {
   readonly wrote: string[];
 }
 
-/** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
-export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string): RepositoryReview {
+/**
+ * Reviews the working tree of `root` against `base`, or with `head` the commit `head` read from Git
+ * alone (the privileged review job reads a pull request so, never checking it out), and writes
+ * `review.md` and `review.json` to `out`.
+ */
+export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string, head?: string): RepositoryReview {
   const out = path.resolve(root, outFlag ?? Layout.reviewReports);
   if (Layout.isInDist(path.relative(root, out))) {
     fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.reviewReports}` });
@@ -47,21 +51,26 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
   if (commit === undefined) fail({ at: 'review', field: '--base', value: base, rule: 'is not a commit of this repository', fix: 'name a branch, tag or commit, e.g. --base origin/main' });
 
+  const headCommit = head === undefined ? undefined : git(root, ['rev-parse', '--verify', '--quiet', `${head}^{commit}`])?.trim();
+  if (head !== undefined && headCommit === undefined) fail({ at: 'review', field: '--head', value: head, rule: 'is not a commit of this repository', fix: 'fetch the pull request\'s head first' });
   const isYaml = (file: string) => /\.ya?ml$/.test(file);
+  const after = (folders: readonly string[], accept: (file: string) => boolean) =>
+    (headCommit ? committedFiles(root, headCommit, folders, accept) : workingFiles(root, folders, accept));
   const review = reviewChanges({
     before: parseTree(committedFiles(root, commit, OUTPUTS, isYaml)),
-    after: parseTree(workingFiles(root, OUTPUTS, isYaml)),
+    after: parseTree(after(OUTPUTS, isYaml)),
     pinsBefore: parsePins(committedFiles(root, commit, [Layout.releases], isPinFile)),
-    pinsAfter: parsePins(workingFiles(root, [Layout.releases], isPinFile)),
+    pinsAfter: parsePins(after([Layout.releases], isPinFile)),
     environments: fleet.environments.map(e => e.name),
-    // A dist/ that is not what fleet.ts makes would make the review describe the wrong change.
-    staleFiles: staleOutputs(fleet, root),
-    changedPaths: [
+    // A dist/ that is not what fleet.ts makes would make the review describe the wrong change. The job
+    // that reads a pull request's commit as data never synthesizes it: it relies on the drift check's status.
+    staleFiles: headCommit ? undefined : staleOutputs(fleet, root),
+    changedPaths: headCommit ? lines(git(root, ['diff', '--name-only', commit, headCommit])) : [
       ...lines(git(root, ['diff', '--name-only', commit])),
       ...lines(git(root, ['ls-files', '--others', '--exclude-standard'])),
     ],
   });
-  const approved = lines(git(root, ['log', `--format=%(trailers:key=${APPROVAL_TRAILER},valueonly)`, `${commit}..HEAD`]));
+  const approved = lines(git(root, ['log', `--format=%(trailers:key=${APPROVAL_TRAILER},valueonly)`, `${commit}..${headCommit ?? 'HEAD'}`]));
   const markdown = reviewMarkdown(review, base);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'review.md'), markdown);

@@ -43,6 +43,8 @@ export async function syncWorkflowsCommand(fleet: Fleet, root: string, argv: str
     fail({ at: 'sync-workflows', field: '--service', value: service.name, rule: 'has no sourceRepository in fleet.ts, so there is nowhere to push', fix: `add sourceRepository: { url: '...' } to service '${service.name}'` });
   }
   if (services.length === 0) return 'no service names a sourceRepository in fleet.ts: nothing to sync';
+  // Every URL is checked before any is cloned: git hands the push token to whatever host a URL names.
+  failAll(services.flatMap(s => urlProblems(fleet, s)));
   const prepared: Prepared[] = [];
   const problems: Problem[] = [];
   try {
@@ -74,7 +76,8 @@ function prepare(root: string, fleet: Fleet, service: ServiceDefinition): Prepar
     fail({ at: 'sync-workflows', field: Layout.serviceCi(service.name), value: 'missing', rule: 'holds no synthesized workflows', fix: 'run npm run synth first' });
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `sync-${service.name}-`));
-  git(work, ['clone', '--quiet', '--branch', branch, repository.url, '.'], service.name, repository.url);
+  // After `--`, a URL is never read as an option (`--upload-pack=...`).
+  git(work, ['clone', '--quiet', '--branch', branch, '--', repository.url, '.'], service.name, repository.url);
   const target = path.join(work, WORKFLOWS);
   const wanted = new Map(fs.readdirSync(source).filter(f => /\.ya?ml$/.test(f)).map(f => [f, fs.readFileSync(path.join(source, f), 'utf-8')]));
   const present = fs.existsSync(target) ? fs.readdirSync(target).filter(f => /\.ya?ml$/.test(f)) : [];
@@ -104,6 +107,31 @@ function prepare(root: string, fleet: Fleet, service: ServiceDefinition): Prepar
   return { service: service.name, work, url, pullInto: branch, push: `+HEAD:refs/heads/${WORKFLOW_BRANCH}`, message: `pushed ${wanted.size} workflows to ${WORKFLOW_BRANCH} of ${url}` };
 }
 
+/**
+ * The problems of a service repository's URL: it must be https on the host of the infra repo
+ * (`fleet.repoUrl`), the one host the credential helper answers, and carry no credentials of its own.
+ * A URL with credentials is quoted without them.
+ */
+function urlProblems(fleet: Fleet, service: ServiceDefinition): Problem[] {
+  const url = service.sourceRepository!.url;
+  const host = new URL(fleet.repoUrl).host;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const shown = parsed && (parsed.username || parsed.password) ? `${parsed.protocol}//***@${parsed.host}${parsed.pathname}` : url;
+  const problem = (rule: string, fix: string): Problem[] => [{ at: `sync-workflows/${service.name}`, field: 'sourceRepository.url', value: shown, rule, fix }];
+  if (parsed?.protocol !== 'https:' || parsed.host !== host) {
+    return problem(`is not an https url on ${host}, the host of the infra repo (fleet.repoUrl), the only host the push token is given to`, `write it like 'https://${host}/shop/${service.name}.git'`);
+  }
+  if (parsed.username || parsed.password) {
+    return problem('carries credentials, which would end up in logs and in the clone\'s config', 'remove them: the sync job\'s credential helper gives git the token');
+  }
+  return [];
+}
+
 /** Opens the pull request of `infra/workflows` into `base`, unless one is open. */
 async function openPullRequest(client: ForgejoClient, base: string, fleet: Fleet): Promise<string> {
   const open = (await client.listOpenPullRequests()).find(p => p.head.ref === WORKFLOW_BRANCH);
@@ -122,7 +150,8 @@ function repositoryOf(url: string): string {
 
 function git(cwd: string, args: string[], service: string, url?: string): string {
   try {
-    return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf-8');
+    // process.env as this module sees it, which a sandbox (jest) may hold apart from the real one.
+    return execFileSync('git', args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf-8');
   } catch (e) {
     const reason = ((e as { stderr?: Buffer }).stderr?.toString('utf-8') ?? String(e)).trim().split('\n')[0].toLowerCase();
     return fail({ at: `sync-workflows/${service}`, field: `git ${args[0]}`, value: url ?? cwd, rule: `failed: ${reason}`, fix: 'check the url, the branch and the push credentials of the service\'s repository' });
@@ -131,7 +160,7 @@ function git(cwd: string, args: string[], service: string, url?: string): string
 
 function gitSucceeds(cwd: string, args: string[]): boolean {
   try {
-    execFileSync('git', args, { cwd, stdio: 'ignore' });
+    execFileSync('git', args, { cwd, env: process.env, stdio: 'ignore' });
     return true;
   } catch {
     return false;

@@ -59,6 +59,12 @@ export interface ServiceDefinition {
    * @default - none: copy the workflows by hand
    */
   readonly sourceRepository?: SourceRepository;
+  /**
+   * The Forgejo login (a bot user of the service's pipeline) whose release requests, issues titled
+   * `release <service> <env>` in the infra repo, `npm run request` lands; anyone else's are refused.
+   * @default - none: the service accepts no release requests, only `npm run release` in the infra repo
+   */
+  readonly releaseRequester?: string;
 }
 
 /** The whole fleet: the infra repo, its environments and its services. */

@@ -173,6 +173,10 @@ export class Fleet {
       if (repository && (!repository.url.trim() || /\s/.test(repository.url))) {
         problem({ at, field: 'sourceRepository.url', value: repository.url, rule: 'must be the clone url of the service\'s repository', fix: "write it like 'https://forgejo.example.com/shop/api.git'" });
       }
+      // A login is only compared with the request's author, so a loose shape check suffices: no spaces, no markup.
+      if (service.releaseRequester !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(service.releaseRequester)) {
+        problem({ at, field: 'releaseRequester', value: service.releaseRequester, rule: 'must be a forgejo login', fix: "write the bot user's login, e.g. 'api-release-bot'" });
+      }
       if (/[A-Z]/.test(service.imageRepository)) {
         problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be lowercase, as registries require', fix: `write '${service.imageRepository.toLowerCase()}'` });
       }

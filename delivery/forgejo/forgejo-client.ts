@@ -14,7 +14,8 @@ export type CommitState = 'pending' | 'success' | 'error' | 'failure' | 'warning
  * (`Authorization: token …`). Routes as Forgejo's routers/api/v1/api.go declares them: comments of an
  * issue or pull request (`/repos/{owner}/{repo}/issues/{index}/comments`, edited at
  * `/repos/{owner}/{repo}/issues/comments/{id}`), commit statuses (`/repos/{owner}/{repo}/statuses/{sha}`)
- * and pull requests (`/repos/{owner}/{repo}/pulls`).
+ * pull requests (`/repos/{owner}/{repo}/pulls`) and issues (`PATCH /repos/{owner}/{repo}/issues/{index}`,
+ * which the poster or an issue writer may call: v13.0.5 api.go l.1456).
  */
 export class ForgejoClient {
   constructor(
@@ -35,6 +36,11 @@ export class ForgejoClient {
 
   public async editComment(id: number, body: string): Promise<void> {
     await this.call('PATCH', `issues/comments/${id}`, { body });
+  }
+
+  /** Closes an issue, e.g. a release request once answered. */
+  public async closeIssue(index: number): Promise<void> {
+    await this.call('PATCH', `issues/${index}`, { state: 'closed' });
   }
 
   /** The open pull requests of the repository. */

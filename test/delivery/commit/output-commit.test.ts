@@ -101,7 +101,7 @@ describe('commitOutputs and recoverOutputs', () => {
     expect(readTree(root)).toEqual(before);
     const said = point === 'staged' ? /^recovered: removed 1 unfinished staging folder/
       : point === 'journal-removed' ? /^recovered: removed what a completed command left behind/
-        : /^recovered: completed the synth interrupted at .*; dist\/ and \.forgejo\/workflows\/infra\.yaml hold its new state/;
+        : /^recovered: completed the synth interrupted at .*; dist\/ and \.forgejo\/workflows\/infra\.yaml, \.forgejo\/workflows\/promote\.yaml, \.forgejo\/workflows\/requests\.yaml, \.forgejo\/workflows\/review\.yaml hold its new state/;
     expect(after.stdout).toMatch(said);
   });
 

@@ -19,4 +19,24 @@ describe('ForgejoClient', () => {
       await new Promise(resolve => server.close(resolve));
     }
   });
+
+  test('GIVEN an answered release request WHEN closed THEN one PATCH of the issue sets its state to closed', async () => {
+    const calls: string[] = [];
+    const server = http.createServer((request, response) => {
+      let text = '';
+      request.on('data', chunk => (text += chunk));
+      request.on('end', () => {
+        calls.push(`${request.method} ${request.url} ${text}`);
+        response.statusCode = 201;
+        response.end('{}');
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await new ForgejoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`, 'platform/infra', 't').closeIssue(7);
+      expect(calls).toEqual(['PATCH /api/v1/repos/platform/infra/issues/7 {"state":"closed"}']);
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
 });

@@ -16,11 +16,17 @@ describe('Workflow', () => {
     expect(validationProblems(app)).toEqual([]);
     const yaml = wf.render();
     expect(yaml).toContain(`uses: https://data.forgejo.org/actions/checkout@${Actions.CHECKOUT.sha} # v4.2.2`);
-    // No permissions given: the token may read the repository and nothing else.
-    expect(Object.keys(wf.toJson())).toEqual(['name', 'on', 'permissions', 'jobs']);
-    expect(wf.toJson().permissions).toEqual({ contents: 'read' });
+    // No permissions: key: Forgejo ignores it (docs/SECURITY.md), so none is written to suggest otherwise.
+    expect(Object.keys(wf.toJson())).toEqual(['name', 'on', 'jobs']);
     expect(Object.keys((wf.toJson().jobs as Record<string, object>).test)).toEqual(['name', 'runs-on', 'needs', 'timeout-minutes', 'steps']);
     expect(yaml).toMatchSnapshot();
+  });
+
+  test('GIVEN pull_request_target and issues triggers WHEN rendered THEN they take their Forgejo event names', () => {
+    const app = Testing.app();
+    const wf = new Workflow(app, 'wf', { name: 'x', outputPath: 'x.yaml', on: { pullRequestTarget: { branches: ['main'] }, issues: { types: ['opened'] } } });
+    wf.addJob('a', { name: 'A', runsOn: 'docker', steps: [Step.run('x', 'true')] });
+    expect(wf.toJson().on).toEqual({ pull_request_target: { branches: ['main'] }, issues: { types: ['opened'] } });
   });
 
   test.each([
