@@ -1,9 +1,10 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ForgejoClient } from '../delivery/forgejo/forgejo-client';
 import { APPROVAL_TRAILER } from '../delivery/review';
 import { fail } from '../lib/errors';
-import { Fleet } from '../model';
+import { Fleet, Layout } from '../model';
 import { planCommand } from './plan';
 import { reviewRepository } from './review';
 import { Command, parseFlags, required } from './support/command';
@@ -36,13 +37,14 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
     fail({ at: 'review:publish', field: '--append', value: flags.append, rule: 'names no file', fix: 'pass a report the workflow wrote, e.g. reports/plan/simulate/simulate.md' });
   }
   const { markdown, unapproved } = reviewRepository(fleet, root, base, undefined, flags.head);
+  const client = new ForgejoClient(api, repo, token);
   const fold = (title: string, text: string) => [`<details><summary>${title}</summary>`, '', text.trimEnd(), '', '</details>'];
+  const plan = await withAttachedCharts(client, Number(pr), planCommand(root, []), path.join(root, Layout.planReports));
   const body = [
     REVIEW_COMMENT_MARKER, markdown.trimEnd(), '',
-    ...fold('Canary plan', planCommand(root, [])),
+    ...fold('Canary plan', plan),
     ...appended ? ['', ...fold(path.basename(appended), fs.readFileSync(appended, 'utf-8'))] : [], '',
   ].join('\n');
-  const client = new ForgejoClient(api, repo, token);
   const own = (await client.listComments(Number(pr))).find(c => c.body.startsWith(REVIEW_COMMENT_MARKER));
   if (own) await client.editComment(own.id, body);
   else await client.createComment(Number(pr), body);
@@ -50,6 +52,24 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
   const description = approved ? 'no unapproved high-severity flag' : `needs ${APPROVAL_TRAILER}: ${unapproved.join(', ')}`;
   await client.setStatus(sha, { state: approved ? 'success' : 'failure', context: STATUS_CONTEXT, description });
   return `${own ? 'updated' : 'posted'} the review on ${repo}#${pr}; status ${STATUS_CONTEXT} ${approved ? 'success' : 'failure'}: ${description}`;
+}
+
+/**
+ * The plan's Markdown with each chart attached to the pull request and linked by its attachment URL:
+ * Forgejo resolves a relative image of a comment against the repository's files, where the chart is
+ * not (modules/markup/markdown/transform_image.go), and strips `data:` images. A chart's name carries
+ * its content's hash, so a push that leaves it unchanged reuses the attachment instead of adding one.
+ */
+async function withAttachedCharts(client: ForgejoClient, pullRequest: number, markdown: string, folder: string): Promise<string> {
+  const attached = new Map((await client.listAttachments(pullRequest)).map(a => [a.name, a.browser_download_url]));
+  let result = markdown;
+  for (const [, chart] of markdown.matchAll(/\]\(([\w.-]+\.svg)\)/g)) {
+    const content = fs.readFileSync(path.join(folder, chart), 'utf-8');
+    const name = `${chart.replace(/\.svg$/, '')}-${createHash('sha256').update(content).digest('hex').slice(0, 12)}.svg`;
+    const url = attached.get(name) ?? (await client.attach(pullRequest, name, content, 'image/svg+xml')).browser_download_url;
+    result = result.split(`](${chart})`).join(`](${url})`);
+  }
+  return result;
 }
 
 /** `npm run review:publish`. */

@@ -6,6 +6,13 @@ export interface IssueComment {
   readonly body: string;
 }
 
+/** A file attached to an issue or pull request (modules/structs/attachment.go `Attachment`). */
+export interface Attachment {
+  readonly name: string;
+  /** `<AppURL>attachments/<uuid>`, which Markdown in a comment can show as an image (models/repo/attachment.go `DownloadURL`). */
+  readonly browser_download_url: string;
+}
+
 /** The states Forgejo accepts for a commit status (services/forgejo API, CreateStatusOption). */
 export type CommitState = 'pending' | 'success' | 'error' | 'failure' | 'warning';
 
@@ -15,7 +22,9 @@ export type CommitState = 'pending' | 'success' | 'error' | 'failure' | 'warning
  * issue or pull request (`/repos/{owner}/{repo}/issues/{index}/comments`, edited at
  * `/repos/{owner}/{repo}/issues/comments/{id}`), commit statuses (`/repos/{owner}/{repo}/statuses/{sha}`)
  * pull requests (`/repos/{owner}/{repo}/pulls`) and issues (`PATCH /repos/{owner}/{repo}/issues/{index}`,
- * which the poster or an issue writer may call: v13.0.5 api.go l.1456).
+ * which the poster or an issue writer may call: v13.0.5 api.go l.1456), and an issue's attachments
+ * (`/repos/{owner}/{repo}/issues/{index}/assets`, multipart field `attachment`, v13.0.5 api.go l.1495-1498,
+ * which an issue writer may post to: `canUserWriteIssueAttachment`).
  */
 export class ForgejoClient {
   constructor(
@@ -52,18 +61,31 @@ export class ForgejoClient {
     await this.call('POST', 'pulls', pull);
   }
 
+  /** The files attached to an issue or pull request. */
+  public listAttachments(index: number): Promise<Attachment[]> {
+    return this.call<Attachment[]>('GET', `issues/${index}/assets`);
+  }
+
+  /** Attaches a file to an issue or pull request; Forgejo allows .svg and .png by default (modules/setting/attachment.go). */
+  public attach(index: number, name: string, content: string, type: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append('attachment', new Blob([content], { type }), name);
+    return this.call<Attachment>('POST', `issues/${index}/assets?name=${encodeURIComponent(name)}`, form);
+  }
+
   public async setStatus(sha: string, status: { state: CommitState; context: string; description: string }): Promise<void> {
     await this.call('POST', `statuses/${sha}`, status);
   }
 
-  private async call<T>(method: string, route: string, body?: object): Promise<T> {
+  private async call<T>(method: string, route: string, body?: object | FormData): Promise<T> {
     const url = `${this.apiUrl.replace(/\/+$/, '')}/repos/${this.repository}/${route}`;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: { 'Authorization': `token ${this.token}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        // fetch writes a form's multipart Content-Type, boundary included, itself.
+        headers: { Authorization: `token ${this.token}`, Accept: 'application/json', ...body instanceof FormData ? {} : { 'Content-Type': 'application/json' } },
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (e) {
