@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
+import { acceptedRulesAnnotation } from '../private/accepted-rules';
 import { firstDuplicate } from '../private/names';
 import { AnalysisArg, requiredArgNames } from './analysis-arg';
 import { Metric } from './metric';
@@ -81,6 +82,8 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     this.name = resource.name;
     const reviewed = this.metrics.filter(m => m.reviewReason !== undefined).map(m => [m.name, m.reviewReason]);
     if (reviewed.length) resource.metadata.addAnnotation(REVIEWED_CONDITIONS_ANNOTATION, JSON.stringify(Object.fromEntries(reviewed)));
+    const accepted = Object.fromEntries(this.metrics.flatMap(m => Object.entries(m.acceptedRules).map(([rule, reason]) => [`${m.name}/${rule}`, reason])));
+    for (const [key, value] of Object.entries(acceptedRulesAnnotation(accepted))) resource.metadata.addAnnotation(key, value);
     this.node.addValidation({ validate: () => this.metrics.flatMap(m => m.problems(this, this.args)) });
   }
 

@@ -11,6 +11,7 @@ export * from './presets';
 export * from './prometheus-auth';
 export * from './prometheus-metric';
 export * from './promql';
+export * from './range-time';
 export * from './threshold';
 export * from './web-condition';
 export * from './web-metric';

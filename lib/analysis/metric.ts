@@ -122,6 +122,14 @@ export abstract class Metric {
     return undefined;
   }
 
+  /**
+   * The rules of this library the metric opts out of, by rule id, with the reason given; the template
+   * records them in the annotation `infra-delivery.io/accepted-rules` as `<metric>/<rule>`.
+   */
+  public get acceptedRules(): Record<string, string> {
+    return {};
+  }
+
   /** The template args this metric refers to as `{{args.NAME}}`. */
   public abstract get referencedArgs(): string[];
 
