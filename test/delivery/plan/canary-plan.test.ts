@@ -194,6 +194,25 @@ describe('planRollout', () => {
     expect(reviewed.warnings).toContain('status/page: conditions written by hand; accepted: the status page says down; decided with sre');
   });
 
+  test('GIVEN a Rollout and a template that opt out of rules WHEN planned THEN the plan lists each opt-out with its reason', () => {
+    const optedOut = planRollout(folder([
+      { ...rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'smoke' }] } }] }, { replicas: 10 }),
+        metadata: { name: 'web', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'some-rule': 'why the rollout opts out' }) } } },
+      {
+        ...template('smoke', { name: 'pass', count: 1, provider: { job: { spec: {} } } }),
+        metadata: { name: 'smoke', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }) } },
+      },
+    ]))!;
+    expect(optedOut.acceptedRules).toEqual([
+      { object: 'Rollout/web', rule: 'some-rule', reason: 'why the rollout opts out' },
+      { object: 'smoke/pass', rule: 'job-without-deadline', reason: 'exit 0 cannot hang' },
+    ]);
+    expect(optedOut.warnings).toEqual(expect.arrayContaining([
+      "Rollout/web: opts out of the rule 'some-rule'; accepted: why the rollout opts out",
+      "smoke/pass: opts out of the rule 'job-without-deadline'; accepted: exit 0 cannot hang",
+    ]));
+  });
+
   test('GIVEN experiment steps WHEN planned THEN an open-ended one waits for a person, and one whose analysis can fail gates its weight', () => {
     const rate = template('rate', { name: 'p', interval: '1m', count: 3, successCondition: Threshold.atLeast(0.99).successCondition(), provider: { prometheus: { query: 'rate(x[5m])' } } });
     const experiments = planRollout(folder([
