@@ -9,7 +9,7 @@ import { referencedArgs } from './promql';
 /** How often a metric measures by default; the presets also use it as their rate window. */
 export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);
 
-/** Measurements a metric takes by default. */
+/** Measurements a metric takes by default; see {@link MetricProps.count} for why it is not the controller's. */
 export const DEFAULT_METRIC_COUNT = 5;
 
 /** Headers that carry credentials; their values must come from Secret-backed args. */
@@ -27,7 +27,11 @@ export interface MetricProps {
   /**
    * How many measurements to take; `Infinity` measures until the analysis is stopped, which only
    * background analysis or a `consecutiveSuccessLimit` ends.
-   * @default 5
+   * @default 5 - written explicitly, a deliberate difference from the controller: there an omitted
+   * count means unbounded when an interval is set and one measurement without one
+   * (analysis/analysis.go). Every metric here has an interval, and an unbounded metric never ends a
+   * step or pre/post-promotion analysis, so a count is written; give `count: Infinity` for the
+   * upstream background-analysis behaviour (it is then omitted).
    */
   readonly count?: number;
   /**
