@@ -149,6 +149,27 @@ export function planServices(folders: readonly ServiceObjects[]): RolloutPlan[] 
   return folders.map(folder => planRollout(folder, clusterTemplates)).filter((p): p is RolloutPlan => p !== undefined);
 }
 
+/**
+ * The opt-outs of Rollouts that have no canary plan (blue-green), as plan lines: an unmeasured
+ * auto-promotion (annotation {@link ACCEPT_UNMEASURED_ANNOTATION}), and the rules the Rollout and the
+ * templates of its folder opt out of (annotation `infra-delivery.io/accepted-rules`).
+ */
+export function otherRolloutOptOuts(folders: readonly ServiceObjects[]): string[] {
+  return folders.flatMap(folder => {
+    const [rollout] = asKind(folder.objects, 'Rollout');
+    if (!rollout || rollout.spec?.strategy?.canary) return [];
+    const where = `${folder.environment}/${folder.service}`;
+    const unmeasured = rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION];
+    const templates = [...asKind(folder.objects, 'AnalysisTemplate')];
+    const names = [rollout.spec?.strategy?.blueGreen?.prePromotionAnalysis, rollout.spec?.strategy?.blueGreen?.postPromotionAnalysis];
+    const accepted = acceptedRulesIn(rollout, templates, names);
+    return [
+      ...unmeasured === undefined ? [] : [`${where}: promotes with no analysis measuring it; accepted: ${unmeasured}`],
+      ...accepted.map(a => `${where} ${a.object}: opts out of the rule '${a.rule}'; accepted: ${a.reason}`),
+    ];
+  });
+}
+
 /** The plan of the Rollout in one Application folder, or undefined when it holds none. */
 export function planRollout(folder: ServiceObjects, clusterTemplates: readonly IClusterAnalysisTemplate[] = []): RolloutPlan | undefined {
   const [rollout] = asKind(folder.objects, 'Rollout');

@@ -1,4 +1,4 @@
-import { abortBounds, errorsToFail, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../delivery/plan';
+import { abortBounds, errorsToFail, formatDuration, KubeObject, metricPlan, otherRolloutOptOuts, planRollout, planServices, ServiceObjects } from '../../../delivery/plan';
 import { REVIEWED_CONDITIONS_ANNOTATION, Threshold } from '../../../lib/analysis';
 import { EXPECTED_RPS_ANNOTATION } from '../../../lib/patterns';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
@@ -211,6 +211,23 @@ describe('planRollout', () => {
       "Rollout/web: opts out of the rule 'some-rule'; accepted: why the rollout opts out",
       "smoke/pass: opts out of the rule 'job-without-deadline'; accepted: exit 0 cannot hang",
     ]));
+  });
+
+  test('GIVEN a blue-green Rollout with opt-outs WHEN planned THEN it has no canary plan, and its opt-outs are listed apart', () => {
+    const blueGreen: KubeObject = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout',
+      metadata: { name: 'app', annotations: { [ACCEPT_UNMEASURED_ANNOTATION]: 'internal tool' } },
+      spec: { strategy: { blueGreen: { activeService: 'app', previewService: 'app-preview', postPromotionAnalysis: { templates: [{ templateName: 'smoke' }] } } } },
+    };
+    const smoke = { ...template('smoke', { name: 'pass', count: 1, provider: { job: { spec: {} } } }),
+      metadata: { name: 'smoke', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }) } } };
+    const folders = [folder([blueGreen, smoke])];
+    expect(planServices(folders)).toEqual([]);
+    expect(otherRolloutOptOuts(folders)).toEqual([
+      'staging/app: promotes with no analysis measuring it; accepted: internal tool',
+      "staging/app smoke/pass: opts out of the rule 'job-without-deadline'; accepted: exit 0 cannot hang",
+    ]);
+    expect(otherRolloutOptOuts([folder([rollout({ steps: [] }, { accepted: 'quiet' })])])).toEqual([]);
   });
 
   test('GIVEN experiment steps WHEN planned THEN an open-ended one waits for a person, and one whose analysis can fail gates its weight', () => {
