@@ -4,6 +4,7 @@ import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
 import { acceptedRulesAnnotation } from '../private/accepted-rules';
 import { firstDuplicate } from '../private/names';
+import { requireFields } from '../private/required';
 import { AnalysisArg, requiredArgNames } from './analysis-arg';
 import { Metric } from './metric';
 import { MetricMatch } from './metric-match';
@@ -69,6 +70,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     createResource: (self: Construct, spec: at.AnalysisTemplateSpec) => ApiObject,
   ) {
     super(scope, id);
+    requireFields(this.node.path, props, ['metrics']);
     this.args = props.args ?? [];
     this.metrics = props.metrics;
     if (this.metrics.length === 0) {

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { goDuration, seconds } from '../private/durations';
 import { firstDuplicate } from '../private/names';
+import { requireFields } from '../private/required';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
 import { referencedArgs } from './promql';
@@ -91,6 +92,7 @@ export class CloudWatchMetric extends Metric {
 
   constructor(props: CloudWatchMetricProps) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['metricDataQueries', 'condition']);
     this.metricDataQueries = props.metricDataQueries;
     this.condition = props.condition;
     this.window = props.window;

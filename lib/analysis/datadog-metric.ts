@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { goDuration } from '../private/durations';
+import { requireFields } from '../private/required';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
 import { referencedArgs } from './promql';
@@ -96,6 +97,7 @@ export class DatadogMetric extends Metric {
 
   constructor(props: DatadogMetricProps) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['threshold']);
     this.query = props.query;
     this.queries = props.queries ?? {};
     this.formula = props.formula;

@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { ACCEPTED_RULE } from '../private/accepted-rules';
 import { toCrdSpec } from '../private/crd-spec';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { Metric, MetricProblem, MetricProps } from './metric';
 import { referencedArgs } from './promql';
@@ -53,6 +54,8 @@ export class JobMetric extends Metric {
 
   constructor(props: JobMetricProps) {
     super({ ...props, count: props.count ?? DEFAULT_JOB_METRIC_COUNT });
+    requireFields(`metric '${props.name}'`, props, ['spec']);
+    requireFields(`metric '${props.name}'.spec`, props.spec, ['template']);
     this.spec = props.spec;
     this.metadata = props.metadata;
     this.acceptNoDeadline = props.acceptNoDeadline;

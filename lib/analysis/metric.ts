@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { referencedArgs } from './promql';
 
@@ -109,6 +110,7 @@ export abstract class Metric {
   public readonly measurementRetention?: number;
 
   protected constructor(props: MetricProps) {
+    requireFields('metric', props, ['name']);
     this.name = props.name;
     this.interval = props.interval ?? DEFAULT_ANALYSIS_INTERVAL;
     this.count = props.count ?? DEFAULT_METRIC_COUNT;

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { seconds } from '../private/durations';
+import { requireFields } from '../private/required';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
 import { referencedArgs } from './promql';
@@ -48,6 +49,7 @@ export class NewRelicMetric extends Metric {
 
   constructor(props: NewRelicMetricProps) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['query', 'condition']);
     this.query = props.query;
     this.condition = props.condition;
     this.profile = props.profile;

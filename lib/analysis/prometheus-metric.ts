@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { ACCEPTED_RULE } from '../private/accepted-rules';
 import { goDuration, seconds } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
@@ -84,6 +85,7 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
 
   constructor(props: PrometheusMetricProps<C>) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['address', 'query', 'threshold']);
     this.address = props.address;
     this.query = props.query;
     this.threshold = props.threshold;

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { seconds } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
@@ -80,6 +81,7 @@ export class WebMetric extends Metric {
 
   constructor(props: WebMetricProps) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['url', 'condition']);
     this.url = props.url;
     this.condition = props.condition;
     this.jsonPath = props.jsonPath;

@@ -7,6 +7,7 @@ import { addSynthNotes } from '../output/synth-notes';
 import { toCrdSpec } from '../private/crd-spec';
 import { seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
+import { requireFields } from '../private/required';
 import { NAME_LABEL } from './pod-labels';
 import { ControllerOwnedField, IRolloutStrategy, StrategyTarget } from './strategy-target';
 
@@ -107,6 +108,8 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   protected readonly apiObject: ro.Rollout;
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
+    requireFields(`${scope.node.path}/${id}`, props, ['metadata', 'strategy']);
+    requireFields(`${scope.node.path}/${id}`, props.metadata, ['name']);
     super(scope, id, { ...props, select: false });
     this.strategy = props.strategy;
     this.replicas = props.replicas;

@@ -1,0 +1,40 @@
+import { Chart, Testing } from 'cdk8s';
+import * as a from '../../../lib/analysis';
+import { ConfigError } from '../../../lib/errors';
+import { requireFields } from '../../../lib/private/required';
+import * as r from '../../../lib/rollout';
+
+describe('requireFields', () => {
+  test('GIVEN props missing required fields WHEN checked THEN one ConfigError names each field in the Problem shape', () => {
+    expect(() => requireFields<{ a?: number; b?: string }>('here', {}, ['a', 'b'])).toThrow(new ConfigError([
+      { at: 'here', field: 'a', value: undefined, rule: 'is required', fix: 'pass a; the types require it' },
+      { at: 'here', field: 'b', value: undefined, rule: 'is required', fix: 'pass b; the types require it' },
+    ]));
+    expect(() => requireFields<{ a?: number }>('here', { a: 0 }, ['a'])).not.toThrow();
+  });
+
+  // Each public constructor, given props with a required field cast away, reports it instead of a TypeError.
+  test.each<[string, (c: Chart) => unknown, string]>([
+    ['a Prometheus metric without a threshold', () => new a.PrometheusMetric({ name: 'm', address: 'http://p', query: 'up' } as unknown as a.PrometheusMetricProps),
+      "metric 'm': 'threshold' is unset: is required; pass threshold; the types require it"],
+    ['a Web metric without a url', () => new a.WebMetric({ name: 'm', condition: a.WebCondition.equals(true) } as unknown as a.WebMetricProps),
+      "metric 'm': 'url' is unset: is required; pass url; the types require it"],
+    ['a Job metric without a pod template', () => new a.JobMetric({ name: 'm', spec: {} } as unknown as a.JobMetricProps),
+      "metric 'm'.spec: 'template' is unset: is required; pass template; the types require it"],
+    ['a Datadog metric without a threshold', () => new a.DatadogMetric({ name: 'm', query: 'q' } as unknown as a.DatadogMetricProps),
+      "metric 'm': 'threshold' is unset: is required; pass threshold; the types require it"],
+    ['a New Relic metric without a condition', () => new a.NewRelicMetric({ name: 'm', query: 'q' } as unknown as a.NewRelicMetricProps),
+      "metric 'm': 'condition' is unset: is required; pass condition; the types require it"],
+    ['a CloudWatch metric without queries', () => new a.CloudWatchMetric({ name: 'm', condition: a.ConditionExpression.of({ success: 'true', reason: 'r' }) } as unknown as a.CloudWatchMetricProps),
+      "metric 'm': 'metricDataQueries' is unset: is required; pass metricDataQueries; the types require it"],
+    ['a template without metrics', c => new a.AnalysisTemplate(c, 'T', {} as unknown as a.AnalysisTemplateProps),
+      "test/T: 'metrics' is unset: is required; pass metrics; the types require it"],
+    ['a canary without steps', () => r.RolloutStrategy.canary({} as unknown as r.CanaryStrategyProps),
+      "canary strategy: 'steps' is unset: is required; pass steps; the types require it"],
+    ['a Rollout without a strategy', c => new r.Rollout(c, 'R', { metadata: { name: 'x' } } as unknown as r.RolloutProps),
+      "test/R: 'strategy' is unset: is required; pass strategy; the types require it"],
+  ])('GIVEN %s WHEN constructed THEN the problem is reported, not a TypeError', (_, build, message) => {
+    const chart = new Chart(Testing.app(), 'test');
+    expect(() => build(chart)).toThrow(new ConfigError([message]));
+  });
+});
