@@ -1,3 +1,4 @@
+import { requireFields } from '../private/required';
 import { exprLangProblem } from './private/expr-lang';
 
 /** A problem of a metric's condition: field, value, rule and fix. */
@@ -41,6 +42,7 @@ export interface ConditionExpressionProps {
 export class ConditionExpression {
   /** Hand-written conditions with the reason a reviewer accepted them. */
   public static of(props: ConditionExpressionProps): ConditionExpression {
+    requireFields('condition expression', props, ['reason']);
     return new ConditionExpression(props.success, props.failure, props.reason, props.acceptIndexedResult);
   }
 

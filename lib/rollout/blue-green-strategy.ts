@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { seconds, wholeSecondsProblems } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisRunProps } from './analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { ACCEPT_UNMEASURED_ANNOTATION } from './canary-strategy';
@@ -85,6 +86,8 @@ export class BlueGreenStrategy implements IRolloutStrategy {
   private readonly acceptUnmeasured?: string;
 
   constructor(props: BlueGreenStrategyProps) {
+    if (props.prePromotionAnalysis) requireFields('blue-green strategy.prePromotionAnalysis', props.prePromotionAnalysis, ['templates']);
+    if (props.postPromotionAnalysis) requireFields('blue-green strategy.postPromotionAnalysis', props.postPromotionAnalysis, ['templates']);
     this.activeService = props.activeService;
     this.previewService = props.previewService;
     this.autoPromotion = props.autoPromotion ?? true;

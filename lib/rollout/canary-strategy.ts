@@ -129,6 +129,7 @@ export class CanaryStrategy implements IRolloutStrategy {
 
   constructor(props: CanaryStrategyProps) {
     requireFields('canary strategy', props, ['steps']);
+    if (props.backgroundAnalysis) requireFields('canary strategy.backgroundAnalysis', props.backgroundAnalysis, ['templates']);
     this.steps = props.steps;
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;

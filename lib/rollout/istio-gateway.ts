@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 
 /** One server of an Istio Gateway: a port and the hosts it accepts. */
 export interface IstioGatewayServer {
@@ -44,6 +45,7 @@ export class IstioGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['servers']);
     if (props.servers.length === 0) reportAt(this, 'servers', [], 'a gateway needs at least one server', 'add a server, e.g. { port: 80, name: \'http\', hosts: [\'*\'] }');
     props.servers.forEach((server, i) => {
       if (server.hosts.length === 0) reportAt(this, `servers[${i}].hosts`, [], 'a server needs at least one host', 'give the hosts it serves, e.g. [\'*\']');

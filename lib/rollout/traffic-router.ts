@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 import { HttpRoute } from './http-route';
 import type { ControllerOwnedField } from './strategy-target';
 import { VirtualService } from './virtual-service';
@@ -54,11 +55,13 @@ export interface CanaryServices {
 export abstract class TrafficRouter {
   /** The Argo Rollouts Gateway API plugin reweights the backends of an HTTPRoute. */
   public static gatewayApi(route: HttpRoute): TrafficRouter {
+    requireFields('gateway api router', { route }, ['route']);
     return new GatewayApiRouter(route);
   }
 
   /** Argo Rollouts reweights the route of an Istio VirtualService. */
   public static istio(virtualService: VirtualService): TrafficRouter {
+    requireFields('istio router', { virtualService }, ['virtualService']);
     return new IstioRouter(virtualService);
   }
 
@@ -69,6 +72,7 @@ export abstract class TrafficRouter {
    * Gateway API for new clusters.
    */
   public static nginx(stableIngress: kplus.Ingress | kplus.Ingress[], options: NginxRouterOptions = {}): TrafficRouter {
+    requireFields('nginx router', { stableIngress }, ['stableIngress']);
     return new NginxRouter(Array.isArray(stableIngress) ? stableIngress : [stableIngress], Array.isArray(stableIngress), options);
   }
 

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { reportAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 import { DestinationRule } from './destination-rule';
 import { IstioGateway } from './istio-gateway';
 
@@ -61,6 +62,7 @@ export class VirtualService extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['hosts']);
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;
     this.destinationRule = props.destinationRule;

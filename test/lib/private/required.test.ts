@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as a from '../../../lib/analysis';
 import { ConfigError } from '../../../lib/errors';
 import { requireFields } from '../../../lib/private/required';
@@ -33,8 +34,33 @@ describe('requireFields', () => {
       "canary strategy: 'steps' is unset: is required; pass steps; the types require it"],
     ['a Rollout without a strategy', c => new r.Rollout(c, 'R', { metadata: { name: 'x' } } as unknown as r.RolloutProps),
       "test/R: 'strategy' is unset: is required; pass strategy; the types require it"],
+    ['a VirtualService without hosts', c => new r.VirtualService(c, 'V', {} as unknown as r.VirtualServiceProps),
+      "test/V: 'hosts' is unset: is required; pass hosts; the types require it"],
+    ['an HTTPRoute without a gateway', c => new r.HttpRoute(c, 'H', { port: 80 } as unknown as r.HttpRouteProps),
+      "test/H: 'gateway' is unset: is required; pass gateway; the types require it\n  - test/H: 'stableService' is unset: is required; pass stableService; the types require it\n  - test/H: 'canaryService' is unset: is required; pass canaryService; the types require it"],
+    ['an analysis step without templates', () => r.CanaryStep.analysis({} as unknown as r.AnalysisRunProps),
+      "analysis step: 'templates' is unset: is required; pass templates; the types require it"],
+    ['an Experiment without templates', c => new r.Experiment(c, 'E', {} as unknown as r.ExperimentProps),
+      "test/E: 'templates' is unset: is required; pass templates; the types require it"],
+    ['a DestinationRule without a service', c => new r.DestinationRule(c, 'D', {} as unknown as r.DestinationRuleProps),
+      "test/D: 'service' is unset: is required; pass service; the types require it"],
+    ['an Istio Gateway without servers', c => new r.IstioGateway(c, 'G', {} as unknown as r.IstioGatewayProps),
+      "test/G: 'servers' is unset: is required; pass servers; the types require it"],
+    ['an nginx router without an ingress', () => r.TrafficRouter.nginx(undefined as unknown as kplus.Ingress),
+      "nginx router: 'stableIngress' is unset: is required; pass stableIngress; the types require it"],
+    ['hand-written conditions without a reason', () => a.ConditionExpression.of({ success: 'true' } as unknown as a.ConditionExpressionProps),
+      "condition expression: 'reason' is unset: is required; pass reason; the types require it"],
   ])('GIVEN %s WHEN constructed THEN the problem is reported, not a TypeError', (_, build, message) => {
     const chart = new Chart(Testing.app(), 'test');
-    expect(() => build(chart)).toThrow(new ConfigError([message]));
+    const error = (() => {
+      try {
+        build(chart);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(message);
   });
 });
