@@ -36,8 +36,9 @@ export interface ConditionExpressionProps {
 /**
  * Conditions written by hand in expr-lang, the escape hatch for what the typed conditions cannot say.
  * They are still checked: each must parse, name only what the controller defines, and, on a
- * Prometheus result, never index it (`result[0]` errors on an empty result, which the controller
- * counts towards `consecutiveErrorLimit`; `all(result, {...})` and `any(result, {...})` do not).
+ * Prometheus result, not index it unless `acceptIndexedResult` says why (`result[0]` errors on an
+ * empty result, which the controller counts towards `consecutiveErrorLimit`; `all(result, {...})` and
+ * `any(result, {...})` do not).
  */
 export class ConditionExpression {
   /** Hand-written conditions with the reason a reviewer accepted them. */

@@ -63,8 +63,8 @@ export interface BlueGreenStrategyProps {
   readonly antiAffinity?: AntiAffinity;
   /**
    * Why auto-promotion without any analysis is accepted, as in the upstream example
-   * (examples/rollout-bluegreen.yaml); recorded on the Rollout as the annotation
-   * `infra-delivery.io/accept-unmeasured` and flagged by `npm run review`.
+   * (examples/helm-blue-green/templates/rollout.yaml); recorded on the Rollout as the annotation
+   * `infra-delivery.io/accept-unmeasured`, listed by `npm run plan` and flagged by `npm run review`.
    * @default - auto-promotion needs a pre- or post-promotion analysis
    */
   readonly acceptUnmeasured?: string;
