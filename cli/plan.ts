@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DIST } from '../delivery/commit';
-import { chartFileName, planChart, planMarkdown, planServices, readServiceFolders } from '../delivery/plan';
+import { chartFileName, otherRolloutOptOuts, planChart, planMarkdown, planServices, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
 import { Layout } from '../model';
 import { Command, parseFlags } from './support/command';
@@ -19,9 +19,10 @@ export function planCommand(root: string, argv: string[]): string {
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
     fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.planReports}` });
   }
-  const plans = planServices(readServiceFolders(path.join(root, DIST)));
+  const folders = readServiceFolders(path.join(root, DIST));
+  const plans = planServices(folders);
   if (plans.length === 0) fail({ at: 'plan', field: DIST, value: [], rule: 'holds no rollout to plan', fix: 'run npm run synth first' });
-  const markdown = planMarkdown(plans);
+  const markdown = planMarkdown(plans, otherRolloutOptOuts(folders));
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'plan.md'), markdown);
   for (const plan of plans) fs.writeFileSync(path.join(out, chartFileName(plan)), planChart(plan));

@@ -7,6 +7,7 @@ import { ERROR_COUNT_Z } from '../../lib/analysis/presets';
 import { longestRangeSeconds } from '../../lib/analysis/promql';
 import { Threshold } from '../../lib/analysis/threshold';
 import { EXPECTED_RPS_ANNOTATION } from '../../lib/patterns/annotations';
+import { acceptedRulesOf } from '../../lib/private/accepted-rules';
 import { parseDurationSeconds } from '../../lib/private/durations';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../lib/rollout/canary-strategy';
 import { replicaSplit, surgePods } from '../../lib/rollout/replica-share';
@@ -123,6 +124,11 @@ export interface RolloutPlan {
   readonly acceptedUnmeasured?: string;
   /** Metrics of the templates it runs whose conditions were written by hand, with the reason (annotation {@link REVIEWED_CONDITIONS_ANNOTATION}). */
   readonly reviewedConditions: readonly { readonly template: string; readonly metric: string; readonly reason: string }[];
+  /**
+   * Rules of the construct library the Rollout and the templates it runs opt out of, with the reason
+   * (annotation `infra-delivery.io/accepted-rules`); `object` is `Rollout/<name>` or `<template>/<metric>`.
+   */
+  readonly acceptedRules: readonly { readonly object: string; readonly rule: string; readonly reason: string }[];
   readonly warnings: readonly string[];
 }
 
@@ -141,6 +147,27 @@ type TemplateRefs = {
 export function planServices(folders: readonly ServiceObjects[]): RolloutPlan[] {
   const clusterTemplates = asKind(folders.flatMap(f => f.objects), 'ClusterAnalysisTemplate');
   return folders.map(folder => planRollout(folder, clusterTemplates)).filter((p): p is RolloutPlan => p !== undefined);
+}
+
+/**
+ * The opt-outs of Rollouts that have no canary plan (blue-green), as plan lines: an unmeasured
+ * auto-promotion (annotation {@link ACCEPT_UNMEASURED_ANNOTATION}), and the rules the Rollout and the
+ * templates of its folder opt out of (annotation `infra-delivery.io/accepted-rules`).
+ */
+export function otherRolloutOptOuts(folders: readonly ServiceObjects[]): string[] {
+  return folders.flatMap(folder => {
+    const [rollout] = asKind(folder.objects, 'Rollout');
+    if (!rollout || rollout.spec?.strategy?.canary) return [];
+    const where = `${folder.environment}/${folder.service}`;
+    const unmeasured = rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION];
+    const templates = [...asKind(folder.objects, 'AnalysisTemplate')];
+    const names = [rollout.spec?.strategy?.blueGreen?.prePromotionAnalysis, rollout.spec?.strategy?.blueGreen?.postPromotionAnalysis];
+    const accepted = acceptedRulesIn(rollout, templates, names);
+    return [
+      ...unmeasured === undefined ? [] : [`${where}: promotes with no analysis measuring it; accepted: ${unmeasured}`],
+      ...accepted.map(a => `${where} ${a.object}: opts out of the rule '${a.rule}'; accepted: ${a.reason}`),
+    ];
+  });
 }
 
 /** The plan of the Rollout in one Application folder, or undefined when it holds none. */
@@ -222,6 +249,10 @@ export function planRollout(folder: ServiceObjects, clusterTemplates: readonly I
     progressDeadlineAbort: rollout.spec.progressDeadlineAbort === true,
     acceptedUnmeasured: rollout.metadata?.annotations?.[ACCEPT_UNMEASURED_ANNOTATION],
     reviewedConditions: reviewedConditionsOf(templates, [...(canary.steps ?? []).map(s => s.analysis), canary.analysis]),
+    acceptedRules: acceptedRulesIn(rollout, templates, [
+      ...(canary.steps ?? []).map(s => s.analysis), canary.analysis,
+      ...(canary.steps ?? []).map(s => s.experiment && { templates: s.experiment.analyses }),
+    ]),
   };
   return { ...plan, warnings: warningsOf(plan) };
 }
@@ -357,6 +388,24 @@ function reviewedConditionsOf(
   });
 }
 
+/** The opt-outs of the Rollout and of the templates its analyses run, read from their accepted-rules annotations. */
+function acceptedRulesIn(
+  rollout: IRollout,
+  templates: readonly (IAnalysisTemplate | IClusterAnalysisTemplate)[],
+  analyses: readonly (TemplateRefs | undefined)[],
+): RolloutPlan['acceptedRules'] {
+  const own = Object.entries(acceptedRulesOf(rollout.metadata?.annotations))
+    .map(([rule, reason]) => ({ object: `Rollout/${rollout.metadata?.name ?? ''}`, rule, reason }));
+  const names = new Set(analyses.flatMap(a => a?.templates ?? []).map(t => t.templateName));
+  // Template opt-outs are keyed `<metric>/<rule>`.
+  const ofTemplates = templates.filter(t => names.has(t.metadata?.name)).flatMap(t => {
+    const name = t.metadata?.name ?? '';
+    return Object.entries(acceptedRulesOf(t.metadata?.annotations))
+      .map(([key, reason]) => ({ object: `${name}/${key.slice(0, key.lastIndexOf('/'))}`, rule: key.slice(key.lastIndexOf('/') + 1), reason }));
+  });
+  return [...own, ...ofTemplates];
+}
+
 /** Whether an analysis (or an experiment's) can fail the canary: a metric that can fail, or a template not in `dist/`, which is trusted to. */
 function canFailAnalysis(analysis: Pick<StepPlan, 'metrics' | 'externalTemplates'> & Partial<Pick<StepPlan, 'experimentMetrics'>>): boolean {
   return analysis.externalTemplates.length > 0 || [...analysis.metrics, ...analysis.experimentMetrics ?? []].some(m => m.canFail);
@@ -415,6 +464,7 @@ function warningsOf(plan: Omit<RolloutPlan, 'warnings'>): string[] {
   }
 
   for (const review of plan.reviewedConditions) warnings.push(`${review.template}/${review.metric}: conditions written by hand; accepted: ${review.reason}`);
+  for (const accepted of plan.acceptedRules) warnings.push(`${accepted.object}: opts out of the rule '${accepted.rule}'; accepted: ${accepted.reason}`);
   if (background && Number.isFinite(backgroundEnd) && backgroundEnd! < plan.promotionS) {
     warnings.push(`background analysis ends Successful after ${formatDuration(backgroundEnd!)} and is not started again, but promotion comes at ${formatDuration(plan.promotionS)}: what runs after it is not measured`);
   }

@@ -5,8 +5,11 @@ export function chartFileName(plan: RolloutPlan): string {
   return `${plan.environment}-${plan.service}.svg`;
 }
 
-/** The plan of every Rollout as Markdown for a pull-request comment, charts linked by file name. */
-export function planMarkdown(plans: readonly RolloutPlan[]): string {
+/**
+ * The plan of every Rollout as Markdown for a pull-request comment, charts linked by file name.
+ * @param otherOptOuts the opt-outs of Rollouts without a canary plan (see `otherRolloutOptOuts`)
+ */
+export function planMarkdown(plans: readonly RolloutPlan[], otherOptOuts: readonly string[] = []): string {
   const warnings = plans.reduce((n, p) => n + p.warnings.length, 0);
   const lines = [
     '## Canary plan',
@@ -18,6 +21,7 @@ export function planMarkdown(plans: readonly RolloutPlan[]): string {
       + '+ (consecutiveErrorLimit + 1) × the query timeout + consecutiveErrorLimit × the 10 s retry. `npm run simulate` replays them.',
   ];
   for (const plan of plans) lines.push('', ...rolloutSection(plan));
+  if (otherOptOuts.length) lines.push('', '### Opt-outs of Rollouts without a canary plan', '', ...otherOptOuts.map(o => `- ⚠️ ${o}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,7 @@
+import { REVIEWED_CONDITIONS_ANNOTATION } from '../../lib/analysis/analysis-template-base';
 import { Threshold } from '../../lib/analysis/threshold';
+import { ACCEPTED_RULES_ANNOTATION } from '../../lib/private/accepted-rules';
+import { ACCEPT_UNMEASURED_ANNOTATION } from '../../lib/rollout/canary-strategy';
 import { Layout } from '../../model/layout';
 
 /** A YAML document as read from a file of `dist/`: a Kubernetes object or a workflow. */
@@ -113,6 +116,7 @@ export function reviewChanges(input: ReviewInput): Review {
     }
     const where = placeOf(change.file);
     const { before, after } = change;
+    if (after) summary.push(...optOutChanges(before, after, `${where}: ${change.id}`, flag).map(line => `${where}: ${line}`));
     if (change.change !== 'changed' || !before || !after) {
       summary.push(`${where}: ${change.id} ${change.change}`);
       continue;
@@ -165,6 +169,48 @@ export function reviewChanges(input: ReviewInput): Review {
   }
   flags.sort((a, b) => b.severity.rank - a.severity.rank || a.where.localeCompare(b.where) || a.rule.localeCompare(b.rule));
   return { changes, services: serviceChanges, summary: [...new Set(summary)], flags };
+}
+
+/**
+ * The annotations by which an object opts out of a rule of the construct library, each with the
+ * reason: weights or a promotion without analysis, hand-written conditions, and the rules listed in
+ * the accepted-rules annotation. Each maps a key to its reason.
+ */
+const OPT_OUT_ANNOTATIONS: Readonly<Record<string, (value: string) => Record<string, string>>> = {
+  [ACCEPT_UNMEASURED_ANNOTATION]: value => ({ 'accept-unmeasured': value }),
+  [REVIEWED_CONDITIONS_ANNOTATION]: value => prefixed('reviewed-conditions', parseReasons(value)),
+  [ACCEPTED_RULES_ANNOTATION]: value => prefixed('accepted-rules', parseReasons(value)),
+};
+
+/** A line and a flag for each opt-out an object gains or whose reason changes: a reviewer must accept the reason. */
+function optOutChanges(before: Document | undefined, after: Document, where: string, flag: Flagger): string[] {
+  const optOuts = (d: Document | undefined): Record<string, string> => {
+    const annotations = (d?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+    const read = Object.entries(OPT_OUT_ANNOTATIONS).map(([key, parse]) => (annotations[key] === undefined ? {} : parse(annotations[key])));
+    return Object.assign({}, ...read) as Record<string, string>;
+  };
+  const [was, now] = [optOuts(before), optOuts(after)];
+  const lines: string[] = [];
+  for (const [key, reason] of Object.entries(now)) {
+    if (was[key] === reason) continue;
+    const line = `opts out of ${key}${was[key] === undefined ? '' : ' (reason changed)'}: ${reason}`;
+    lines.push(line);
+    flag(Severity.MEDIUM, 'opt-out-added', where, line);
+  }
+  return lines;
+}
+
+function parseReasons(value: string): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])) : { '': value };
+  } catch {
+    return { '': value };
+  }
+}
+
+function prefixed(prefix: string, reasons: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(reasons).map(([key, reason]) => [key ? `${prefix} ${key}` : prefix, reason]));
 }
 
 /** The documents added, removed and changed, by file and `Kind/name`. */

@@ -2,7 +2,9 @@ import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { reportAt } from '../errors/problem';
+import { acceptedRulesAnnotation } from '../private/accepted-rules';
 import { firstDuplicate } from '../private/names';
+import { requireFields } from '../private/required';
 import { AnalysisArg, requiredArgNames } from './analysis-arg';
 import { Metric } from './metric';
 import { MetricMatch } from './metric-match';
@@ -68,6 +70,7 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     createResource: (self: Construct, spec: at.AnalysisTemplateSpec) => ApiObject,
   ) {
     super(scope, id);
+    requireFields(this.node.path, props, ['metrics']);
     this.args = props.args ?? [];
     this.metrics = props.metrics;
     if (this.metrics.length === 0) {
@@ -81,6 +84,8 @@ export abstract class AnalysisTemplateBase extends Construct implements IAnalysi
     this.name = resource.name;
     const reviewed = this.metrics.filter(m => m.reviewReason !== undefined).map(m => [m.name, m.reviewReason]);
     if (reviewed.length) resource.metadata.addAnnotation(REVIEWED_CONDITIONS_ANNOTATION, JSON.stringify(Object.fromEntries(reviewed)));
+    const accepted = Object.fromEntries(this.metrics.flatMap(m => Object.entries(m.acceptedRules).map(([rule, reason]) => [`${m.name}/${rule}`, reason])));
+    for (const [key, value] of Object.entries(acceptedRulesAnnotation(accepted))) resource.metadata.addAnnotation(key, value);
     this.node.addValidation({ validate: () => this.metrics.flatMap(m => m.problems(this, this.args)) });
   }
 

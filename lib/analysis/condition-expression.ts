@@ -1,3 +1,4 @@
+import { requireFields } from '../private/required';
 import { exprLangProblem } from './private/expr-lang';
 
 /** A problem of a metric's condition: field, value, rule and fix. */
@@ -22,18 +23,28 @@ export interface ConditionExpressionProps {
   readonly failure?: string;
   /** Why the typed conditions do not fit; recorded on the template for reviewers and listed by `npm run plan`. */
   readonly reason: string;
+  /**
+   * Why indexing a Prometheus result (`result[0]`, as most upstream examples do) is accepted: on an
+   * empty result the controller errors instead of judging, and errors count towards
+   * `consecutiveErrorLimit` rather than `failureLimit` (utils/evaluate/evaluate.go). Recorded on the
+   * template as the annotation `infra-delivery.io/accepted-rules`, listed by `npm run plan` and flagged by `npm run review`.
+   * @default - a Prometheus result must not be indexed
+   */
+  readonly acceptIndexedResult?: string;
 }
 
 /**
  * Conditions written by hand in expr-lang, the escape hatch for what the typed conditions cannot say.
  * They are still checked: each must parse, name only what the controller defines, and, on a
- * Prometheus result, never index it (`result[0]` errors on an empty result, which the controller
- * counts towards `consecutiveErrorLimit`; `all(result, {...})` and `any(result, {...})` do not).
+ * Prometheus result, not index it unless `acceptIndexedResult` says why (`result[0]` errors on an
+ * empty result, which the controller counts towards `consecutiveErrorLimit`; `all(result, {...})` and
+ * `any(result, {...})` do not).
  */
 export class ConditionExpression {
   /** Hand-written conditions with the reason a reviewer accepted them. */
   public static of(props: ConditionExpressionProps): ConditionExpression {
-    return new ConditionExpression(props.success, props.failure, props.reason);
+    requireFields('condition expression', props, ['reason']);
+    return new ConditionExpression(props.success, props.failure, props.reason, props.acceptIndexedResult);
   }
 
   private constructor(
@@ -41,6 +52,8 @@ export class ConditionExpression {
     private readonly failure: string | undefined,
     /** Why the expression was written by hand. */
     public readonly reason: string,
+    /** Why indexing a Prometheus result is accepted, if it is. */
+    public readonly acceptIndexedResult?: string,
   ) {}
 
   /** The `successCondition`, if any. */
@@ -74,9 +87,17 @@ export class ConditionExpression {
       const syntax = exprLangProblem(expression);
       if (syntax) {
         problems.push([`${field}.${name}`, expression, `is not an expr-lang condition: ${syntax}`, 'fix the expression; see https://expr-lang.org/docs/language-definition']);
-      } else if (vector && /\bresult\s*\[/.test(expression)) {
+      } else if (vector && /\bresult\s*\[/.test(expression) && this.acceptIndexedResult === undefined) {
         problems.push([`${field}.${name}`, expression, 'indexes the result, which errors on an empty result instead of judging it',
-          'use all(result, {...}) or any(result, {...}) with a len(result) guard']);
+          'use all(result, {...}) or any(result, {...}) with a len(result) guard, or acceptIndexedResult with the reason']);
+      }
+    }
+    if (this.acceptIndexedResult !== undefined) {
+      const indexes = [this.success, this.failure].some(e => e !== undefined && /\bresult\s*\[/.test(e));
+      if (!this.acceptIndexedResult.trim()) {
+        problems.push([`${field}.acceptIndexedResult`, this.acceptIndexedResult, 'must give the reason an indexed result is accepted', 'write the reason, e.g. \'the query always returns one series; an empty result is an error\'']);
+      } else if (!vector || !indexes) {
+        problems.push([`${field}.acceptIndexedResult`, this.acceptIndexedResult, 'accepts an indexed result but no prometheus result is indexed', 'remove acceptIndexedResult']);
       }
     }
     return problems;

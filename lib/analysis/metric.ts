@@ -3,13 +3,14 @@ import { IConstruct } from 'constructs';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { referencedArgs } from './promql';
 
 /** How often a metric measures by default; the presets also use it as their rate window. */
 export const DEFAULT_ANALYSIS_INTERVAL = Duration.minutes(1);
 
-/** Measurements a metric takes by default. */
+/** Measurements a metric takes by default; see {@link MetricProps.count} for why it is not the controller's. */
 export const DEFAULT_METRIC_COUNT = 5;
 
 /** Headers that carry credentials; their values must come from Secret-backed args. */
@@ -27,7 +28,11 @@ export interface MetricProps {
   /**
    * How many measurements to take; `Infinity` measures until the analysis is stopped, which only
    * background analysis or a `consecutiveSuccessLimit` ends.
-   * @default 5
+   * @default 5 - written explicitly, a deliberate difference from the controller: there an omitted
+   * count means unbounded when an interval is set and one measurement without one
+   * (analysis/analysis.go). Every metric here has an interval, and an unbounded metric never ends a
+   * step or pre/post-promotion analysis, so a count is written; give `count: Infinity` for the
+   * upstream background-analysis behaviour (it is then omitted).
    */
   readonly count?: number;
   /**
@@ -105,6 +110,7 @@ export abstract class Metric {
   public readonly measurementRetention?: number;
 
   protected constructor(props: MetricProps) {
+    requireFields('metric', props, ['name']);
     this.name = props.name;
     this.interval = props.interval ?? DEFAULT_ANALYSIS_INTERVAL;
     this.count = props.count ?? DEFAULT_METRIC_COUNT;
@@ -120,6 +126,14 @@ export abstract class Metric {
   /** Why the metric's conditions were written by hand, when they were (see ConditionExpression). */
   public get reviewReason(): string | undefined {
     return undefined;
+  }
+
+  /**
+   * The rules of this library the metric opts out of, by rule id, with the reason given; the template
+   * records them in the annotation `infra-delivery.io/accepted-rules` as `<metric>/<rule>`.
+   */
+  public get acceptedRules(): Record<string, string> {
+    return {};
   }
 
   /** The template args this metric refers to as `{{args.NAME}}`. */

@@ -1,27 +1,36 @@
 import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
+import { ACCEPTED_RULE } from '../private/accepted-rules';
 import { goDuration, seconds } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
 import { PrometheusAuth } from './prometheus-auth';
 import { promqlSyntaxError, referencedArgs } from './promql';
+import { RangeTime } from './range-time';
 import { Threshold } from './threshold';
 
 /**
- * A range query: the controller asks `query_range` from `now() - start` to `now() - end` every
- * `step`, and the result holds every sample, so the threshold judges them all.
+ * A range query: the controller asks `query_range` from `start` to `end` every `step`, and the result
+ * holds every sample, so the threshold judges them all.
  */
 export interface PrometheusRangeQuery {
-  /** How far back the range starts. */
-  readonly start: Duration;
+  /** How far back the range starts: a Duration before now, or a {@link RangeTime} such as an expression over an arg. */
+  readonly start: Duration | RangeTime;
   /**
    * How far back the range ends.
    * @default Duration.seconds(0) - now
    */
-  readonly end?: Duration;
+  readonly end?: Duration | RangeTime;
   /** The resolution of the range. */
   readonly step: Duration;
+}
+
+/** A range bound as a {@link RangeTime}, or undefined when a caller that cast the types away gave something else. */
+function rangeTime(bound: unknown): RangeTime | undefined {
+  if (bound instanceof RangeTime) return bound;
+  return bound instanceof Duration ? RangeTime.ago(bound) : undefined;
 }
 
 /** How a Prometheus result may be judged: a typed threshold, or reviewed expressions. */
@@ -76,6 +85,7 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
 
   constructor(props: PrometheusMetricProps<C>) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['address', 'query', 'threshold']);
     this.address = props.address;
     this.query = props.query;
     this.threshold = props.threshold;
@@ -92,6 +102,7 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
       ...referencedArgs(this.query),
       ...Object.values(this.headers).flatMap(referencedArgs),
       ...this.authentication?.secretArgs ?? [],
+      ...[this.rangeQuery?.start, this.rangeQuery?.end].flatMap(b => rangeTime(b)?.referencedArgs ?? []),
     ])];
   }
 
@@ -99,20 +110,25 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
     return this.threshold instanceof ConditionExpression ? this.threshold.reason : undefined;
   }
 
+  public get acceptedRules(): Record<string, string> {
+    const accepted = this.threshold instanceof ConditionExpression ? this.threshold.acceptIndexedResult : undefined;
+    return accepted === undefined ? {} : { [ACCEPTED_RULE.INDEXED_RESULT]: accepted };
+  }
+
   protected get argField(): string {
     return 'query';
   }
 
   protected durationFields(): DurationField[] {
-    return [['timeout', this.timeout, 1], ['rangeQuery.start', this.rangeQuery?.start, 1], ['rangeQuery.end', this.rangeQuery?.end, 0], ['rangeQuery.step', this.rangeQuery?.step, 1]];
+    const fixed = (bound: unknown) => rangeTime(bound)?.duration;
+    const step = this.rangeQuery?.step instanceof Duration ? this.rangeQuery.step : undefined;
+    return [['timeout', this.timeout, 1], ['rangeQuery.start', fixed(this.rangeQuery?.start), 1], ['rangeQuery.end', fixed(this.rangeQuery?.end), 0], ['rangeQuery.step', step, 1]];
   }
 
   protected providerProblems(problem: MetricProblem, declaredArgs: readonly AnalysisArg[]): void {
     const syntax = promqlSyntaxError(this.query);
     if (syntax) problem('query', this.query, `is not valid promql: ${syntax}`, 'fix the query; try it in the prometheus ui first');
-    if (this.rangeQuery && seconds(this.rangeQuery.end ?? Duration.seconds(0)) >= seconds(this.rangeQuery.start)) {
-      problem('rangeQuery.end', goDuration(this.rangeQuery.end!), `must be less far back than start (${goDuration(this.rangeQuery.start)}), or the range is empty`, 'lower end or raise start');
-    }
+    if (this.rangeQuery) this.rangeQueryProblems(problem, this.rangeQuery);
     const conditionProblems = this.threshold instanceof Threshold ? this.threshold.problems() : this.threshold.problems('threshold', true);
     for (const args of conditionProblems) problem(...args);
     this.headerProblems(problem, this.headers, declaredArgs);
@@ -121,6 +137,21 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
       if (declaredArgs.some(a => a.name === arg) && !secretArgs.includes(arg)) {
         problem('authentication.clientSecretArg', arg, 'carries a credential, which must not be written into dist/', `declare '${arg}' with a secretKeyRef`);
       }
+    }
+  }
+
+  /** Range bounds that are neither a Duration nor a RangeTime (cast from a string), bad expressions, an empty range. */
+  private rangeQueryProblems(problem: MetricProblem, range: PrometheusRangeQuery): void {
+    const bounds = [['start', range.start], ['end', range.end ?? Duration.seconds(0)]] as const;
+    for (const [field, bound] of bounds) {
+      const time = rangeTime(bound);
+      const invalid = time === undefined ? 'must be a Duration or a RangeTime' : time.problem();
+      if (invalid) problem(`rangeQuery.${field}`, time?.text ?? bound, invalid, 'give a Duration before now, or RangeTime.expression(\'now() - duration("{{args.NAME}}")\')');
+    }
+    if (!(range.step instanceof Duration)) problem('rangeQuery.step', range.step, 'must be a Duration', 'give the resolution as a Duration, e.g. Duration.minutes(1)');
+    const [start, end] = [rangeTime(range.start)?.secondsAgo, rangeTime(range.end ?? Duration.seconds(0))?.secondsAgo];
+    if (start !== undefined && end !== undefined && end >= start) {
+      problem('rangeQuery.end', goDuration(rangeTime(range.end)!.duration!), `must be less far back than start (${goDuration(rangeTime(range.start)!.duration!)}), or the range is empty`, 'lower end or raise start');
     }
   }
 
@@ -134,7 +165,8 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
     const headers = Object.entries(this.headers).map(([key, value]) => ({ key, value }));
     const range = this.rangeQuery;
     // The controller evaluates start and end as expr-lang time expressions (metricproviders/prometheus/prometheus.go, evaluate.EvalTime).
-    const ago = (d: Duration) => (seconds(d) === 0 ? 'now()' : `now() - duration("${goDuration(d)}")`);
+    // A bound cast from another type is written as given and reported by providerProblems.
+    const bound = (b: unknown) => rangeTime(b)?.render() ?? String(b);
     return {
       prometheus: {
         address: this.address,
@@ -143,7 +175,11 @@ export class PrometheusMetric<C extends PrometheusCondition = PrometheusConditio
         headers: headers.length ? headers : undefined,
         authentication: this.authentication?._toJson(),
         insecure: this.insecure || undefined,
-        rangeQuery: range ? { start: ago(range.start), end: ago(range.end ?? Duration.seconds(0)), step: goDuration(range.step) } : undefined,
+        rangeQuery: range ? {
+          start: bound(range.start),
+          end: bound(range.end ?? Duration.seconds(0)),
+          step: range.step instanceof Duration ? goDuration(range.step) : String(range.step),
+        } : undefined,
       },
     };
   }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as at from '../../imports/analysistemplate-argoproj.io';
 import { seconds } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisArg } from './analysis-arg';
 import { ConditionExpression } from './condition-expression';
 import { DurationField, Metric, MetricProblem, MetricProps } from './metric';
@@ -21,7 +22,10 @@ export const DEFAULT_WEB_TIMEOUT = Duration.seconds(10);
 
 /** Properties of a {@link WebMetric}. */
 export interface WebMetricProps extends MetricProps {
-  /** The URL to call; it may refer to template args as `{{args.NAME}}`. */
+  /**
+   * The URL to call; it may refer to template args as `{{args.NAME}}`, the whole URL too (e.g. one
+   * with a token, from an arg backed by a Secret), which is then checked only by the controller.
+   */
   readonly url: string;
   /** How the value the JSON path selects is judged. */
   readonly condition: WebCondition | ConditionExpression;
@@ -77,6 +81,7 @@ export class WebMetric extends Metric {
 
   constructor(props: WebMetricProps) {
     super(props);
+    requireFields(`metric '${props.name}'`, props, ['url', 'condition']);
     this.url = props.url;
     this.condition = props.condition;
     this.jsonPath = props.jsonPath;
@@ -107,8 +112,13 @@ export class WebMetric extends Metric {
   }
 
   protected providerProblems(problem: MetricProblem, declaredArgs: readonly AnalysisArg[]): void {
+    // A URL whose scheme or host comes from an arg, e.g. `{{args.secret-url}}` backed by a Secret to keep a
+    // token out of Git (docs/analysis/web.md), is known only at run time: the provider parses it then.
+    const fromArg = /^[^/]*\{\{\s*args\./.test(this.url);
     const url = parseUrl(this.url.replace(/\{\{\s*args\.[^}]+\}\}/g, 'arg'));
-    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    if (fromArg) {
+      // Nothing to check before the args are resolved.
+    } else if (!url || !['http:', 'https:'].includes(url.protocol)) {
       problem('url', this.url, 'is not an http or https url', 'give the full url, e.g. https://smoke.shop.svc/check');
     } else if (url.username || url.password) {
       problem('url', this.url, 'carries a credential, which must not be written into dist/', 'send it in a header whose value is a secret-backed arg');

@@ -1,7 +1,13 @@
 import * as ro from '../../imports/rollout-argoproj.io';
 
-/** Object fields the controller resolves for `fieldRef` args (the downward API's metadata fields). */
-const RESOLVABLE_FIELD = /^metadata\.(name|namespace|uid|labels\['[^']+'\]|annotations\['[^']+'\])$/;
+/**
+ * Paths the controller resolves for `fieldRef` args (utils/analysis/factory.go,
+ * BuildArgumentsForRolloutAnalysisRun): `metadata.*` through the downward API's fieldpath, any other
+ * path walked on the Rollout's JSON, split on `.`, `[` and `]` (extractValueFromRollout), e.g.
+ * `status.alb.canaryTargetGroup.name` or `spec.template.metadata.labels.version`
+ * (docs/features/analysis.md). Whether such a path ends in a value is known only at run time.
+ */
+const RESOLVABLE_FIELD = /^(metadata\.(name|namespace|uid|labels|annotations|labels\['[^']+'\]|annotations\['[^']+'\])|(spec|status)(\.[A-Za-z0-9_-]+|\[\d+\])+)$/;
 
 /** What the controller knows when it resolves args: the Rollout and its ReplicaSets' hashes. */
 export interface ArgContext {
@@ -35,7 +41,11 @@ export class ArgValue {
     return new ArgValue({ valueFrom: { podTemplateHashValue: 'Stable' } });
   }
 
-  /** A metadata field of the Rollout, e.g. `metadata.namespace` or `metadata.labels['team']`. */
+  /**
+   * A field of the Rollout: metadata, e.g. `metadata.namespace` or `metadata.labels['team']`, or a path
+   * into its spec or status, e.g. `spec.template.metadata.labels.version`, which must end in a string,
+   * number or boolean when the analysis starts, or the analysis run errors.
+   */
   public static fieldRef(fieldPath: string): ArgValue {
     return new ArgValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
@@ -48,8 +58,8 @@ export class ArgValue {
     if (fieldPath === undefined || RESOLVABLE_FIELD.test(fieldPath)) return undefined;
     return {
       value: fieldPath,
-      rule: 'is not a metadata field the controller can resolve',
-      fix: "use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']",
+      rule: 'is not a field path the controller can resolve',
+      fix: "use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], or a spec.* or status.* path such as spec.template.metadata.labels.version",
     };
   }
 

@@ -4,6 +4,7 @@ import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
+import { requireFields } from '../private/required';
 import { AnalysisRunProps } from './analysis-run';
 import { ExperimentAnalysis, ExperimentService } from './experiment-analysis';
 import { analysisRunProblems, canFailRun, toAnalysis } from './private/analysis-run';
@@ -155,6 +156,7 @@ export abstract class CanaryStep {
 
   /** Runs analysis templates; the step ends when they complete, and a failure aborts the rollout. */
   public static analysis(props: AnalysisRunProps): CanaryStep {
+    requireFields('analysis step', props, ['templates']);
     return new AnalysisStep(props);
   }
 

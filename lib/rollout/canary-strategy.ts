@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
 import { seconds, wholeSecondsProblems } from '../private/durations';
+import { requireFields } from '../private/required';
 import { AnalysisRunProps } from './analysis-run';
 import { AntiAffinity } from './anti-affinity';
 import { CanaryStep, MAX_TRAFFIC_WEIGHT, StepContext } from './canary-step';
@@ -127,6 +128,8 @@ export class CanaryStrategy implements IRolloutStrategy {
   private readonly acceptUnmeasured?: string;
 
   constructor(props: CanaryStrategyProps) {
+    requireFields('canary strategy', props, ['steps']);
+    if (props.backgroundAnalysis) requireFields('canary strategy.backgroundAnalysis', props.backgroundAnalysis, ['templates']);
     this.steps = props.steps;
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;

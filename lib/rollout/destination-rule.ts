@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { reportAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-labels';
 
 /** Properties of a {@link DestinationRule}. */
@@ -39,6 +40,7 @@ export class DestinationRule extends Construct {
 
   constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['service']);
     this.service = props.service;
     const labels = props.subsetLabels;
     if (labels && POD_TEMPLATE_HASH_LABEL in labels) {

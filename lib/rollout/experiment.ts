@@ -7,6 +7,7 @@ import { problemAt } from '../errors/problem';
 import { toCrdSpec } from '../private/crd-spec';
 import { goDuration, seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
+import { requireFields } from '../private/required';
 import { AnalysisRunMetadata, MeasurementRetention } from './analysis-run';
 import { ExperimentAnalysis, ExperimentService } from './experiment-analysis';
 import { metricRuleProblems } from './private/analysis-run';
@@ -99,6 +100,7 @@ export class Experiment extends Construct {
 
   constructor(scope: Construct, id: string, props: ExperimentProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['templates']);
     this.props = props;
     this.name = new ex.Experiment(this, 'Resource', { metadata: props.metadata, spec: this.toSpec() }).name;
     this.node.addValidation({ validate: () => this.problems() });

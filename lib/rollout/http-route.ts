@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/httproute-gateway.networking.k8s.io';
 import { reportAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 
 /** Gateway API hostnames: an RFC 1123 subdomain, optionally with a leading `*.` wildcard. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -57,6 +58,7 @@ export class HttpRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['gateway', 'stableService', 'canaryService', 'port']);
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;
     if (props.hostnames?.length === 0) {

@@ -8,6 +8,7 @@ export * from './destination-rule';
 export * from './experiment';
 export * from './experiment-analysis';
 export * from './http-route';
+export * from './istio-gateway';
 export * from './pod-labels';
 export * from './replica-share';
 export * from './rollout';

@@ -7,6 +7,7 @@ import { addSynthNotes } from '../output/synth-notes';
 import { toCrdSpec } from '../private/crd-spec';
 import { seconds, wholeSecondsProblems } from '../private/durations';
 import { unmatchedLabels } from '../private/labels';
+import { requireFields } from '../private/required';
 import { NAME_LABEL } from './pod-labels';
 import { ControllerOwnedField, IRolloutStrategy, StrategyTarget } from './strategy-target';
 
@@ -26,8 +27,12 @@ export class ScaleDown {
 export interface WorkloadRef {
   /** The Deployment's name, in the Rollout's namespace. */
   readonly deploymentName: string;
-  /** When the Deployment is scaled down. */
-  readonly scaleDown: ScaleDown;
+  /**
+   * When the Deployment is scaled down.
+   * @default - omitted, which the controller treats as never: it scales the Deployment down only for
+   * `onsuccess` and `progressively` (rollout/sync.go and rollout/replicaset.go)
+   */
+  readonly scaleDown?: ScaleDown;
 }
 
 /** Properties of a {@link Rollout}. */
@@ -38,7 +43,9 @@ export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'meta
   readonly strategy: IRolloutStrategy;
   /**
    * Desired pods; ignored (and not emitted) once an autoscaler owns the count.
-   * @default 3
+   * @default 3 - written explicitly. The controller's default is 1 (pkg/apis/rollouts/v1alpha1/types.go,
+   * RolloutSpec.Replicas, "Defaults to 1"), but one pod cannot run a canary beside a stable pod at a
+   * weight below 50%, and a PodDisruptionBudget cannot keep one up through a drain; a 1 is written when asked for.
    */
   readonly replicas?: number;
   /**
@@ -66,7 +73,9 @@ export interface RolloutProps extends Omit<kplus.WorkloadProps, 'select' | 'meta
   /**
    * The labels the Rollout selects its pods by, and puts on them; keep a migrated Deployment's labels
    * here so that its Services, disruption budgets and monitors keep selecting the pods.
-   * @default - { 'app.kubernetes.io/name': metadata.name }
+   * @default - { 'app.kubernetes.io/name': metadata.name }; with a `workloadRef`, none: the controller
+   * takes the Deployment's `spec.selector` (rollout/templateref.go, SetResolvedSelector), and the
+   * strategy's Services cannot be checked against pods whose labels are not known here
    */
   readonly selector?: Record<string, string>;
   /**
@@ -86,7 +95,7 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   public readonly resourceType = 'rollouts';
   /** How new versions replace old ones. */
   public readonly strategy: IRolloutStrategy;
-  /** Desired pods as given; emitted as 3 when unset, and not at all once an autoscaler owns the count. */
+  /** Desired pods as given; emitted as 3 when unset (see {@link RolloutProps.replicas}), and not at all once an autoscaler owns the count. */
   public readonly replicas?: number;
   public readonly revisionHistoryLimit: number;
   public readonly progressDeadline: Duration;
@@ -94,9 +103,13 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
   public readonly minReady: Duration;
   public readonly workloadRef?: WorkloadRef;
   public hasAutoscaler = false;
+  /** Whether the selector (and so the pod labels) is the referenced Deployment's, not known here. */
+  private readonly selectorFromDeployment: boolean;
   protected readonly apiObject: ro.Rollout;
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
+    requireFields(`${scope.node.path}/${id}`, props, ['metadata', 'strategy']);
+    requireFields(`${scope.node.path}/${id}`, props.metadata, ['name']);
     super(scope, id, { ...props, select: false });
     this.strategy = props.strategy;
     this.replicas = props.replicas;
@@ -117,14 +130,13 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     if (seconds(this.progressDeadline) <= seconds(this.minReady)) {
       reportAt(this, 'progressDeadline', `${seconds(this.progressDeadline)}s`, `must be longer than minReady (${seconds(this.minReady)}s)`, 'raise progressDeadline or lower minReady');
     }
-    const selector = props.selector ?? { [NAME_LABEL]: props.metadata.name };
-    this.select(kplus.LabelSelector.of({ labels: selector }));
+    // With a workloadRef and no selector, the controller resolves the Deployment's (rollout/templateref.go).
+    this.selectorFromDeployment = this.workloadRef !== undefined && props.selector === undefined;
+    const selector = this.selectorFromDeployment ? {} : props.selector ?? { [NAME_LABEL]: props.metadata.name };
+    if (!this.selectorFromDeployment) this.select(kplus.LabelSelector.of({ labels: selector }));
     for (const [key, value] of Object.entries(selector)) this.podMetadata.addLabel(key, value);
-    if (Object.keys(selector).length === 0) {
+    if (!this.selectorFromDeployment && Object.keys(selector).length === 0) {
       reportAt(this, 'selector', {}, 'an empty selector selects every pod of the namespace', 'give the labels of this rollout\'s pods, e.g. { app: \'api\' }');
-    }
-    if (this.workloadRef && props.selector === undefined) {
-      reportAt(this, 'selector', selector, 'must be the labels of the referenced deployment\'s pods, which the default name label is not', 'set selector to the deployment\'s spec.selector.matchLabels');
     }
     this.node.addValidation({ validate: () => [...this.strategy.problems(this), ...this.podProblems()] });
     addSynthNotes(this, 'replica-based Rollouts whose canary share differs from their weights', () => this.strategy.notes(this));
@@ -180,7 +192,8 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
     for (const label of unmatchedLabels(this.matchLabels, labels)) {
       problems.push(problemAt(this, 'selector.matchLabels', label, 'is not a label of the pod template, so the rollout would select no pods', 'add the label to the pod metadata'));
     }
-    for (const service of this.strategy.services) {
+    // The pods' labels are the Deployment's, which are not known here.
+    for (const service of this.selectorFromDeployment ? [] : this.strategy.services) {
       const selector: Record<string, string> = ApiObject.of(service).toJson().spec?.selector ?? {};
       const unmatched = unmatchedLabels(selector, labels);
       if (Object.keys(selector).length === 0 || unmatched.length > 0) {
@@ -207,10 +220,10 @@ export class Rollout extends kplus.Workload implements kplus.IScalable, Strategy
       progressDeadlineSeconds: seconds(this.progressDeadline),
       progressDeadlineAbort: this.progressDeadlineAbort,
       minReadySeconds: seconds(this.minReady),
-      selector: this._toLabelSelector(),
+      selector: this.selectorFromDeployment ? undefined : this._toLabelSelector(),
       // The controller fills the template in from the Deployment, and refuses one given here (pkg/apis/rollouts/validation/validation.go).
       template: this.workloadRef ? undefined : { metadata, spec: toCrdSpec<ro.RolloutSpecTemplateSpec>(this._toPodSpec()) },
-      workloadRef: this.workloadRef && { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workloadRef.deploymentName, scaleDown: this.workloadRef.scaleDown.value },
+      workloadRef: this.workloadRef && { apiVersion: 'apps/v1', kind: 'Deployment', name: this.workloadRef.deploymentName, scaleDown: this.workloadRef.scaleDown?.value },
       strategy: this.strategy._toStrategy(),
     };
   }

@@ -3,12 +3,44 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import * as ro from '../../imports/rollout-argoproj.io';
 import { problemAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 import { HttpRoute } from './http-route';
 import type { ControllerOwnedField } from './strategy-target';
 import { VirtualService } from './virtual-service';
 
 /** The name under which the Argo Rollouts Gateway API plugin is registered and configured. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/** The annotation prefix ingress-nginx reads by default (utils/defaults/defaults.go, DefaultCanaryIngressAnnotationPrefix). */
+export const DEFAULT_NGINX_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io';
+
+/** Options of the ingress-nginx router (docs/features/traffic-management/nginx.md). */
+export interface NginxRouterOptions {
+  /**
+   * The annotation prefix of the ingress-nginx controller, when it was configured with another.
+   * @default - omitted: nginx.ingress.kubernetes.io
+   */
+  readonly annotationPrefix?: string;
+  /**
+   * Annotations of the canary Ingress, written under the prefix, e.g. `{ 'canary-by-header': 'X-Canary' }`
+   * to route by header. `canary` and `canary-weight` are the controller's own
+   * (rollout/trafficrouting/nginx/nginx.go, canaryIngress).
+   * @default - none
+   */
+  readonly additionalIngressAnnotations?: Record<string, string>;
+  /**
+   * Full annotations of the canary Ingress, of any group, without the prefix; they win over
+   * `additionalIngressAnnotations` on a collision.
+   * @default - none
+   */
+  readonly canaryIngressAnnotations?: Record<string, string>;
+}
+
+/** Annotation names of the canary Ingress the controller always writes itself (nginx.go, canaryIngress). */
+const NGINX_CONTROLLER_ANNOTATIONS = ['canary', 'canary-weight', 'canary-weight-total'];
+
+/** A qualified annotation name: an optional DNS subdomain prefix, then a name of at most 63 characters. */
+const ANNOTATION_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** The Services a canary strategy splits traffic between, where it has them. */
 export interface CanaryServices {
@@ -23,20 +55,25 @@ export interface CanaryServices {
 export abstract class TrafficRouter {
   /** The Argo Rollouts Gateway API plugin reweights the backends of an HTTPRoute. */
   public static gatewayApi(route: HttpRoute): TrafficRouter {
+    requireFields('gateway api router', { route }, ['route']);
     return new GatewayApiRouter(route);
   }
 
   /** Argo Rollouts reweights the route of an Istio VirtualService. */
   public static istio(virtualService: VirtualService): TrafficRouter {
+    requireFields('istio router', { virtualService }, ['virtualService']);
     return new IstioRouter(virtualService);
   }
 
   /**
    * Argo Rollouts clones the stable Ingress into a canary Ingress with ingress-nginx's canary
-   * annotations. ingress-nginx was retired upstream in March 2026; prefer Gateway API for new clusters.
+   * annotations; given several (one per ingress controller, e.g. internal and external), it clones
+   * each (`stableIngresses`, since v1.5). ingress-nginx was retired upstream in March 2026; prefer
+   * Gateway API for new clusters.
    */
-  public static nginx(stableIngress: kplus.Ingress): TrafficRouter {
-    return new NginxRouter(stableIngress);
+  public static nginx(stableIngress: kplus.Ingress | kplus.Ingress[], options: NginxRouterOptions = {}): TrafficRouter {
+    requireFields('nginx router', { stableIngress }, ['stableIngress']);
+    return new NginxRouter(Array.isArray(stableIngress) ? stableIngress : [stableIngress], Array.isArray(stableIngress), options);
   }
 
   /** The router's name in messages. */
@@ -169,22 +206,57 @@ class NginxRouter extends TrafficRouter {
   public readonly supportsExperimentWeight = false;
   public readonly requiresServices = true;
 
-  constructor(private readonly stableIngress: kplus.Ingress) {
+  constructor(
+    private readonly stableIngresses: readonly kplus.Ingress[],
+    /** Whether the ingresses were given as a list, written as `stableIngresses`. */
+    private readonly many: boolean,
+    private readonly options: NginxRouterOptions,
+  ) {
     super();
   }
 
-  /** The controller clones the stable Ingress and points the clone at the canary Service. */
+  /** The controller clones each stable Ingress and points the clone at the canary Service. */
   public problems(scope: IConstruct, services: CanaryServices): string[] {
+    const field = this.many ? 'trafficRouting.stableIngresses' : 'trafficRouting.stableIngress';
+    const problems: string[] = [];
+    if (this.stableIngresses.length === 0) problems.push(problemAt(scope, field, [], 'needs at least one ingress', 'pass the ingress that routes to the stable service'));
     type Rule = { http?: { paths?: { backend?: { service?: { name?: string } } }[] } };
-    const rules: Rule[] = ApiObject.of(this.stableIngress).toJson().spec?.rules ?? [];
-    const backends = rules.flatMap(rule => rule.http?.paths ?? []).map(path => path.backend?.service?.name);
-    return [...new Set(backends)].filter(name => name !== services.stable?.name)
-      .map(name => problemAt(scope, 'trafficRouting.stableIngress', name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable?.name}'`, 'point every path of the stable ingress at the stable service'));
+    for (const ingress of this.stableIngresses) {
+      const rules: Rule[] = ApiObject.of(ingress).toJson().spec?.rules ?? [];
+      const backends = rules.flatMap(rule => rule.http?.paths ?? []).map(path => path.backend?.service?.name);
+      problems.push(...[...new Set(backends)].filter(name => name !== services.stable?.name)
+        .map(name => problemAt(scope, field, name ?? '(none)', `routes to another service than the strategy's stableService '${services.stable?.name}'`, 'point every path of the stable ingress at the stable service')));
+    }
+    const { annotationPrefix: prefix, additionalIngressAnnotations: additional = {}, canaryIngressAnnotations: canary = {} } = this.options;
+    if (prefix !== undefined && !ANNOTATION_NAME.test(`${prefix}/x`)) {
+      problems.push(problemAt(scope, 'trafficRouting.nginx.annotationPrefix', prefix, 'is not an annotation prefix (a dns subdomain)', `give the prefix the ingress-nginx controller reads, e.g. '${DEFAULT_NGINX_ANNOTATION_PREFIX}'`));
+    }
+    for (const key of Object.keys(additional)) {
+      if (NGINX_CONTROLLER_ANNOTATIONS.includes(key)) {
+        problems.push(problemAt(scope, `trafficRouting.nginx.additionalIngressAnnotations.${key}`, additional[key], 'is written by the controller at every step, which overwrites it', 'remove it; setWeight steps set the weight'));
+      } else if (key.includes('/') || !ANNOTATION_NAME.test(key)) {
+        problems.push(problemAt(scope, `trafficRouting.nginx.additionalIngressAnnotations.${key}`, additional[key], 'must be an annotation name without a prefix: the controller adds the annotation prefix', 'drop the prefix, or use canaryIngressAnnotations for a full annotation'));
+      }
+    }
+    for (const key of Object.keys(canary).filter(k => !ANNOTATION_NAME.test(k))) {
+      problems.push(problemAt(scope, `trafficRouting.nginx.canaryIngressAnnotations.${key}`, canary[key], 'is not a kubernetes annotation name', 'write it as <dns subdomain>/<name>, e.g. my-custom-annotation.mygroup.com/key'));
+    }
+    return problems;
   }
 
   /** @internal */
   public _toTrafficRouting(): ro.RolloutSpecStrategyCanaryTrafficRouting {
-    return { nginx: { stableIngress: this.stableIngress.name } };
+    const names = this.stableIngresses.map(i => i.name);
+    const { annotationPrefix, additionalIngressAnnotations: additional, canaryIngressAnnotations: canary } = this.options;
+    return {
+      nginx: {
+        stableIngress: this.many ? undefined : names[0],
+        stableIngresses: this.many ? names : undefined,
+        annotationPrefix,
+        additionalIngressAnnotations: additional && Object.keys(additional).length ? { ...additional } : undefined,
+        canaryIngressAnnotations: canary && Object.keys(canary).length ? { ...canary } : undefined,
+      },
+    };
   }
 
   /**

@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { reportAt } from '../errors/problem';
+import { requireFields } from '../private/required';
 import { DestinationRule } from './destination-rule';
+import { IstioGateway } from './istio-gateway';
 
 /** Properties of a {@link VirtualService}. */
 export interface VirtualServiceProps {
@@ -15,10 +17,11 @@ export interface VirtualServiceProps {
   /** The hosts clients call, e.g. the Service's name inside the mesh or a public hostname. */
   readonly hosts: string[];
   /**
-   * Istio Gateways to bind to, as `namespace/name`; `mesh` is traffic between sidecars.
+   * Istio Gateways to bind to: an {@link IstioGateway} of the same namespace, or `namespace/name`;
+   * `mesh` is traffic between sidecars.
    * @default ['mesh']
    */
-  readonly gateways?: string[];
+  readonly gateways?: (IstioGateway | string)[];
   /**
    * The Service of stable pods, when splitting by host.
    * @default - none: a destinationRule splits by subset
@@ -35,8 +38,12 @@ export interface VirtualServiceProps {
    * @default - split by host: the stable and canary Services
    */
   readonly destinationRule?: DestinationRule;
-  /** The Service port both destinations are reached on. */
-  readonly port: number;
+  /**
+   * The Service port both destinations are reached on.
+   * @default - omitted, as in docs/getting-started/istio/virtualsvc.yaml: Istio routes to the
+   * Service's only port, and a Service of several ports needs it
+   */
+  readonly port?: number;
 }
 
 /**
@@ -55,6 +62,7 @@ export class VirtualService extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
     super(scope, id);
+    requireFields(this.node.path, props, ['hosts']);
     this.stableService = props.stableService;
     this.canaryService = props.canaryService;
     this.destinationRule = props.destinationRule;
@@ -65,14 +73,20 @@ export class VirtualService extends Construct {
     if (!rule && !(props.stableService && props.canaryService)) {
       reportAt(this, 'stableService', props.stableService?.name, 'a split by host needs both the stable and the canary service', 'pass stableService and canaryService, or a destinationRule to split one service by subset');
     }
+    const port = (service: kplus.Service) => {
+      if (props.port !== undefined) return { number: props.port };
+      // Istio needs the port of a destination whose Service has several (networking/v1 Destination.port).
+      if (service.ports.length > 1) reportAt(this, 'port', undefined, `is required: service '${service.name}' has ${service.ports.length} ports`, 'give the service port both destinations are reached on');
+      return undefined;
+    };
     const destination = (service: kplus.Service | undefined, subset: string, weight: number) => rule
-      ? { destination: { host: rule.service.name, subset, port: { number: props.port } }, weight }
-      : { destination: { host: service?.name ?? '', port: { number: props.port } }, weight };
+      ? { destination: { host: rule.service.name, subset, port: port(rule.service) }, weight }
+      : { destination: { host: service?.name ?? '', port: service && port(service) }, weight };
     const resource = new istio.VirtualService(this, 'Resource', {
       metadata: props.metadata,
       spec: {
         hosts: props.hosts,
-        gateways: props.gateways ?? ['mesh'],
+        gateways: (props.gateways ?? ['mesh']).map(g => (g instanceof IstioGateway ? g.name : g)),
         http: [{
           name: VirtualService.ROUTE,
           route: [

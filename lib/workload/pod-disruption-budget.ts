@@ -34,6 +34,12 @@ export class PodDisruptionBudget extends Construct {
     if (!Number.isInteger(this.maxUnavailable) || this.maxUnavailable < 1) {
       reportAt(this, 'maxUnavailable', this.maxUnavailable, 'must be an integer of at least 1, or nodes can never be drained', 'set maxUnavailable to 1');
     }
+    // An empty selector selects every pod of the namespace, e.g. a Rollout with a workloadRef and no
+    // selector, whose labels are the Deployment's and not known here (rollout/templateref.go).
+    if (Object.keys(props.workload.matchLabels).length === 0) {
+      reportAt(this, 'workload', props.workload.node.path, 'selects its pods by no label known here, so this would select every pod of the namespace',
+        'give the workload a selector, e.g. the deployment\'s spec.selector.matchLabels for a rollout with a workloadRef');
+    }
     const resource = new kplus.k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: props.metadata,
       spec: {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as pm from '../../imports/podmonitor-monitoring.coreos.com';
 import { CANARY_HASH_LABEL } from '../analysis/presets';
-import { report } from '../errors/problem';
+import { report, reportAt } from '../errors/problem';
 import { goDuration, wholeSecondsProblems } from '../private/durations';
 import { POD_TEMPLATE_HASH_LABEL } from '../rollout/pod-labels';
 
@@ -46,6 +46,12 @@ export class PodMonitor extends Construct {
     super(scope, id);
     this.interval = props.interval ?? Duration.seconds(15);
     report(this, wholeSecondsProblems(this, 'interval', this.interval, 1));
+    // An empty selector selects every pod of the namespace, e.g. a Rollout with a workloadRef and no
+    // selector, whose labels are the Deployment's and not known here (rollout/templateref.go).
+    if (Object.keys(props.workload.matchLabels).length === 0) {
+      reportAt(this, 'workload', props.workload.node.path, 'selects its pods by no label known here, so this would select every pod of the namespace',
+        'give the workload a selector, e.g. the deployment\'s spec.selector.matchLabels for a rollout with a workloadRef');
+    }
     const resource = new pm.PodMonitor(this, 'Resource', {
       metadata: props.metadata,
       spec: {

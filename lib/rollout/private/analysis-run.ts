@@ -107,7 +107,8 @@ export function toAnalysis(run: AnalysisRunProps): RolloutAnalysis {
   const retention = run.measurementRetention?.map(r => ({ metricName: r.metrics.regex, limit: r.limit }));
   return {
     templates: run.templates.map(t => ({ templateName: t.name, clusterScope: t.clusterScoped || undefined })),
-    args: Object.entries(run.args ?? {}).map(([name, value]) => value._toArg(name)),
+    // No args is written as none, as upstream writes it, not as an empty list.
+    args: run.args && Object.keys(run.args).length ? Object.entries(run.args).map(([name, value]) => value._toArg(name)) : undefined,
     dryRun: run.dryRun?.map(m => ({ metricName: m.regex })),
     measurementRetention: retention,
     analysisRunMetadata: run.analysisRunMetadata && { labels: run.analysisRunMetadata.labels, annotations: run.analysisRunMetadata.annotations },

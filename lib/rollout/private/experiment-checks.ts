@@ -67,7 +67,7 @@ export function toExperimentAnalyses(analyses: readonly ExperimentAnalysis[] | u
     name: a.name,
     templateName: a.template.name,
     clusterScope: a.template.clusterScoped || undefined,
-    args: Object.entries(a.args ?? {}).map(([name, value]) => value._toArg(name)),
+    args: a.args && Object.keys(a.args).length ? Object.entries(a.args).map(([name, value]) => value._toArg(name)) : undefined,
     requiredForCompletion: a.requiredForCompletion,
   }));
 }

@@ -11,7 +11,7 @@ const step = (index: number, action: string, overrides: Partial<StepPlan> = {}):
 });
 const plan = (steps: StepPlan[], background?: RolloutPlan['background']): RolloutPlan => ({
   environment: 'staging', service: 'web', replicas: 10, autoscaled: false, steps, background,
-  promotionS: 0, exposure: { weight: 10, share: 10 }, progressDeadlineAbort: true, reviewedConditions: [], warnings: [],
+  promotionS: 0, exposure: { weight: 10, share: 10 }, progressDeadlineAbort: true, reviewedConditions: [], acceptedRules: [], warnings: [],
 });
 /** Measures with `phases` in turn (the last one repeating), recording when each measurement ran. */
 const scripted = (phases: MeasurementPhase[], durationS = 0): { measure: Measure; times: number[] } => {

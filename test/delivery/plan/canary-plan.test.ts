@@ -1,4 +1,4 @@
-import { abortBounds, errorsToFail, formatDuration, KubeObject, metricPlan, planRollout, planServices, ServiceObjects } from '../../../delivery/plan';
+import { abortBounds, errorsToFail, formatDuration, KubeObject, metricPlan, otherRolloutOptOuts, planRollout, planServices, ServiceObjects } from '../../../delivery/plan';
 import { REVIEWED_CONDITIONS_ANNOTATION, Threshold } from '../../../lib/analysis';
 import { EXPECTED_RPS_ANNOTATION } from '../../../lib/patterns';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
@@ -192,6 +192,42 @@ describe('planRollout', () => {
     ]))!;
     expect(reviewed.steps[1].metrics[0]).toMatchObject({ provider: 'web', threshold: undefined, canFail: true });
     expect(reviewed.warnings).toContain('status/page: conditions written by hand; accepted: the status page says down; decided with sre');
+  });
+
+  test('GIVEN a Rollout and a template that opt out of rules WHEN planned THEN the plan lists each opt-out with its reason', () => {
+    const optedOut = planRollout(folder([
+      { ...rollout({ steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'smoke' }] } }] }, { replicas: 10 }),
+        metadata: { name: 'web', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'some-rule': 'why the rollout opts out' }) } } },
+      {
+        ...template('smoke', { name: 'pass', count: 1, provider: { job: { spec: {} } } }),
+        metadata: { name: 'smoke', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }) } },
+      },
+    ]))!;
+    expect(optedOut.acceptedRules).toEqual([
+      { object: 'Rollout/web', rule: 'some-rule', reason: 'why the rollout opts out' },
+      { object: 'smoke/pass', rule: 'job-without-deadline', reason: 'exit 0 cannot hang' },
+    ]);
+    expect(optedOut.warnings).toEqual(expect.arrayContaining([
+      "Rollout/web: opts out of the rule 'some-rule'; accepted: why the rollout opts out",
+      "smoke/pass: opts out of the rule 'job-without-deadline'; accepted: exit 0 cannot hang",
+    ]));
+  });
+
+  test('GIVEN a blue-green Rollout with opt-outs WHEN planned THEN it has no canary plan, and its opt-outs are listed apart', () => {
+    const blueGreen: KubeObject = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout',
+      metadata: { name: 'app', annotations: { [ACCEPT_UNMEASURED_ANNOTATION]: 'internal tool' } },
+      spec: { strategy: { blueGreen: { activeService: 'app', previewService: 'app-preview', postPromotionAnalysis: { templates: [{ templateName: 'smoke' }] } } } },
+    };
+    const smoke = { ...template('smoke', { name: 'pass', count: 1, provider: { job: { spec: {} } } }),
+      metadata: { name: 'smoke', annotations: { 'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }) } } };
+    const folders = [folder([blueGreen, smoke])];
+    expect(planServices(folders)).toEqual([]);
+    expect(otherRolloutOptOuts(folders)).toEqual([
+      'staging/app: promotes with no analysis measuring it; accepted: internal tool',
+      "staging/app smoke/pass: opts out of the rule 'job-without-deadline'; accepted: exit 0 cannot hang",
+    ]);
+    expect(otherRolloutOptOuts([folder([rollout({ steps: [] }, { accepted: 'quiet' })])])).toEqual([]);
   });
 
   test('GIVEN experiment steps WHEN planned THEN an open-ended one waits for a person, and one whose analysis can fail gates its weight', () => {

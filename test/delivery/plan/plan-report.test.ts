@@ -18,4 +18,9 @@ describe('planMarkdown', () => {
     expect(chartFileName(plan)).toBe('staging-api.svg');
     expect(markdown).toMatchSnapshot();
   });
+
+  test('GIVEN opt-outs of Rollouts without a canary plan WHEN rendered THEN they follow the plans as warnings', () => {
+    const markdown = planMarkdown([samplePlan()], ['staging/admin: promotes with no analysis measuring it; accepted: internal tool']);
+    expect(markdown).toContain('### Opt-outs of Rollouts without a canary plan\n\n- ⚠️ staging/admin: promotes with no analysis measuring it; accepted: internal tool\n');
+  });
 });

@@ -42,6 +42,24 @@ describe('reviewChanges', () => {
     expect(rules(result)).toEqual(flags);
   });
 
+  test('GIVEN opt-out annotations added or their reasons changed WHEN reviewed THEN each is a line and a flag, and an unchanged one is not', () => {
+    const annotated = (document: Document, annotations: Record<string, string>): Document => ({ ...document, metadata: { name: 'api', annotations } });
+    const base = rollout(steps({ setWeight: 10 }, analysis));
+    const result = review('dist/staging/api/x.yaml', [annotated(base, { 'infra-delivery.io/accept-unmeasured': 'quiet service' })], [annotated(base, {
+      'infra-delivery.io/accept-unmeasured': 'quiet service',
+      'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }),
+    })]);
+    expect(result.summary).toEqual(['staging/api: opts out of accepted-rules pass/job-without-deadline: exit 0 cannot hang', 'staging/api: Rollout/api changed']);
+    expect(result.flags.filter(f => f.rule === 'opt-out-added')).toEqual([{
+      severity: Severity.MEDIUM, rule: 'opt-out-added', where: 'staging/api: Rollout/api', detail: 'opts out of accepted-rules pass/job-without-deadline: exit 0 cannot hang',
+    }]);
+    const changed = review('dist/staging/api/x.yaml', [annotated(base, { 'infra-delivery.io/accept-unmeasured': 'quiet service' })], [annotated(base, { 'infra-delivery.io/accept-unmeasured': 'it is fine' })]);
+    expect(changed.summary).toContain('staging/api: opts out of accept-unmeasured (reason changed): it is fine');
+    const added = review('dist/staging/api/t.yaml', [], [{ ...template([metric()]), metadata: { name: 'api-canary', annotations: { 'infra-delivery.io/reviewed-conditions': '{"success-rate":"both zones"}' } } }]);
+    expect(added.summary).toEqual(['staging/api: opts out of reviewed-conditions success-rate: both zones', 'staging/api: AnalysisTemplate/api-canary added']);
+    expect(rules(added)).toContain('medium opt-out-added');
+  });
+
   test('GIVEN workflow permissions raised WHEN reviewed THEN each wider scope is flagged, and narrower ones are not', () => {
     const before = { name: 'ci', permissions: { contents: 'read' }, jobs: { build: { permissions: { packages: 'write' } } } };
     const after = { name: 'ci', permissions: { 'contents': 'write', 'pull-requests': 'write' }, jobs: { build: { permissions: { packages: 'read' } } } };

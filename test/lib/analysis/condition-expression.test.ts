@@ -13,7 +13,18 @@ describe('ConditionExpression', () => {
     expect(condition.problems('condition', false)).toEqual([]);
     expect(condition.problems('threshold', true)).toEqual([[
       'threshold.success', 'result[0] == "ok"', 'indexes the result, which errors on an empty result instead of judging it',
-      'use all(result, {...}) or any(result, {...}) with a len(result) guard',
+      'use all(result, {...}) or any(result, {...}) with a len(result) guard, or acceptIndexedResult with the reason',
+    ]]);
+  });
+
+  test('GIVEN an indexed prometheus result with acceptIndexedResult WHEN checked THEN it is accepted, and an empty or needless opt-out is refused', () => {
+    const accepted = (acceptIndexedResult: string, success = 'result[0] >= 0.95') => ConditionExpression.of({ success, reason: 'as upstream', acceptIndexedResult });
+    expect(accepted('one series always; an empty result is an error').problems('threshold', true)).toEqual([]);
+    expect(accepted(' ').problems('threshold', true)).toEqual([[
+      'threshold.acceptIndexedResult', ' ', 'must give the reason an indexed result is accepted', "write the reason, e.g. 'the query always returns one series; an empty result is an error'",
+    ]]);
+    expect(accepted('why', 'all(result, {# >= 0.95})').problems('threshold', true)).toEqual([[
+      'threshold.acceptIndexedResult', 'why', 'accepts an indexed result but no prometheus result is indexed', 'remove acceptIndexedResult',
     ]]);
   });
 

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, JobMetric, JobMetricProps } from '../../../lib/analysis';
 import { validationProblems } from '../../../lib/errors';
@@ -17,6 +17,51 @@ const job = (spec: Partial<kplus.k8s.JobSpec> = {}, props: Partial<JobMetricProp
 });
 
 describe('JobMetric', () => {
+  test('GIVEN the upstream "pass" template, a Job without activeDeadlineSeconds, with acceptNoDeadline WHEN synthesized THEN it matches the upstream file field by field and records the opt-out', () => {
+    // argo-rollouts v1.9.1 examples/analysis-templates.yaml:
+    //   metadata:
+    //     name: pass
+    //   spec:
+    //     metrics:
+    //     - name: pass
+    //       count: 1
+    //       interval: 5s
+    //       failureLimit: 1
+    //       provider:
+    //         job:
+    //           spec:
+    //             template:
+    //               spec:
+    //                 containers:
+    //                 - name: sleep
+    //                   image: alpine:3.8
+    //                   command: [sh, -c]
+    //                   args: [exit 0]
+    //                 restartPolicy: Never
+    //             backoffLimit: 0
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    new AnalysisTemplate(chart, 'T', {
+      metadata: { name: 'pass' },
+      metrics: [new JobMetric({
+        name: 'pass', count: 1, interval: Duration.seconds(5), failureLimit: 1,
+        spec: { template: { spec: { containers: [{ name: 'sleep', image: 'alpine:3.8', command: ['sh', '-c'], args: ['exit 0'] }], restartPolicy: 'Never' } }, backoffLimit: 0 },
+        acceptNoDeadline: 'exit 0 cannot hang',
+      })],
+    });
+    expect(validationProblems(app)).toEqual([]);
+    const [json] = Testing.synth(chart);
+    // consecutiveErrorLimit 4 is the controller's own default, written out (utils/defaults/defaults.go).
+    expect(json.spec.metrics).toEqual([{
+      name: 'pass', count: 1, interval: '5s', failureLimit: 1, consecutiveErrorLimit: 4,
+      provider: { job: { spec: {
+        template: { spec: { containers: [{ name: 'sleep', image: 'alpine:3.8', command: ['sh', '-c'], args: ['exit 0'] }], restartPolicy: 'Never' } },
+        backoffLimit: 0,
+      } } },
+    }]);
+    expect(json.metadata.annotations).toEqual({ 'infra-delivery.io/accepted-rules': '{"pass/job-without-deadline":"exit 0 cannot hang"}' });
+  });
+
   test('GIVEN the documented job example WHEN synthesized THEN it matches the fields of the Argo Rollouts docs and runs once', () => {
     // Fields from the Argo Rollouts "Job Metrics" page: metadata labels and annotations, backoffLimit, a container, restartPolicy Never.
     const app = Testing.app();
@@ -52,7 +97,11 @@ describe('JobMetric', () => {
 
   test.each<[string, Partial<kplus.k8s.JobSpec>, Partial<JobMetricProps>, string[]]>([
     ['no deadline', { activeDeadlineSeconds: undefined }, {},
-      ["test: 'metrics[test].spec.activeDeadlineSeconds' is '(none)': is required: the controller waits for the job without a timeout, so a hung job holds the rollout forever; set activeDeadlineSeconds, e.g. 300"]],
+      ["test: 'metrics[test].spec.activeDeadlineSeconds' is '(none)': is required: the controller waits for the job without a timeout, so a hung job holds the rollout forever; set activeDeadlineSeconds, e.g. 300, or acceptNoDeadline with the reason"]],
+    ['an empty opt-out reason', { activeDeadlineSeconds: undefined }, { acceptNoDeadline: '' },
+      ["test: 'metrics[test].acceptNoDeadline' is '': must give the reason a job without a deadline is accepted; write the reason, e.g. 'the test times out by itself after 5 minutes'"]],
+    ['an opt-out beside a deadline', {}, { acceptNoDeadline: 'why' },
+      ["test: 'metrics[test].acceptNoDeadline' is 'why': accepts a job without a deadline but activeDeadlineSeconds is set; remove acceptNoDeadline"]],
     ['a fractional deadline', { activeDeadlineSeconds: 1.5 }, {},
       ["test: 'metrics[test].spec.activeDeadlineSeconds' is 1.5: must be a positive integer; set activeDeadlineSeconds, e.g. 300"]],
     ['a negative backoff', { backoffLimit: -1 }, {},

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AnalysisArg, AnalysisTemplate, WebCondition, WebMethod, WebMetric, WebMetricProps } from '../../../lib/analysis';
+import { AnalysisArg, AnalysisTemplate, ConditionExpression, WebCondition, WebMethod, WebMetric, WebMetricProps } from '../../../lib/analysis';
 import { validationProblems } from '../../../lib/errors';
 
 const scope = new Chart(Testing.app(), 'test');
@@ -8,6 +8,54 @@ const web = (props: Partial<WebMetricProps> = {}) =>
 const TOKEN: AnalysisArg = { name: 'api-token', secretKeyRef: { name: 'token-secret', key: 'apiToken' } };
 
 describe('WebMetric', () => {
+  test('GIVEN the args example of the upstream analysis docs, its URL from an arg WHEN synthesized THEN it matches the upstream snippet field by field', () => {
+    // argo-rollouts v1.9.1 docs/features/analysis.md, "Analysis Template Arguments":
+    //   - name: api-url
+    //     value: http://example/measure
+    //   # from secret
+    //   - name: api-token
+    //     valueFrom:
+    //       secretKeyRef:
+    //         name: token-secret
+    //         key: apiToken
+    //   metrics:
+    //   - name: webmetric
+    //     successCondition: result == 'true'
+    //     provider:
+    //       web:
+    //         # placeholders are resolved when an AnalysisRun is created
+    //         url: "{{ args.api-url }}?service={{ args.service-name }}"
+    //         headers:
+    //           - key: Authorization
+    //             value: "Bearer {{ args.api-token }}"
+    //         jsonPath: "{$.results.ok}"
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    new AnalysisTemplate(chart, 'T', {
+      metadata: { name: 'args-example' },
+      args: [{ name: 'service-name' }, { name: 'api-url', value: 'http://example/measure' }, TOKEN],
+      metrics: [new WebMetric({
+        name: 'webmetric', count: 1,
+        url: '{{ args.api-url }}?service={{ args.service-name }}',
+        headers: { Authorization: 'Bearer {{ args.api-token }}' },
+        jsonPath: '{$.results.ok}',
+        condition: ConditionExpression.of({ success: "result == 'true'", reason: 'the upstream template compares the string' }),
+      })],
+    });
+    expect(validationProblems(app)).toEqual([]);
+    const [json] = Testing.synth(chart);
+    expect(json.spec.args).toEqual([
+      { name: 'service-name' }, { name: 'api-url', value: 'http://example/measure' },
+      { name: 'api-token', valueFrom: { secretKeyRef: { name: 'token-secret', key: 'apiToken' } } },
+    ]);
+    // count 1 is written where upstream omits it: without an interval, omission means one measurement
+    // (analysis/analysis.go); the interval, consecutiveErrorLimit and timeout are the defaults written out.
+    expect(json.spec.metrics).toEqual([{
+      name: 'webmetric', interval: '1m', count: 1, failureLimit: 0, consecutiveErrorLimit: 4, successCondition: "result == 'true'",
+      provider: { web: { url: '{{ args.api-url }}?service={{ args.service-name }}', headers: [{ key: 'Authorization', value: 'Bearer {{ args.api-token }}' }], jsonPath: '{$.results.ok}', timeoutSeconds: 10 } },
+    }]);
+  });
+
   test('GIVEN the documented GET example WHEN synthesized THEN it matches the fields of the Argo Rollouts docs', () => {
     // Fields from the Argo Rollouts "Web Metrics" page: url with an arg, timeoutSeconds, jsonPath, successCondition `result == true`.
     const app = Testing.app();

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AnalysisTemplate, MetricMatch } from '../../../lib/analysis';
+import { AnalysisTemplate, ClusterAnalysisTemplate, MetricMatch } from '../../../lib/analysis';
 import { validationProblems } from '../../../lib/errors';
 import { ArgValue, CanaryStep, ExperimentSpecRef, RolloutStrategy, StringMatch, TrafficRouter, VirtualService } from '../../../lib/rollout';
 import { rolloutFixture, FixtureParts } from './fixture';
@@ -17,6 +17,25 @@ function withSteps(extra: (p: FixtureParts) => CanaryStep[], options: { router?:
 }
 
 describe('CanaryStep', () => {
+  test('GIVEN the steps of the upstream analysis-step example, templates without args WHEN synthesized THEN they match the upstream file field by field, with no args list', () => {
+    // argo-rollouts v1.9.1 examples/rollout-analysis-step.yaml:
+    //   steps:
+    //   - setWeight: 25
+    //   - analysis:
+    //       templates:
+    //       - templateName: random-fail
+    //       - templateName: always-pass
+    //         clusterScope: true
+    const fixture = rolloutFixture(() => RolloutStrategy.canary({
+      steps: [CanaryStep.setWeight(25), CanaryStep.analysis({ templates: [AnalysisTemplate.fromName('random-fail'), ClusterAnalysisTemplate.fromName('always-pass')] })],
+    }));
+    expect(validationProblems(fixture.app)).toEqual([]);
+    expect(fixture.rolloutJson().spec.strategy.canary.steps).toEqual([
+      { setWeight: 25 },
+      { analysis: { templates: [{ templateName: 'random-fail' }, { templateName: 'always-pass', clusterScope: true }] } },
+    ]);
+  });
+
   test('GIVEN every step kind WHEN synthesized THEN each renders exactly one key, with durations as Go durations or seconds', () => {
     const fixture = withSteps(p => [
       CanaryStep.setCanaryReplicas(1),

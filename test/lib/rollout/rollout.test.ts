@@ -159,6 +159,44 @@ describe('Rollout', () => {
       expect(objects.find(o => o.kind === 'PodDisruptionBudget').spec.selector).toEqual({ matchLabels: { app: 'legacy' } });
     });
 
+    test('GIVEN the upstream workloadRef example, without a selector WHEN synthesized THEN it matches examples/rollout-template-ref.yaml field by field, the selector left to the controller', () => {
+      // argo-rollouts v1.9.1 examples/rollout-template-ref.yaml (the Rollout; the controller takes the
+      // Deployment's selector when the Rollout has none, rollout/templateref.go):
+      //   spec:
+      //     replicas: 5
+      //     revisionHistoryLimit: 2
+      //     workloadRef:
+      //       apiVersion: apps/v1
+      //       kind: Deployment
+      //       name: rollout-ref-deployment
+      //     strategy:
+      //       canary:
+      //         steps:
+      //           - setWeight: 20
+      //           - pause: {duration: 10s}
+      const app = Testing.app();
+      const chart = new Chart(app, 'test', { namespace: 'ns' });
+      new Rollout(chart, 'Rollout', {
+        metadata: { name: 'rollout-ref-deployment' },
+        replicas: 5,
+        revisionHistoryLimit: 2,
+        workloadRef: { deploymentName: 'rollout-ref-deployment' },
+        strategy: RolloutStrategy.canary({
+          steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(10))],
+          acceptUnmeasured: 'the upstream example: a timed pause only',
+        }),
+      });
+      expect(validationProblems(app)).toEqual([]);
+      const spec = Testing.synth(chart).find(o => o.kind === 'Rollout').spec;
+      expect(spec.replicas).toBe(5);
+      expect(spec.revisionHistoryLimit).toBe(2);
+      expect(spec.selector).toBeUndefined();
+      expect(spec.template).toBeUndefined();
+      expect(spec.workloadRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'rollout-ref-deployment' });
+      // The pause is written in seconds, which the controller reads like '10s' (a duration is an int or a string, types.go RolloutPause).
+      expect(spec.strategy.canary.steps).toEqual([{ setWeight: 20 }, { pause: { duration: 10 } }]);
+    });
+
     test('GIVEN a custom selector and containers of its own WHEN synthesized THEN the pods carry the selector labels', () => {
       const { app, chart } = migration({ workloadRef: undefined }, true);
       expect(validationProblems(app)).toEqual([]);
@@ -170,8 +208,6 @@ describe('Rollout', () => {
     test.each<[string, Partial<RolloutProps>, boolean, string[]]>([
       ['containers beside a workloadRef', {}, true,
         ["test/Rollout: 'containers' is [\"app\"]: must be empty with a workloadRef: the pod template comes from the deployment; remove the containers, or the workloadRef to 'legacy'"]],
-      ['a workloadRef without the Deployment\'s labels', { selector: undefined }, false,
-        ["test/Rollout: 'selector' is {\"app.kubernetes.io/name\":\"legacy\"}: must be the labels of the referenced deployment's pods, which the default name label is not; set selector to the deployment's spec.selector.matchLabels"]],
       ['an empty selector', { selector: {}, workloadRef: undefined }, true,
         ["test/Rollout: 'selector' is {}: an empty selector selects every pod of the namespace; give the labels of this rollout's pods, e.g. { app: 'api' }"]],
     ])('GIVEN %s WHEN validated THEN it is refused with the fix', (_, props, container, messages) => {

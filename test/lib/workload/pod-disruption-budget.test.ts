@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { CanaryStep, Rollout, RolloutStrategy } from '../../../lib/rollout';
 import { PodDisruptionBudget } from '../../../lib/workload';
 import { problemsAfter } from '../../helpers';
 
@@ -18,5 +19,13 @@ describe('PodDisruptionBudget', () => {
     const deployment = new kplus.Deployment(chart, 'Deployment', { containers: [{ image: 'x' }] });
     expect(problemsAfter(chart, () => new PodDisruptionBudget(chart, 'Budget', { workload: deployment, maxUnavailable: 0 })))
       .toContain("test/Budget: 'maxUnavailable' is 0: must be an integer of at least 1, or nodes can never be drained; set maxUnavailable to 1");
+  });
+
+  test('GIVEN a Rollout whose selector is its Deployment\'s, not known here WHEN budgeted THEN it is refused: an empty selector would cover every pod', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const legacy = new Rollout(chart, 'Legacy', { metadata: { name: 'legacy' }, workloadRef: { deploymentName: 'legacy' },
+      strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(20), CanaryStep.pause()] }) });
+    expect(problemsAfter(chart, () => new PodDisruptionBudget(chart, 'Budget', { workload: legacy })))
+      .toContain("test/Budget: 'workload' is 'test/Legacy': selects its pods by no label known here, so this would select every pod of the namespace; give the workload a selector, e.g. the deployment's spec.selector.matchLabels for a rollout with a workloadRef");
   });
 });

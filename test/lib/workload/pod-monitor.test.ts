@@ -1,5 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { CanaryStep, Rollout, RolloutStrategy } from '../../../lib/rollout';
 import { PodMonitor } from '../../../lib/workload';
 import { problemsAfter } from '../../helpers';
 
@@ -26,5 +27,13 @@ describe('PodMonitor', () => {
     const { chart, deployment } = setup();
     expect(problemsAfter(chart, () => new PodMonitor(chart, 'Monitor', { workload: deployment, portName: 'http', interval: Duration.millis(500) })))
       .toContain("test/Monitor: 'interval' is '0.5s': must be a whole number of seconds of at least 1; set interval with Duration.seconds(n) or Duration.minutes(n)");
+  });
+
+  test('GIVEN a Rollout whose selector is its Deployment\'s, not known here WHEN monitored THEN it is refused: an empty selector would scrape every pod', () => {
+    const { chart } = setup();
+    const legacy = new Rollout(chart, 'Legacy', { metadata: { name: 'legacy' }, workloadRef: { deploymentName: 'legacy' },
+      strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(20), CanaryStep.pause()] }) });
+    expect(problemsAfter(chart, () => new PodMonitor(chart, 'Monitor', { workload: legacy, portName: 'http' })))
+      .toContain("test/Monitor: 'workload' is 'test/Legacy': selects its pods by no label known here, so this would select every pod of the namespace; give the workload a selector, e.g. the deployment's spec.selector.matchLabels for a rollout with a workloadRef");
   });
 });

@@ -31,8 +31,8 @@ describe('analysisRunProblems', () => {
       "here: 'analysis.templates' is []: an analysis needs at least one template; pass the AnalysisTemplate to run",
     ]);
     const withArg = new AnalysisTemplate(here, 'WithArg', { metrics: [metric()], args: [{ name: 'team' }] });
-    expect(analysisRunProblems(here, 'analysis', { templates: [withArg], args: { team: ArgValue.fieldRef('spec.replicas') } }, STEP)).toEqual([
-      "here: 'analysis.args.team' is 'spec.replicas': is not a metadata field the controller can resolve; use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']",
+    expect(analysisRunProblems(here, 'analysis', { templates: [withArg], args: { team: ArgValue.fieldRef('metadata.generation') } }, STEP)).toEqual([
+      "here: 'analysis.args.team' is 'metadata.generation': is not a field path the controller can resolve; use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], or a spec.* or status.* path such as spec.template.metadata.labels.version",
     ]);
   });
 
@@ -67,7 +67,6 @@ describe('analysisRunProblems', () => {
     expect(analysisRunProblems(here, 'analysis', run, STEP)).toEqual([]);
     expect(toAnalysis(run)).toEqual({
       templates: [{ templateName: 'options' }],
-      args: [],
       dryRun: [{ metricName: 'latency-.*' }],
       measurementRetention: [{ metricName: '^error-rate$', limit: 20 }],
       analysisRunMetadata: { labels: { team: 'shop' }, annotations: { dashboard: 'https://grafana/d/shop' } },
