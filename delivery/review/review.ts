@@ -122,7 +122,9 @@ export function reviewChanges(input: ReviewInput): Review {
       continue;
     }
     const lines = describeChange(before, after, where, flag);
-    summary.push(...lines.length ? lines.map(line => `${where}: ${line}`) : fieldChanges(before, after).map(line => `${where} ${change.id}: ${line}`));
+    // An opt-out annotation has its own line above.
+    const fields = fieldChanges(before, after).filter(line => !Object.keys(OPT_OUT_ANNOTATIONS).some(key => line.startsWith(`metadata.annotations.${key} `)));
+    summary.push(...lines.length ? lines.map(line => `${where}: ${line}`) : fields.map(line => `${where} ${change.id}: ${line}`));
   }
   const serviceChanges: ServiceChange[] = [...wholeServices].map(([key, objects]) => {
     const [environment, service] = key.split('/');

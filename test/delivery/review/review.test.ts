@@ -49,7 +49,7 @@ describe('reviewChanges', () => {
       'infra-delivery.io/accept-unmeasured': 'quiet service',
       'infra-delivery.io/accepted-rules': JSON.stringify({ 'pass/job-without-deadline': 'exit 0 cannot hang' }),
     })]);
-    expect(result.summary).toEqual(['staging/api: opts out of accepted-rules pass/job-without-deadline: exit 0 cannot hang', 'staging/api: Rollout/api changed']);
+    expect(result.summary).toEqual(['staging/api: opts out of accepted-rules pass/job-without-deadline: exit 0 cannot hang']);
     expect(result.flags.filter(f => f.rule === 'opt-out-added')).toEqual([{
       severity: Severity.MEDIUM, rule: 'opt-out-added', where: 'staging/api: Rollout/api', detail: 'opts out of accepted-rules pass/job-without-deadline: exit 0 cannot hang',
     }]);
