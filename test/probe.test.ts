@@ -110,6 +110,10 @@ const state: Probe[] = [
   ["another service's image", synth, "is not from 'ghcr.io/acme/api'", writing('releases/staging.json', `{"api": "${image('web')}"}`)],
   ['a broken build record', (root: string) => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z']),
     "releases/staging.builds.json: 'api' is {}: must be {image, commit, builtAt}", writing('releases/staging.builds.json', '{"api": {}}')],
+  ['a pin file that is a folder', synth, "releases/staging.json: 'type' is 'folder': must be a file of pins; move releases/staging.json out of the way", root => {
+    fs.rmSync(path.join(root, 'releases/staging.json'));
+    fs.mkdirSync(path.join(root, 'releases/staging.json'));
+  }],
   ['a pin removing a deployed service', synth, "prune guard: 'dist/production/web' is 'removed'", writing('releases/production.json', `{"api": "${image('api')}"}`)],
 ];
 
