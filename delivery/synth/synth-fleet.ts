@@ -27,10 +27,11 @@ export interface SynthFleetOptions {
   /** The command, which the lock and the commit journal name. */
   readonly command: string;
   /**
-   * Changes the pins before the synth, e.g. a release; it runs under the lock.
+   * Changes the pins before the synth, e.g. a release; it runs under the lock. A string instead says
+   * why there is nothing to change, and nothing is synthesized or written.
    * @default - the pins in releases/, unchanged
    */
-  readonly edit?: (pins: ReleasePins) => PinEdit;
+  readonly edit?: (pins: ReleasePins) => PinEdit | string;
   /**
    * Proceed although the prune guard objects.
    * @default false
@@ -55,6 +56,11 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const recovered = recoverOutputs(root).message;
     const current = loadPins(fleet, root);
     const edit = options.edit?.(current);
+    if (typeof edit === 'string') {
+      // scripts/commit-and-push.sh then finds nothing written, and pushes nothing.
+      if (process.env.INFRA_WRITTEN_FILES) fs.writeFileSync(process.env.INFRA_WRITTEN_FILES, '');
+      return [recovered, edit].filter(Boolean).join('\n');
+    }
     const pins = edit?.pins ?? current;
     // A pin change of a deployed service touches its folder alone; without a dist/ in place, everything is synthesized.
     const dist = path.join(root, DIST);
