@@ -6,7 +6,7 @@ import { DIST, committedFiles } from '../delivery/commit';
 import { APPROVAL_TRAILER, Document, DocumentTree, PinTree, REVIEW_FOLDER, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../delivery/review';
 import { fail } from '../lib/errors';
 import { Fleet } from '../model';
-import { Command, parseFlags, required } from './support/command';
+import { Command, parseFlags, repositoryPath, required, warnIfCommitPending } from './support/command';
 
 const USAGE = 'npm run review -- --base GIT_REF [--out FOLDER]';
 
@@ -36,7 +36,7 @@ export interface RepositoryReview {
 
 /** Reviews the working tree of `root` against `base`, and writes `review.md` and `review.json` to `out`. */
 export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string): RepositoryReview {
-  const out = path.resolve(root, outFlag ?? REVIEW_FOLDER);
+  const out = repositoryPath(root, outFlag ?? REVIEW_FOLDER, 'review', '--out', `write reports inside the repository, e.g. ${REVIEW_FOLDER}`);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
     fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${REVIEW_FOLDER}` });
@@ -106,5 +106,8 @@ export const REVIEW_COMMAND: Command = {
   summary: 'says what a change does to each cluster against a Git base, with risk flags, and writes review.md and review.json',
   usage: USAGE,
   example: 'npm run review -- --base origin/main',
-  run: ({ fleet, root }, argv) => reviewCommand(fleet(), root, argv),
+  run: (context, argv) => {
+    warnIfCommitPending(context);
+    return reviewCommand(context.fleet(), context.root, argv);
+  },
 };

@@ -7,6 +7,7 @@ import { analysisCheckCommand } from '../cli/analysis-check';
 import { benchCommand } from '../cli/bench';
 import { planCommand } from '../cli/plan';
 import { promoteCommand } from '../cli/promote';
+import { publishReviewCommand } from '../cli/publish-review';
 import { releaseCommand } from '../cli/release';
 import { rollbackCommand } from '../cli/rollback';
 import { simulateCommand } from '../cli/simulate';
@@ -143,6 +144,11 @@ const commands: Probe[] = [
   ['promote: nothing pinned at the source', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'production']), "'--from' is 'staging': service 'api' has no pin there", writing('releases/staging.json', `{"web": "${image('web')}"}`)],
   ['rollback: to what runs now', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'staging', '--to', JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).web]), 'is what web runs in staging already'],
   ['plan: an unknown flag', root => planCommand(root, ['--all']), "unknown option '--all'"],
+  ['plan: a report outside the repository', root => planCommand(root, ['--out', '../elsewhere']), "plan: '--out' is '../elsewhere': is outside the repository; write reports inside the repository, e.g. reports/plan"],
+  ['plan: a report at an absolute path', root => planCommand(root, ['--out', '/tmp']), "plan: '--out' is '/tmp': is outside the repository"],
+  ['simulate: a report outside the repository', root => simulateCommand(root, ['--out', '../x']), "simulate: '--out' is '../x': is outside the repository"],
+  ['review:publish: a file outside the repository appended', root => publishReviewCommand(fleet, root, ['--base', 'main', '--api', 'https://forgejo.example/api/v1', '--repo', 'a/b', '--pr', '1', '--sha', 'abcdef1', '--append', '/etc/passwd'], 'token'),
+    "review:publish: '--append' is '/etc/passwd': is outside the repository; pass a report the workflow wrote"],
   ['analysis:check: no Prometheus address', root => analysisCheckCommand(fleet, root, []), "'--prometheus' is unset: is required"],
   ['analysis:check: an address that is no url', root => analysisCheckCommand(fleet, root, ['--prometheus', 'localhost:9090']), "'--prometheus' is 'localhost:9090': must be an http(s) url"],
   ['analysis:check: an unknown environment', root => analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--env', 'qa']), "'--env' is 'qa'"],
