@@ -143,6 +143,7 @@ const commands: Probe[] = [
   ['promote: no service', root => promoteCommand(fleet, root, ['--from', 'staging', '--to', 'production']), "'--service' is unset"],
   ['rollback: no history', root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging']), 'has no earlier pin of api'],
   ['rollback: an unknown service', root => rollbackCommand(fleet, root, ['--service', 'db', '--env', 'staging']), "'--service' is 'db'"],
+  ['rollback: to a digest never deployed', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web')]), "rollback: '--to' is 'ghcr.io/acme/web@sha256:" + DIGEST + "': was never deployed in production"],
   ["rollback: another service's image", root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', image('web')]), "is not from 'ghcr.io/acme/api'"],
   ['plan: a report in dist/', root => planCommand(root, ['--out', 'dist/plan']), "plan: '--out' is 'dist/plan'"],
   ['synth: an unknown flag', root => synthCommand(fleet, root, ['--force']), "unknown option '--force'"],
@@ -170,7 +171,7 @@ const intended: [string, (root: string) => unknown][] = [
   ['three increasing weights', root => synthCommand(new Fleet(withSettings({ canaryWeights: [5, 20, 60] })), root, [])],
   ['an autoscaler from 2 to 2', root => synthCommand(new Fleet(withSettings({ autoscaling: { minReplicas: 2, maxReplicas: 2 } })), root, [])],
   ['a release with its build', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z'])],
-  ['a rollback to a given image', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web')])],
+  ['a rollback to a given image, with a reason', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web'), '--override', 'hotfix'])],
 ];
 
 describe('probe of bad inputs', () => {

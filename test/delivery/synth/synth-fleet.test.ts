@@ -52,7 +52,7 @@ describe('synthFleet', () => {
           // Without a Git history, a rollback goes back to the generated pin.
           const digest = createHash('sha256').update(`env-${change.env}/${service}`).digest('hex');
           try {
-            output = rollbackCommand(fleet, root, ['--service', service, '--env', `env-${change.env}`, '--to', `ghcr.io/acme/${service}@sha256:${digest}`]);
+            output = rollbackCommand(fleet, root, ['--service', service, '--env', `env-${change.env}`, '--to', `ghcr.io/acme/${service}@sha256:${digest}`, '--override', 'test']);
           } catch {
             continue; // it runs that image already
           }
