@@ -122,6 +122,7 @@ const state: Probe[] = [
     fs.rmSync(path.join(root, 'releases/staging.json'));
     fs.mkdirSync(path.join(root, 'releases/staging.json'));
   }],
+  ['build records that are no object', synth, "releases/staging.builds.json: 'content' is []: must be an object of service name to build record", writing('releases/staging.builds.json', '[]')],
   ['a pin removing a deployed service', synth, "prune guard: 'dist/production/web' is 'removed'", writing('releases/production.json', `{"api": "${image('api')}"}`)],
 ];
 
