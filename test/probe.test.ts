@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import fc from 'fast-check';
 import { analysisCheckCommand } from '../cli/analysis-check';
 import { benchCommand } from '../cli/bench';
 import { planCommand } from '../cli/plan';
@@ -11,6 +12,7 @@ import { publishReviewCommand } from '../cli/publish-review';
 import { releaseCommand } from '../cli/release';
 import { rollbackCommand } from '../cli/rollback';
 import { simulateCommand } from '../cli/simulate';
+import { runCommand } from '../cli/support/command';
 import { synthCommand } from '../cli/synth';
 import { fleet } from '../fleet';
 import { ConfigError } from '../lib/errors';
@@ -224,4 +226,66 @@ describe('probe of bad inputs', () => {
     expect(() => run(root)).toThrow("prune guard: 'dist/staging/api/extra.yaml' is 'not synthesized': is a file no synth writes and Git does not hold");
     expect(readTree(root)).toEqual(before);
   });
+});
+
+describe('random command lines', () => {
+  /** Runs a command as bin/infra.ts does, and returns what it printed on stderr and its exit code. */
+  async function run(command: () => string) {
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(m => { err.push(String(m)); });
+    const exitCode = process.exitCode;
+    try {
+      await runCommand(command);
+      return { err, code: process.exitCode ?? 0 };
+    } finally {
+      process.exitCode = exitCode;
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  const value = fc.oneof(
+    fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('api', 'web', 'staging', 'production', '', '-', '--', '../..', '/etc/passwd', '1', '9'.repeat(400)),
+    fc.constantFrom(image('api'), image('web'), `ghcr.io/acme/api:v1@sha256:${OTHER_DIGEST}`, 'ghcr.io/acme/api:latest', `ghcr.io/acme/$(id)@sha256:${DIGEST}`),
+    fc.constantFrom('2026-01-01T00:00:00Z', '1', '2999-01-01T00:00:00Z', '0000-00-00T00:00:00Z', 'abcdef1', 'HEAD'),
+  );
+  /** A value each flag accepts, so that some command lines succeed. */
+  const accepted: Record<string, fc.Arbitrary<string>> = {
+    '--service': fc.constant('api'), '--env': fc.constantFrom('staging', 'production'), '--from': fc.constant('staging'),
+    '--to': fc.constant('production'),
+    '--image': fc.stringMatching(/^[0-9a-f]{64}$/).map(digest => image('api', digest)),
+    '--source-commit': fc.constant('abcdef1'), '--built-at': fc.constant('2026-01-01T00:00:00Z'),
+    '--override': fc.constant('hotfix'), '--skip-reason': fc.constant('tested elsewhere'),
+  };
+  // Each flag of the command, mostly with a value it accepts, then a few more flags of any kind.
+  const argv = (flags: readonly string[], own: Record<string, fc.Arbitrary<string>>) => fc.tuple(
+    fc.tuple(...flags.map(flag => fc.option(
+      fc.oneof({ arbitrary: own[flag] ?? accepted[flag], weight: 4 }, { arbitrary: value, weight: 1 }).map(v => [flag, v]), { freq: 3 },
+    ))),
+    fc.option(fc.tuple(fc.constantFrom(...flags, '--help', '--x'), value), { freq: 2 }),
+  ).map(([known, more]) => [...known.flatMap(pair => pair ?? []), ...more ?? []]);
+  const stagingApi = JSON.parse(fs.readFileSync(path.join(ROOT, 'releases/staging.json'), 'utf-8')).api as string;
+  const cases: [string, readonly string[], (root: string, args: string[]) => string, Record<string, fc.Arbitrary<string>>][] = [
+    ['release', ['--service', '--env', '--image', '--source-commit', '--built-at'], (root, args) => releaseCommand(fleet, root, args), {}],
+    ['promote', ['--service', '--from', '--to', '--skip-reason'], (root, args) => promoteCommand(fleet, root, args), {}],
+    ['rollback', ['--service', '--env', '--to', '--override'], (root, args) => rollbackCommand(fleet, root, args), { '--to': fc.constantFrom(image('api', OTHER_DIGEST), stagingApi) }],
+  ];
+
+  test.each(cases)('GIVEN random flags WHEN %s runs THEN it succeeds, or prints one error line and changes nothing, never a stack trace', async (_, flags, command, own) => {
+    const root = tempRepo();
+    let succeeded = 0;
+    await fc.assert(fc.asyncProperty(argv(flags, own), async args => {
+      const before = readTree(root);
+      const { err, code } = await run(() => command(root, args));
+      if (code === 0) {
+        succeeded++;
+        return;
+      }
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^error: [^\n]+$/);
+      expect(readTree(root)).toEqual(before);
+    }), { numRuns: 80, seed: 27 });
+    expect(succeeded).toBeGreaterThan(0);
+  }, 120_000);
 });
