@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
-import { reviewCommand } from '../../cli/review';
+import { REVIEW_COMMAND, reviewCommand } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
 import { Routing } from '../../lib/patterns';
@@ -85,5 +85,13 @@ describe('review', () => {
     const before = readTree(root);
     expect(() => reviewCommand(fleet, root, argv)).toThrow(message);
     expect(readTree(root)).toEqual(before);
+  });
+
+  test('GIVEN a pending commit journal WHEN reviewed THEN stderr warns how to complete it', async () => {
+    const { root } = gitRepo();
+    fs.writeFileSync(path.join(root, '.synth-commit.json'), '{}');
+    const said: string[] = [];
+    await REVIEW_COMMAND.run({ root, fleet: () => fleet, progress: m => said.push(m) }, ['--base', 'main']);
+    expect(said).toEqual(['warning: .synth-commit.json: a commit interrupted by a crash is pending, so dist/ and releases/ may hold a mix of two states; run npm run synth to complete it']);
   });
 });
