@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
@@ -124,6 +125,16 @@ const state: Probe[] = [
     fs.rmSync(path.join(root, 'releases/staging.json'));
     fs.mkdirSync(path.join(root, 'releases/staging.json'));
   }],
+  ['a journal naming a tree outside the repository', (root: string) => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api')]),
+    "'tree' is '../../somewhere': the journal of an interrupted commit must be dist/ or a folder inside it, so it was set aside and nothing was rolled forward",
+    writing('.synth-commit.json', JSON.stringify({ staging: '.synth-staging-x', tree: '../../somewhere', otherFiles: [], command: 'release', startedAt: 'T', files: 0, manifest: '' }))],
+  ['a journal next to an incomplete staging folder', synth, 'the journal of an interrupted commit staged dist/staging/api/a.yaml, which is missing or differs from the manifest', root => {
+    writing('.synth-staging-x/.manifest.json', JSON.stringify([['dist/staging/api/a.yaml', 'f'.repeat(64)]]))(root);
+    fs.mkdirSync(path.join(root, '.synth-staging-x/dist'));
+    const manifest = createHash('sha256').update(fs.readFileSync(path.join(root, '.synth-staging-x/.manifest.json'))).digest('hex');
+    writing('.synth-commit.json', JSON.stringify({ staging: '.synth-staging-x', tree: 'dist', otherFiles: [], command: 'synth', startedAt: 'T', files: 1, manifest }))(root);
+  }],
+  ['a journal cut short', synth, '.synth-commit.json.rejected-', writing('.synth-commit.json', '{"staging": ".synth-st')],
   ['build records that are no object', synth, "releases/staging.builds.json: 'content' is []: must be an object of service name to build record", writing('releases/staging.builds.json', '[]')],
   ['a pin removing a deployed service', synth, "prune guard: 'dist/production/web' is 'removed'", writing('releases/production.json', `{"api": "${image('api')}"}`)],
 ];
