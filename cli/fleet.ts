@@ -1,6 +1,6 @@
 import { loadPins } from '../delivery/pins';
 import { Fleet } from '../model';
-import { Command, parseFlags } from './support/command';
+import { Command, parseFlags, warnIfCommitPending } from './support/command';
 
 const USAGE = 'npm run fleet [-- --json]';
 
@@ -29,5 +29,8 @@ export const FLEET_COMMAND: Command = {
   summary: 'lists every service, where it runs and which image each environment pins',
   usage: USAGE,
   example: 'npm run fleet -- --json',
-  run: ({ fleet, root }, argv) => fleetCommand(fleet(), root, argv),
+  run: (context, argv) => {
+    warnIfCommitPending(context);
+    return fleetCommand(context.fleet(), context.root, argv);
+  },
 };

@@ -4,7 +4,7 @@ import { DIST } from '../delivery/commit';
 import { chartFileName, otherRolloutOptOuts, planChart, planMarkdown, planServices, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
 import { Layout } from '../model';
-import { Command, parseFlags } from './support/command';
+import { Command, parseFlags, repositoryPath, warnIfCommitPending } from './support/command';
 
 const USAGE = 'npm run plan [-- --out FOLDER]';
 
@@ -14,7 +14,7 @@ const USAGE = 'npm run plan [-- --out FOLDER]';
  */
 export function planCommand(root: string, argv: string[]): string {
   const flags = parseFlags(argv, { out: 'string' }, USAGE);
-  const out = path.resolve(root, flags.out ?? Layout.planReports);
+  const out = repositoryPath(root, flags.out ?? Layout.planReports, 'plan', '--out', `write reports inside the repository, e.g. ${Layout.planReports}`);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
     fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.planReports}` });
@@ -35,5 +35,8 @@ export const PLAN_COMMAND: Command = {
   summary: 'writes the canary plan of every Rollout in dist/: steps, analysis windows, detection bounds and what the analysis cannot see',
   usage: USAGE,
   example: 'npm run plan -- --out reports/plan',
-  run: ({ root }, argv) => planCommand(root, argv),
+  run: (context, argv) => {
+    warnIfCommitPending(context);
+    return planCommand(context.root, argv);
+  },
 };

@@ -7,7 +7,7 @@ import { fail } from '../lib/errors';
 import { Fleet, Layout } from '../model';
 import { planCommand } from './plan';
 import { reviewRepository } from './review';
-import { Command, parseFlags, required } from './support/command';
+import { Command, parseFlags, repositoryPath, required } from './support/command';
 
 const USAGE = 'npm run review:publish -- --base REF [--head REF] --api URL --repo OWNER/REPO --pr N --sha SHA [--append FILE]   (token in FORGEJO_TOKEN)';
 
@@ -32,7 +32,9 @@ export async function publishReviewCommand(fleet: Fleet, root: string, argv: str
   if (!/^[0-9a-f]{7,64}$/.test(sha)) fail({ at: 'review:publish', field: '--sha', value: sha, rule: 'must be the hex commit to set the status on', fix: 'pass ${{ github.event.pull_request.head.sha }}' });
   if (!token) fail({ at: 'review:publish', field: 'FORGEJO_TOKEN', value: undefined, rule: 'is required to comment and set the status', fix: 'set it from ${{ secrets.GITHUB_TOKEN }} in the workflow' });
 
-  const appended = flags.append === undefined ? undefined : path.resolve(root, flags.append);
+  // The comment is public to every reader of the pull request: only a report of this repository goes in.
+  const appended = flags.append === undefined ? undefined
+    : repositoryPath(root, flags.append, 'review:publish', '--append', 'pass a report the workflow wrote, e.g. reports/plan/simulate/simulate.md');
   if (appended !== undefined && !fs.existsSync(appended)) {
     fail({ at: 'review:publish', field: '--append', value: flags.append, rule: 'names no file', fix: 'pass a report the workflow wrote, e.g. reports/plan/simulate/simulate.md' });
   }

@@ -27,19 +27,25 @@ export function releaseCommand(fleet: Fleet, root: string, argv: string[]): stri
       if (record) {
         const builds = BuildRecords.load(root, env);
         const pinned = builds.get(service);
+        // Pipelines race: the older build losing is the expected outcome, not a failure.
         if (pinned && Date.parse(pinned.builtAt) > Date.parse(record.builtAt)) {
-          fail({
-            at: 'release', field: '--built-at', value: record.builtAt,
-            rule: `is older than the build of ${service} pinned in ${env} now (commit ${pinned.commit}, built at ${pinned.builtAt})`,
-            fix: 'nothing to release: the newer build stays; release this one only if it is meant to replace it, with npm run rollback',
-          });
+          return `nothing to release: a newer build is pinned (${service} in ${env} runs commit ${pinned.commit}, built at ${pinned.builtAt}; this build of commit ${record.commit} is from ${record.builtAt}); to go back to it, use npm run rollback`;
         }
         extraFiles.set(builds.file, builds.with(service, record).render());
+      } else {
+        // A release by hand pins an image of unknown build: the record of the one it replaces would be false.
+        const builds = BuildRecords.load(root, env);
+        if (builds.get(service)) extraFiles.set(builds.file, builds.without(service).render());
       }
       return { pins, extraFiles, message: `pinned ${service} in ${env} to ${image}`, only: deployedBefore(current, env, service) };
     },
   });
 }
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const EARLIEST_BUILD = Date.parse('2000-01-01T00:00:00Z');
+/** How far ahead of this machine's clock a build machine's may run. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The build record the flags describe: both flags or neither. */
 function buildRecord(commit: string | undefined, builtAt: string | undefined, image: ImageRef): BuildRecord | undefined {
@@ -47,8 +53,16 @@ function buildRecord(commit: string | undefined, builtAt: string | undefined, im
   if (!commit || !/^[0-9a-f]{7,64}$/.test(commit)) {
     fail({ at: 'release', field: '--source-commit', value: commit, rule: 'must be the hex commit the image was built from', fix: 'pass ${{ github.sha }} with --built-at' });
   }
-  if (!builtAt || Number.isNaN(Date.parse(builtAt))) {
-    fail({ at: 'release', field: '--built-at', value: builtAt, rule: 'must be an ISO 8601 time', fix: 'pass the commit time, e.g. ${{ github.event.head_commit.timestamp }}, with --source-commit' });
+  const fix = 'pass the commit time, e.g. ${{ github.event.head_commit.timestamp }}, with --source-commit';
+  // Date.parse reads '1' as the year 2001: only a full ISO 8601 date and time, with its zone, is a build time.
+  if (!builtAt || !ISO_TIME.test(builtAt) || Number.isNaN(Date.parse(builtAt))) {
+    fail({ at: 'release', field: '--built-at', value: builtAt, rule: 'must be an ISO 8601 time with a zone, e.g. 2026-01-01T12:00:00Z', fix });
+  }
+  const time = Date.parse(builtAt);
+  if (time < EARLIEST_BUILD) fail({ at: 'release', field: '--built-at', value: builtAt, rule: 'is before 2000-01-01', fix });
+  // A build from the future would be newer than every later build, and block their releases.
+  if (time > Date.now() + CLOCK_SKEW_MS) {
+    fail({ at: 'release', field: '--built-at', value: builtAt, rule: `is more than ${CLOCK_SKEW_MS / 60_000} minutes in the future`, fix: `${fix}, and check the build machine's clock` });
   }
   return { image: image.toString(), commit, builtAt };
 }

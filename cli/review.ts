@@ -7,7 +7,7 @@ import { APPROVAL_TRAILER, Document, Severity, DocumentTree, PinTree, reviewChan
 import { staleOutputs } from '../delivery/synth';
 import { fail } from '../lib/errors';
 import { Fleet, Layout } from '../model';
-import { Command, parseFlags, required } from './support/command';
+import { Command, parseFlags, repositoryPath, required, warnIfCommitPending } from './support/command';
 
 const USAGE = 'npm run review -- --base GIT_REF [--out FOLDER]';
 
@@ -44,7 +44,7 @@ export interface RepositoryReview {
  * `review.md` and `review.json` to `out`.
  */
 export function reviewRepository(fleet: Fleet, root: string, base: string, outFlag?: string, head?: string): RepositoryReview {
-  const out = path.resolve(root, outFlag ?? Layout.reviewReports);
+  const out = repositoryPath(root, outFlag ?? Layout.reviewReports, 'review', '--out', `write reports inside the repository, e.g. ${Layout.reviewReports}`);
   if (Layout.isInDist(path.relative(root, out))) {
     fail({ at: 'review', field: '--out', value: outFlag, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.reviewReports}` });
   }
@@ -122,5 +122,8 @@ export const REVIEW_COMMAND: Command = {
   summary: 'says what a change does to each cluster against a Git base, with risk flags, and writes review.md and review.json',
   usage: USAGE,
   example: 'npm run review -- --base origin/main',
-  run: ({ fleet, root }, argv) => reviewCommand(fleet(), root, argv),
+  run: (context, argv) => {
+    warnIfCommitPending(context);
+    return reviewCommand(context.fleet(), context.root, argv);
+  },
 };

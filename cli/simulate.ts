@@ -4,7 +4,7 @@ import { DIST } from '../delivery/commit';
 import { RolloutPlan, chartFileName, planChart } from '../delivery/plan';
 import { fail } from '../lib/errors';
 import { ScenarioResult, simulate } from './simulation/replay';
-import { Command, CommandResult, parseFlags } from './support/command';
+import { Command, CommandResult, parseFlags, repositoryPath } from './support/command';
 
 const USAGE = 'npm run simulate [-- --json] [--runs N] [--out FOLDER]';
 /** Where `npm run simulate` writes: outside `dist/`, beside the plan. */
@@ -21,7 +21,7 @@ export async function simulateCommand(root: string, argv: string[], log: (messag
   const flags = parseFlags(argv, { json: 'boolean', runs: 'string', out: 'string' }, USAGE);
   const runs = Number(flags.runs ?? 200);
   if (!Number.isInteger(runs) || runs < 1) fail({ at: 'simulate', field: '--runs', value: flags.runs, rule: 'must be a positive integer', fix: `usage: ${USAGE}` });
-  const out = path.resolve(root, flags.out ?? SIMULATE_FOLDER);
+  const out = repositoryPath(root, flags.out ?? SIMULATE_FOLDER, 'simulate', '--out', `write reports inside the repository, e.g. ${SIMULATE_FOLDER}`);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
     fail({ at: 'simulate', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${SIMULATE_FOLDER}` });

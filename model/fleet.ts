@@ -3,7 +3,7 @@ import { Language } from '../lib/forgejo/language';
 import { DEFAULT_RUNNER_LABEL } from '../lib/forgejo/workflow';
 import { canaryServiceSettingProblems } from '../lib/patterns/canary-service';
 import { dnsLabelRule, isDnsLabel } from '../lib/private/names';
-import { ImageRef } from '../lib/workload/image-ref';
+import { ImageRef, isImageRepository } from '../lib/workload/image-ref';
 import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './definitions';
 import { Layout } from './layout';
 import { ReleasePins } from './release-pins';
@@ -160,6 +160,11 @@ export class Fleet {
       }
       if (/[:@]/.test(service.imageRepository.split('/').slice(1).join('/')) || !service.imageRepository.includes('/')) {
         problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be a repository without tag or digest', fix: "write e.g. 'ghcr.io/acme/api'; the digest lives in releases/<env>.json" });
+      } else if (!/[A-Z]/.test(service.imageRepository) && !isImageRepository(service.imageRepository)) {
+        problem({
+          at, field: 'imageRepository', value: service.imageRepository, rule: 'is not an image repository: a registry host, then path components of lowercase letters and digits joined by ., _, __ or -',
+          fix: "write e.g. 'ghcr.io/acme/api'",
+        });
       }
       for (const [field, names] of [['environments', service.environments ?? []], ['overrides', Object.keys(service.overrides ?? {})]] as const) {
         for (const env of names.filter(n => !envNames.includes(n))) {

@@ -4,7 +4,8 @@
 # Runs COMMAND (npm run release/promote) on the tip of the remote branch, commits exactly the files it
 # wrote and pushes. When another pipeline pushed first, the push is rejected as non-fast-forward: it
 # waits (exponential backoff with jitter), fetches, starts again from the new tip, runs COMMAND again
-# and pushes again, until PUSH_DEADLINE_SECONDS have passed. It refuses to start on a working tree
+# and pushes again, until PUSH_DEADLINE_SECONDS have passed. A push refused while the remote tip did not
+# move (a server hook, branch protection, credentials) stops at once with the server's message. It refuses to start on a working tree
 # with local changes, which starting again from the remote tip would discard. The service workflows
 # run this script; test/scripts/commit-and-push.test.ts runs it against a bare repository.
 set -euo pipefail
@@ -31,8 +32,9 @@ attempt=0
 while :; do
   attempt=$((attempt + 1))
   git fetch --quiet "$remote" "$branch"
+  base=$(git rev-parse "$remote/$branch")
   # Only this script's own commit of an earlier attempt is dropped: the tree was clean at the start.
-  git reset --quiet --hard "$remote/$branch"
+  git reset --quiet --hard "$base"
   : > "$written"
   INFRA_WRITTEN_FILES="$written" "$@"
   mapfile -t files < "$written"
@@ -42,9 +44,17 @@ while :; do
     exit 0
   fi
   git commit --quiet -m "$message"
-  if git push --quiet "$remote" "HEAD:$branch"; then
+  if push_output=$(git push --quiet "$remote" "HEAD:$branch" 2>&1); then
     echo "commit-and-push: pushed on attempt $attempt"
     exit 0
+  fi
+  # Only a tip that moved is a lost race; a hook, a protected branch or lost credentials stay refused.
+  git fetch --quiet "$remote" "$branch" || true
+  if [ "$(git rev-parse "$remote/$branch")" = "$base" ]; then
+    echo "commit-and-push: error: the push was refused, and not because another pipeline pushed first; the server said:" >&2
+    echo "$push_output" >&2
+    echo "fix what the server names (a hook, branch protection, credentials), then run the pipeline again" >&2
+    exit 1
   fi
   elapsed=$(( $(date +%s) - start ))
   if [ "$elapsed" -ge "$deadline" ]; then

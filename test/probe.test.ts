@@ -1,15 +1,19 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import fc from 'fast-check';
 import { analysisCheckCommand } from '../cli/analysis-check';
 import { benchCommand } from '../cli/bench';
 import { planCommand } from '../cli/plan';
 import { promoteCommand } from '../cli/promote';
+import { publishReviewCommand } from '../cli/publish-review';
 import { releaseCommand } from '../cli/release';
 import { rollbackCommand } from '../cli/rollback';
 import { simulateCommand } from '../cli/simulate';
+import { runCommand } from '../cli/support/command';
 import { synthCommand } from '../cli/synth';
 import { ConfigError } from '../lib/errors';
 import { Routing } from '../lib/patterns';
@@ -61,6 +65,9 @@ const settings: Probe[] = ([
   ['config.LOG-LEVEL', { config: { 'LOG-LEVEL': 'x' } }], ['config.1X', { config: { '1X': 'y' } }], ['config.A B', { config: { 'A B': 'z' } }],
   ['secretEnv.X.name', { secretEnv: { X: { name: '', key: 'k' } } }], ['secretEnv.X.name', { secretEnv: { X: { name: 'Bad_Name', key: 'k' } } }],
   ['secretEnv.X.key', { secretEnv: { X: { name: 's', key: '' } } }], ['secretEnv.X.key', { secretEnv: { X: { name: 's', key: 'a/b' } } }],
+  ['config.DB_PASSWORD', { config: { DB_PASSWORD: 'hunter2' } }], ['config.GITHUB_TOKEN', { config: { GITHUB_TOKEN: 'x' } }],
+  ['config.DATABASE_URL', { config: { DATABASE_URL: 'postgres://app:hunter2@db:5432/app' } }],
+  ['config.TLS', { config: { TLS: '-----BEGIN RSA PRIVATE KEY-----\nabc' } }],
   ['secretEnv.LOG_LEVEL', { config: { LOG_LEVEL: 'info' }, secretEnv: { LOG_LEVEL: { name: 's', key: 'k' } } }],
   ['metrics[success-rate].count', { analysisCount: 0 }], ['metrics[success-rate].count', { analysisCount: -1 }], ['metrics[success-rate].count', { analysisCount: 1.5 }],
   ['metrics[success-rate].interval', { analysisInterval: Duration.millis(1500) }], ['metrics[success-rate].interval', { analysisInterval: Duration.seconds(0) }],
@@ -79,6 +86,10 @@ const fleetDefinitions: Probe[] = ([
   ["'services' is 'api'", { ...definition(), services: [fleet.services[0], fleet.services[0]] }],
   ["'port' is 0", withService({ port: 0 })], ["'port' is 70000", withService({ port: 70000 })], ["'port' is 80.5", withService({ port: 80.5 })],
   ["'imageRepository' is 'ghcr.io/Acme/api'", withService({ imageRepository: 'ghcr.io/Acme/api' })], ["'imageRepository' is 'api'", withService({ imageRepository: 'api' })],
+  ["'imageRepository' is 'ghcr.io/acme/$(id)': is not an image repository", withService({ imageRepository: 'ghcr.io/acme/$(id)' })],
+  ["'imageRepository' is 'acme/api': is not an image repository", withService({ imageRepository: 'acme/api' })],
+  ["'imageRepository' is 'ghcr.io/acme/api/'", withService({ imageRepository: 'ghcr.io/acme/api/' })],
+  ["'imageRepository' is 'ghcr.io/acme/a b'", withService({ imageRepository: 'ghcr.io/acme/a b' })],
   ["'imageRepository' is 'ghcr.io/acme/api:1'", withService({ imageRepository: 'ghcr.io/acme/api:1' })],
   ["'language' is unset", withService({ language: undefined as never })], ["'language' is 'python'", withService({ language: 'python' as never })],
   [`'name' is '${'a'.repeat(57)}'`, withService({ name: 'a'.repeat(57) })], ["'name' is 'API'", withService({ name: 'API' })],
@@ -110,6 +121,21 @@ const state: Probe[] = [
   ["another service's image", synth, "is not from 'ghcr.io/acme/api'", writing('releases/staging.json', `{"api": "${image('web')}"}`)],
   ['a broken build record', (root: string) => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z']),
     "releases/staging.builds.json: 'api' is {}: must be {image, commit, builtAt}", writing('releases/staging.builds.json', '{"api": {}}')],
+  ['a pin file that is a folder', synth, "releases/staging.json: 'type' is 'folder': must be a file of pins; move releases/staging.json out of the way", root => {
+    fs.rmSync(path.join(root, 'releases/staging.json'));
+    fs.mkdirSync(path.join(root, 'releases/staging.json'));
+  }],
+  ['a journal naming a tree outside the repository', (root: string) => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api')]),
+    "'tree' is '../../somewhere': the journal of an interrupted commit must be dist/ or a folder inside it, so it was set aside and nothing was rolled forward",
+    writing('.synth-commit.json', JSON.stringify({ staging: '.synth-staging-x', tree: '../../somewhere', otherFiles: [], command: 'release', startedAt: 'T', files: 0, manifest: '' }))],
+  ['a journal next to an incomplete staging folder', synth, 'the journal of an interrupted commit staged dist/staging/api/a.yaml, which is missing or differs from the manifest', root => {
+    writing('.synth-staging-x/.manifest.json', JSON.stringify([['dist/staging/api/a.yaml', 'f'.repeat(64)]]))(root);
+    fs.mkdirSync(path.join(root, '.synth-staging-x/dist'));
+    const manifest = createHash('sha256').update(fs.readFileSync(path.join(root, '.synth-staging-x/.manifest.json'))).digest('hex');
+    writing('.synth-commit.json', JSON.stringify({ staging: '.synth-staging-x', tree: 'dist', otherFiles: [], command: 'synth', startedAt: 'T', files: 1, manifest }))(root);
+  }],
+  ['a journal cut short', synth, '.synth-commit.json.rejected-', writing('.synth-commit.json', '{"staging": ".synth-st')],
+  ['build records that are no object', synth, "releases/staging.builds.json: 'content' is []: must be an object of service name to build record", writing('releases/staging.builds.json', '[]')],
   ['a pin removing a deployed service', synth, "prune guard: 'dist/production/web' is 'removed'", writing('releases/production.json', `{"api": "${image('api')}"}`)],
 ];
 
@@ -131,6 +157,7 @@ const commands: Probe[] = [
   ['promote: no service', root => promoteCommand(fleet, root, ['--from', 'staging', '--to', 'production']), "'--service' is unset"],
   ['rollback: no history', root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging']), 'has no earlier pin of api'],
   ['rollback: an unknown service', root => rollbackCommand(fleet, root, ['--service', 'db', '--env', 'staging']), "'--service' is 'db'"],
+  ['rollback: to a digest never deployed', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web')]), "rollback: '--to' is 'ghcr.io/acme/web@sha256:" + DIGEST + "': was never deployed in production"],
   ["rollback: another service's image", root => rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', image('web')]), "is not from 'ghcr.io/acme/api'"],
   ['plan: a report in dist/', root => planCommand(root, ['--out', 'dist/plan']), "plan: '--out' is 'dist/plan'"],
   ['synth: an unknown flag', root => synthCommand(fleet, root, ['--force']), "unknown option '--force'"],
@@ -139,6 +166,11 @@ const commands: Probe[] = [
   ['promote: nothing pinned at the source', root => promoteCommand(fleet, root, ['--service', 'api', '--from', 'staging', '--to', 'production']), "'--from' is 'staging': service 'api' has no pin there", writing('releases/staging.json', `{"web": "${image('web')}"}`)],
   ['rollback: to what runs now', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'staging', '--to', JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).web]), 'is what web runs in staging already'],
   ['plan: an unknown flag', root => planCommand(root, ['--all']), "unknown option '--all'"],
+  ['plan: a report outside the repository', root => planCommand(root, ['--out', '../elsewhere']), "plan: '--out' is '../elsewhere': is outside the repository; write reports inside the repository, e.g. reports/plan"],
+  ['plan: a report at an absolute path', root => planCommand(root, ['--out', '/tmp']), "plan: '--out' is '/tmp': is outside the repository"],
+  ['simulate: a report outside the repository', root => simulateCommand(root, ['--out', '../x']), "simulate: '--out' is '../x': is outside the repository"],
+  ['review:publish: a file outside the repository appended', root => publishReviewCommand(fleet, root, ['--base', 'main', '--api', 'https://forgejo.example/api/v1', '--repo', 'a/b', '--pr', '1', '--sha', 'abcdef1', '--append', '/etc/passwd'], 'token'),
+    "review:publish: '--append' is '/etc/passwd': is outside the repository; pass a report the workflow wrote"],
   ['analysis:check: no Prometheus address', root => analysisCheckCommand(fleet, root, []), "'--prometheus' is unset: is required"],
   ['analysis:check: an address that is no url', root => analysisCheckCommand(fleet, root, ['--prometheus', 'localhost:9090']), "'--prometheus' is 'localhost:9090': must be an http(s) url"],
   ['analysis:check: an unknown environment', root => analysisCheckCommand(fleet, root, ['--prometheus', 'http://p', '--env', 'qa']), "'--env' is 'qa'"],
@@ -153,7 +185,7 @@ const intended: [string, (root: string) => unknown][] = [
   ['three increasing weights', root => synthCommand(new Fleet(withSettings({ canaryWeights: [5, 20, 60] })), root, [])],
   ['an autoscaler from 2 to 2', root => synthCommand(new Fleet(withSettings({ autoscaling: { minReplicas: 2, maxReplicas: 2 } })), root, [])],
   ['a release with its build', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z'])],
-  ['a rollback to a given image', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web')])],
+  ['a rollback to a given image, with a reason', root => rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', image('web'), '--override', 'hotfix'])],
 ];
 
 describe('probe of bad inputs', () => {
@@ -205,4 +237,66 @@ describe('probe of bad inputs', () => {
     expect(() => run(root)).toThrow("prune guard: 'dist/staging/api/extra.yaml' is 'not synthesized': is a file no synth writes and Git does not hold");
     expect(readTree(root)).toEqual(before);
   });
+});
+
+describe('random command lines', () => {
+  /** Runs a command as bin/infra.ts does, and returns what it printed on stderr and its exit code. */
+  async function run(command: () => string) {
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(m => { err.push(String(m)); });
+    const exitCode = process.exitCode;
+    try {
+      await runCommand(command);
+      return { err, code: process.exitCode ?? 0 };
+    } finally {
+      process.exitCode = exitCode;
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  const value = fc.oneof(
+    fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('api', 'web', 'staging', 'production', '', '-', '--', '../..', '/etc/passwd', '1', '9'.repeat(400)),
+    fc.constantFrom(image('api'), image('web'), `ghcr.io/acme/api:v1@sha256:${OTHER_DIGEST}`, 'ghcr.io/acme/api:latest', `ghcr.io/acme/$(id)@sha256:${DIGEST}`),
+    fc.constantFrom('2026-01-01T00:00:00Z', '1', '2999-01-01T00:00:00Z', '0000-00-00T00:00:00Z', 'abcdef1', 'HEAD'),
+  );
+  /** A value each flag accepts, so that some command lines succeed. */
+  const accepted: Record<string, fc.Arbitrary<string>> = {
+    '--service': fc.constant('api'), '--env': fc.constantFrom('staging', 'production'), '--from': fc.constant('staging'),
+    '--to': fc.constant('production'),
+    '--image': fc.stringMatching(/^[0-9a-f]{64}$/).map(digest => image('api', digest)),
+    '--source-commit': fc.constant('abcdef1'), '--built-at': fc.constant('2026-01-01T00:00:00Z'),
+    '--override': fc.constant('hotfix'), '--skip-reason': fc.constant('tested elsewhere'),
+  };
+  // Each flag of the command, mostly with a value it accepts, then a few more flags of any kind.
+  const argv = (flags: readonly string[], own: Record<string, fc.Arbitrary<string>>) => fc.tuple(
+    fc.tuple(...flags.map(flag => fc.option(
+      fc.oneof({ arbitrary: own[flag] ?? accepted[flag], weight: 4 }, { arbitrary: value, weight: 1 }).map(v => [flag, v]), { freq: 3 },
+    ))),
+    fc.option(fc.tuple(fc.constantFrom(...flags, '--help', '--x'), value), { freq: 2 }),
+  ).map(([known, more]) => [...known.flatMap(pair => pair ?? []), ...more ?? []]);
+  const stagingApi = JSON.parse(fs.readFileSync(path.join(ROOT, 'releases/staging.json'), 'utf-8')).api as string;
+  const cases: [string, readonly string[], (root: string, args: string[]) => string, Record<string, fc.Arbitrary<string>>][] = [
+    ['release', ['--service', '--env', '--image', '--source-commit', '--built-at'], (root, args) => releaseCommand(fleet, root, args), {}],
+    ['promote', ['--service', '--from', '--to', '--skip-reason'], (root, args) => promoteCommand(fleet, root, args), {}],
+    ['rollback', ['--service', '--env', '--to', '--override'], (root, args) => rollbackCommand(fleet, root, args), { '--to': fc.constantFrom(image('api', OTHER_DIGEST), stagingApi) }],
+  ];
+
+  test.each(cases)('GIVEN random flags WHEN %s runs THEN it succeeds, or prints one error line and changes nothing, never a stack trace', async (_, flags, command, own) => {
+    const root = tempRepo();
+    let succeeded = 0;
+    await fc.assert(fc.asyncProperty(argv(flags, own), async args => {
+      const before = readTree(root);
+      const { err, code } = await run(() => command(root, args));
+      if (code === 0) {
+        succeeded++;
+        return;
+      }
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^error: [^\n]+$/);
+      expect(readTree(root)).toEqual(before);
+    }), { numRuns: 80, seed: 27 });
+    expect(succeeded).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
+import { pendingCommitWarning } from '../../delivery/commit';
 import { ConfigError, describeProblem, fail } from '../../lib/errors';
 import type { Fleet } from '../../model';
 
@@ -27,6 +30,29 @@ export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, usage: s
 export function required(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') fail({ at: usage.split(' ')[2], field: `--${flag}`, value, rule: 'is required', fix: `usage: ${usage}` });
   return value;
+}
+
+/**
+ * The absolute path a flag names, relative to the repository root, which must stay inside it, symbolic
+ * links followed: a command never reads or writes a file it was not meant to (`--append /etc/passwd`).
+ */
+export function repositoryPath(root: string, value: string, at: string, field: string, fix: string): string {
+  const resolved = path.resolve(root, value);
+  const real = (p: string): string => (fs.existsSync(p) ? fs.realpathSync(p) : path.join(real(path.dirname(p)), path.basename(p)));
+  const relative = path.relative(fs.realpathSync(root), real(resolved));
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    fail({ at, field, value, rule: 'is outside the repository', fix });
+  }
+  return resolved;
+}
+
+/**
+ * Says on stderr, for a command that only reads, that a crashed commit is pending: until a writing
+ * command completes it, what it reads may be a mix of two states.
+ */
+export function warnIfCommitPending(context: CommandContext): void {
+  const warning = pendingCommitWarning(context.root);
+  if (warning) context.progress(warning);
 }
 
 /** What every command is given: the repository it works on, the fleet and a channel for progress. */
@@ -86,6 +112,8 @@ const SYSTEM_ERRORS: Readonly<Record<string, { readonly rule: string; readonly f
   ENOSPC: { rule: 'the disk is full', fix: 'free some disk space and run the command again; nothing was committed' },
   EDQUOT: { rule: 'the disk quota is used up', fix: 'free some space and run the command again; nothing was committed' },
   EXDEV: { rule: 'a rename crossed file systems', fix: 'keep the whole repository on one file system' },
+  EISDIR: { rule: 'is a folder where a file belongs', fix: "move the folder out of the way, and restore the file with 'git checkout -- <file>'" },
+  ENOTDIR: { rule: 'is a file where a folder belongs', fix: "move the file out of the way, and restore the folder with 'git checkout -- <folder>'" },
   EMFILE: { rule: 'too many open files', fix: 'raise the open-file limit (ulimit -n) and run the command again' },
 };
 
@@ -95,10 +123,10 @@ const SYSTEM_ERRORS: Readonly<Record<string, { readonly rule: string; readonly f
  * completed by the next command.
  */
 export function systemProblem(error: unknown): string | undefined {
-  const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const { code, syscall, path: file } = (error ?? {}) as NodeJS.ErrnoException;
   const known = code ? SYSTEM_ERRORS[code] : undefined;
   if (!known) return undefined;
-  return describeProblem({ at: path ?? '(unknown path)', field: syscall ?? 'io', value: code, rule: known.rule, fix: known.fix });
+  return describeProblem({ at: file ?? '(unknown path)', field: syscall ?? 'io', value: code, rule: known.rule, fix: known.fix });
 }
 
 /**

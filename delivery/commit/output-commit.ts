@@ -1,5 +1,8 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { describeProblem, fail } from '../../lib/errors/problem';
+import { folderFiles, pruneProblems } from './prune-guard';
 
 /** The journal of a commit under way, at the repository root; its presence means "roll forward". */
 export const COMMIT_JOURNAL = '.synth-commit.json';
@@ -7,15 +10,23 @@ export const COMMIT_JOURNAL = '.synth-commit.json';
 export const STAGING_PREFIX = '.synth-staging-';
 /** The folder Argo CD watches. */
 export const DIST = 'dist';
+/** The list of what a staging folder holds, written in it before the journal: a journal is trusted only if it matches. */
+const MANIFEST = '.manifest.json';
+/** A journal that failed its checks is renamed with this infix and kept for a person to read, never removed. */
+const REJECTED = '.rejected-';
 
-/** What the journal records: the staging folder, the tree it replaces, and the files it holds besides. */
+/** What the journal records: the staging folder, the tree it replaces, the files it holds besides, and its manifest. */
 interface Journal {
   readonly staging: string;
-  /** `dist/`, or the one folder under it that the command synthesized; journals before it was recorded mean `dist/`. */
-  readonly tree?: string;
+  /** `dist/`, or the one folder under it that the command synthesized. */
+  readonly tree: string;
   readonly otherFiles: readonly string[];
   readonly command: string;
   readonly startedAt: string;
+  /** How many files the manifest lists. */
+  readonly files: number;
+  /** The sha256 of the manifest, which holds the sha256 of each staged file. */
+  readonly manifest: string;
 }
 
 /**
@@ -30,27 +41,43 @@ function faultPoint(point: (typeof COMMIT_POINTS)[number]): void {
 
 /**
  * Commits a staged output as one unit: the tree (`dist/`, or one folder of it) and every other staged
- * file (pins, workflows) change together or not at all. The staging folder is complete before the
- * journal is written; the journal is the commit point. A kill before it leaves the old state (and a
- * staging folder that {@link recoverOutputs} removes); a kill after it leaves a journal that
- * {@link recoverOutputs} completes. A folder cannot be replaced by rename(2), so the live tree is
- * moved into the staging folder first; every other file is replaced by one atomic rename.
+ * file (pins, workflows) change together or not at all. The staging folder is complete, and listed in
+ * its manifest, before the journal is written; the journal is the commit point. A kill before it leaves
+ * the old state (and a staging folder that {@link recoverOutputs} removes); a kill after it leaves a
+ * journal that {@link recoverOutputs} checks and completes. Every folder a rename touches is checked
+ * for write access before the journal, so a permission fault leaves the old state. A folder cannot be
+ * replaced by rename(2), so the live tree is moved into the staging folder first; every other file is
+ * replaced by one atomic rename.
  * @param tree what the staging folder holds under the same path: `dist/`, or one folder of it
  */
 export function commitOutputs(root: string, staging: string, otherFiles: readonly string[], command: string, tree: string = DIST): void {
   faultPoint('staged');
-  const journal: Journal = { staging: path.basename(staging), tree, otherFiles, command, startedAt: new Date().toISOString() };
-  const temporary = path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`);
-  const fd = fs.openSync(temporary, 'w');
+  let journal: Journal;
   try {
-    fs.writeSync(fd, JSON.stringify(journal));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    checkWritable(root, staging, tree, otherFiles);
+    const { files, manifest } = writeManifest(staging);
+    journal = { staging: path.basename(staging), tree, otherFiles, command, startedAt: new Date().toISOString(), files, manifest };
+    writeDurably(path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`), JSON.stringify(journal));
+  } catch (e) {
+    // Before the commit point nothing is changed: the old state stays whole.
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`), { force: true });
+    throw e;
   }
-  fs.renameSync(temporary, path.join(root, COMMIT_JOURNAL));
+  fs.renameSync(path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`), path.join(root, COMMIT_JOURNAL));
   faultPoint('journal-written');
   rollForward(root, journal);
+}
+
+/**
+ * Lists every file of a staging folder with the sha256 of its content in `.manifest.json` there.
+ * @returns how many files it lists, and the sha256 of the manifest, which the journal records
+ */
+export function writeManifest(staging: string): { files: number; manifest: string } {
+  const entries = filesUnder(staging, '').filter(file => file !== MANIFEST).sort().map(file => [file, sha256(fs.readFileSync(path.join(staging, file)))]);
+  const text = JSON.stringify(entries);
+  writeDurably(path.join(staging, MANIFEST), text);
+  return { files: entries.length, manifest: sha256(Buffer.from(text)) };
 }
 
 /** What {@link recoverOutputs} found and did. */
@@ -62,17 +89,21 @@ export interface Recovery {
 /**
  * Brings the outputs back to a complete state after a crash: an interrupted commit with a journal is
  * completed (its new state is whole in the staging folder or already in place), and staging folders
- * without one, left before their commit point, are removed. Call it holding the repository lock.
+ * without one, left before their commit point, are removed. A journal is trusted only once checked:
+ * every path it names lies inside the repository, the staged files match the manifest written before
+ * it, and the staged `dist/` passes the prune guard; one that fails is set aside and named in the error.
+ * Call it holding the repository lock.
+ * @throws ConfigError naming the journal set aside, the check it failed and the command that resolves it
  */
 export function recoverOutputs(root: string): Recovery {
   const journalFile = path.join(root, COMMIT_JOURNAL);
   let message: string | undefined;
   if (fs.existsSync(journalFile)) {
-    const journal = JSON.parse(fs.readFileSync(journalFile, 'utf-8')) as Journal;
+    const journal = trustedJournal(root);
     rollForward(root, journal);
     message = `recovered: completed the ${journal.command} interrupted at ${journal.startedAt}; ${DIST}/ and ${journal.otherFiles.length ? journal.otherFiles.join(', ') : 'nothing else'} hold its new state`;
   }
-  const leftovers = fs.readdirSync(root).filter(name => name.startsWith(STAGING_PREFIX) || name.startsWith(`${COMMIT_JOURNAL}.`));
+  const leftovers = fs.readdirSync(root).filter(name => name.startsWith(STAGING_PREFIX) || (name.startsWith(`${COMMIT_JOURNAL}.`) && !name.includes(REJECTED)));
   // A staging folder that still holds a dist/ never reached its commit point; one without has committed.
   const unfinished = leftovers.filter(name => fs.existsSync(path.join(root, name, DIST))).length;
   for (const name of leftovers) fs.rmSync(path.join(root, name), { recursive: true, force: true });
@@ -84,12 +115,92 @@ export function recoverOutputs(root: string): Recovery {
   return { message };
 }
 
+/**
+ * The warning a command that only reads prints while a commit is pending: `dist/` and the pins may
+ * hold a mix of two states until a writing command completes it.
+ */
+export function pendingCommitWarning(root: string): string | undefined {
+  if (!fs.existsSync(path.join(root, COMMIT_JOURNAL))) return undefined;
+  return `warning: ${COMMIT_JOURNAL}: a commit interrupted by a crash is pending, so ${DIST}/ and releases/ may hold a mix of two states; run npm run synth to complete it`;
+}
+
+/** The journal at `root` once every check passes; otherwise it is set aside and the command fails. */
+function trustedJournal(root: string): Journal {
+  const reject = (field: string, value: unknown, rule: string): never => {
+    const aside = `${COMMIT_JOURNAL}${REJECTED}${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(path.join(root, COMMIT_JOURNAL), path.join(root, aside));
+    return fail({
+      at: aside, field, value, rule: `the journal of an interrupted commit ${rule}, so it was set aside and nothing was rolled forward`,
+      fix: `check ${DIST}/, releases/ and .forgejo/ with 'git status', restore them with 'git checkout -- ${DIST} releases .forgejo' if they differ, then run npm run synth`,
+    });
+  };
+  let data: Partial<Record<keyof Journal, unknown>>;
+  try {
+    data = JSON.parse(fs.readFileSync(path.join(root, COMMIT_JOURNAL), 'utf-8'));
+  } catch (e) {
+    return reject('content', (e as Error).message, 'is not valid json');
+  }
+  if (typeof data !== 'object' || data === null) return reject('content', data, 'is not an object');
+  const { staging, tree, otherFiles, command, startedAt, files, manifest } = data;
+  if (typeof staging !== 'string' || !staging.startsWith(STAGING_PREFIX) || staging !== path.basename(staging)) {
+    return reject('staging', staging, `must name a ${STAGING_PREFIX}* folder at the repository root`);
+  }
+  if (typeof tree !== 'string' || !isInside(tree) || (tree !== DIST && !tree.startsWith(`${DIST}/`))) {
+    return reject('tree', tree, `must be ${DIST}/ or a folder inside it`);
+  }
+  if (!Array.isArray(otherFiles) || otherFiles.some(f => typeof f !== 'string' || !isInside(f) || f.startsWith(`${DIST}/`) || f.split('/')[0] === '.git')) {
+    return reject('otherFiles', otherFiles, `must list files inside the repository, outside ${DIST}/ and .git/`);
+  }
+  if (typeof command !== 'string' || typeof startedAt !== 'string' || typeof files !== 'number' || typeof manifest !== 'string') {
+    return reject('content', data, 'must record {staging, tree, otherFiles, command, startedAt, files, manifest}');
+  }
+  const journal: Journal = { staging, tree, otherFiles: otherFiles as string[], command, startedAt, files, manifest };
+  const incomplete = unverifiedFile(root, journal);
+  if (incomplete) return reject('staging', staging, incomplete);
+  const stagedTree = path.join(root, staging, tree);
+  // Once the staged tree is in place the guard has nothing left to stop.
+  if (fs.existsSync(stagedTree) && fs.existsSync(path.join(root, tree))) {
+    const live = path.join(root, DIST);
+    const next = new Map([...folderFiles(root, DIST)].filter(([file]) => file !== tree && !file.startsWith(`${tree}/`)));
+    for (const [file, content] of folderFiles(path.join(root, staging), tree)) next.set(file, content);
+    const pruned = pruneProblems(live, next);
+    if (pruned.length > 0) return reject('tree', tree, `would change ${DIST}/ past the prune guard (${describeProblem(pruned[0])})`);
+  }
+  return journal;
+}
+
+/** Why the staged files do not match the manifest the journal names, or undefined when they all do. */
+function unverifiedFile(root: string, journal: Journal): string | undefined {
+  const staging = path.join(root, journal.staging);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(staging, MANIFEST), 'utf-8');
+  } catch {
+    return `names a staging folder without its manifest (${journal.staging}/${MANIFEST})`;
+  }
+  if (sha256(Buffer.from(text)) !== journal.manifest) return 'names a manifest whose sha256 differs from the one it recorded';
+  const entries = JSON.parse(text) as [string, string][];
+  if (entries.length !== journal.files) return `lists ${journal.files} files where the manifest lists ${entries.length}`;
+  const expected = new Set(journal.otherFiles);
+  // A file is in the staging folder until its rename, and in place after it.
+  for (const [file, hash] of entries) {
+    if (!isInside(file) || (!file.startsWith(`${journal.tree}/`) && !expected.has(file))) return `stages ${file}, which it does not commit`;
+    const staged = path.join(staging, file);
+    const where = fs.existsSync(staged) ? staged : path.join(root, file);
+    if (!fs.existsSync(where) || sha256(fs.readFileSync(where)) !== hash) return `staged ${file}, which is missing or differs from the manifest`;
+  }
+  const stagedTree = path.join(staging, journal.tree);
+  const treeFiles = entries.filter(([file]) => file.startsWith(`${journal.tree}/`)).length;
+  if (fs.existsSync(stagedTree) && filesUnder(stagedTree, journal.tree).length !== treeFiles) return `holds files in ${journal.tree} that the manifest does not list`;
+  return undefined;
+}
+
 /** Moves every staged part into place, skipping what is there already, then ends the commit. */
 function rollForward(root: string, journal: Journal): void {
   const staging = path.join(root, journal.staging);
-  const tree = journal.tree ?? DIST;
-  const live = path.join(root, tree);
-  const stagedTree = path.join(staging, tree);
+  checkWritable(root, staging, journal.tree, journal.otherFiles);
+  const live = path.join(root, journal.tree);
+  const stagedTree = path.join(staging, journal.tree);
   const retired = path.join(staging, `${DIST}.previous`);
   if (fs.existsSync(stagedTree)) {
     if (fs.existsSync(live) && !fs.existsSync(retired)) fs.renameSync(live, retired);
@@ -112,4 +223,70 @@ function rollForward(root: string, journal: Journal): void {
   fs.rmSync(path.join(root, COMMIT_JOURNAL), { force: true });
   faultPoint('journal-removed');
   fs.rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Throws the file system's own error (EACCES, EROFS) for the first folder a commit renames in or out
+ * of that this process may not write, or an error for a file whose place a folder holds, before
+ * anything is renamed.
+ */
+function checkWritable(root: string, staging: string, tree: string, otherFiles: readonly string[]): void {
+  const writable = (target: string) => fs.accessSync(existingAncestor(target), fs.constants.W_OK);
+  writable(root);
+  writable(staging);
+  if (fs.existsSync(path.join(staging, tree))) {
+    writable(path.dirname(path.join(root, tree)));
+    // Moving a folder to another parent rewrites its `..`: the folder itself must be writable too.
+    if (fs.existsSync(path.join(root, tree))) writable(path.join(root, tree));
+    writable(path.join(staging, tree));
+  }
+  for (const file of otherFiles) {
+    const target = path.join(root, file);
+    if (!fs.existsSync(path.join(staging, file))) continue;
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+      fail({ at: file, field: 'type', value: 'folder', rule: 'is a folder where the command writes a file', fix: `move ${file} out of the way, or restore it with 'git checkout -- ${file}'` });
+    }
+    writable(path.dirname(target));
+  }
+}
+
+function existingAncestor(target: string): string {
+  return fs.existsSync(target) ? target : existingAncestor(path.dirname(target));
+}
+
+/** Whether a relative path stays inside the folder it is relative to. */
+function isInside(relative: string): boolean {
+  return relative !== '' && !path.isAbsolute(relative) && !relative.includes('\\') && relative.split('/').every(part => part !== '' && part !== '.' && part !== '..');
+}
+
+/** Every file under `folder`, by path relative to its parent as `prefix` names it (`/` separators). */
+function filesUnder(folder: string, prefix: string): string[] {
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap(entry => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(path.join(folder, entry.name), relative) : [relative];
+  });
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Writes and flushes a file; a failure names the file, which a write(2) error does not (a full disk
+ * would otherwise be reported at no path).
+ */
+function writeDurably(file: string, text: string): void {
+  try {
+    const fd = fs.openSync(file, 'w');
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.path === undefined) error.path = file;
+    throw error;
+  }
 }

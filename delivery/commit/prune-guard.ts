@@ -70,6 +70,21 @@ export function handMadeFileProblems(root: string, folder: string, next: Readonl
   }));
 }
 
+/**
+ * The files under `root/folder` as the guard counts them, by path relative to `root`: what a staged or
+ * live tree holds, compared like the output of a synth.
+ */
+export function folderFiles(root: string, folder: string): Map<string, OutputFile> {
+  const files = new Map<string, OutputFile>();
+  const top = path.join(root, folder);
+  if (!fs.existsSync(top)) return files;
+  for (const [file, documents] of countsOfFolder(top)) {
+    // Only the count matters to the guard: one placeholder per document.
+    files.set(`${folder}/${file}`, { objects: Array.from({ length: documents }, () => ({ toJson: () => null })) });
+  }
+  return files;
+}
+
 /** Folders that Argo CD Applications or their environments map to: `dist/<env>` and `dist/<env>/<service>`. */
 function foldersOf(relativeFile: string): string[] {
   const parts = relativeFile.split('/');

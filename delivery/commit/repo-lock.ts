@@ -52,7 +52,12 @@ export function withRepoLock<T>(root: string, command: string, work: () => T, op
       // Renaming is atomic: of several takers, one moves the stale lock away and the others retry.
       try {
         fs.renameSync(file, `${file}.stale.${process.pid}`);
+        const content = fs.readFileSync(`${file}.stale.${process.pid}`, 'utf-8');
         fs.rmSync(`${file}.stale.${process.pid}`, { force: true });
+        // Stdout is the command's output: the takeover is said on stderr.
+        process.stderr.write(holder
+          ? `warning: ${LOCK_FILE}: took over the lock of ${holder.command} (pid ${holder.pid}), whose process is gone\n`
+          : `warning: ${LOCK_FILE}: took over a lock file that names no holder (${JSON.stringify(content.slice(0, 80))}), left by a killed command or written by hand\n`);
       } catch {
         // Another taker was first.
       }
@@ -75,13 +80,17 @@ export function withRepoLock<T>(root: string, command: string, work: () => T, op
   }
 }
 
+/** The holder the lock file names, or undefined while it is being written or removed, or when it names none. */
 function readHolder(file: string): Holder | undefined {
+  let data: Partial<Holder>;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf-8')) as Holder;
+    data = JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch {
-    // Being written or removed right now: look again.
     return undefined;
   }
+  const valid = typeof data === 'object' && data !== null && Number.isInteger(data.pid) && (data.pid ?? 0) > 0
+    && typeof data.host === 'string' && typeof data.command === 'string' && typeof data.since === 'string';
+  return valid ? data as Holder : undefined;
 }
 
 function unreadableFor(file: string): number {

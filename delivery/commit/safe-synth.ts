@@ -86,6 +86,9 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
     filesWritten = writeFiles(staging, files, { previousRoot: props.root });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
+    // A write(2) error names no file: name the folder it was writing, so a full disk says where.
+    const error = e as NodeJS.ErrnoException;
+    if (error.code && error.path === undefined) error.path = staging;
     throw e;
   }
   commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth', only);

@@ -1,5 +1,8 @@
 import { fail } from '../../lib/errors';
 
+/** How many redirects within the API's origin a call follows. */
+const MAX_REDIRECTS = 5;
+
 /** A pull request comment as the Forgejo API lists it. */
 export interface IssueComment {
   readonly id: number;
@@ -78,24 +81,46 @@ export class ForgejoClient {
   }
 
   private async call<T>(method: string, route: string, body?: object | FormData): Promise<T> {
-    const url = `${this.apiUrl.replace(/\/+$/, '')}/repos/${this.repository}/${route}`;
+    let url = `${this.apiUrl.replace(/\/+$/, '')}/repos/${this.repository}/${route}`;
+    const origin = new URL(url).origin;
     let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        // fetch writes a form's multipart Content-Type, boundary included, itself.
-        headers: { Authorization: `token ${this.token}`, Accept: 'application/json', ...body instanceof FormData ? {} : { 'Content-Type': 'application/json' } },
-        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (e) {
-      const error = e as Error & { cause?: Error };
-      return fail({ at: 'forgejo', field: `${method} ${url}`, value: error.cause?.message ?? error.message, rule: 'could not reach the forgejo api', fix: 'check --api and the runner\'s network' });
+    // Redirects are followed by hand: the token must never travel to another origin.
+    for (let hops = 0; ; hops++) {
+      try {
+        response = await fetch(url, {
+          method,
+          // fetch writes a form's multipart Content-Type, boundary included, itself.
+          headers: { Authorization: `token ${this.token}`, Accept: 'application/json', ...body instanceof FormData ? {} : { 'Content-Type': 'application/json' } },
+          body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (e) {
+        const error = e as Error & { cause?: Error };
+        return fail({ at: 'forgejo', field: `${method} ${url}`, value: error.cause?.message ?? error.message, rule: 'could not reach the forgejo api', fix: 'check --api and the runner\'s network' });
+      }
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) break;
+      const next = new URL(location, url);
+      if (next.origin !== origin || hops >= MAX_REDIRECTS) {
+        return fail({
+          at: 'forgejo', field: `${method} ${url}`, value: response.status,
+          rule: next.origin !== origin ? `redirects to another origin (${next.origin}), where the token is not sent` : `redirects more than ${MAX_REDIRECTS} times`,
+          fix: 'pass the forgejo api url itself as --api, e.g. https://forgejo.example.com/api/v1',
+        });
+      }
+      url = next.toString();
     }
     if (!response.ok) {
       const text = (await response.text()).slice(0, 200).replace(/\s+/g, ' ');
       return fail({ at: 'forgejo', field: `${method} ${url}`, value: response.status, rule: `was refused: ${text}`, fix: 'check that the token may comment on pull requests and set commit statuses' });
     }
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    try {
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch {
+      return fail({ at: 'forgejo', field: `${method} ${url}`, value: text.slice(0, 80), rule: 'answered with no json', fix: 'pass the forgejo api url as --api, e.g. https://forgejo.example.com/api/v1' });
+    }
   }
 }

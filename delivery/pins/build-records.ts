@@ -21,11 +21,19 @@ export class BuildRecords {
   public static load(root: string, environment: string): BuildRecords {
     const file = Layout.buildsFile(environment);
     if (!fs.existsSync(path.join(root, file))) return new BuildRecords(file, new Map());
+    return BuildRecords.parse(file, fs.readFileSync(path.join(root, file), 'utf-8'));
+  }
+
+  /** The records a build record file's text holds; `file` is named in errors. */
+  public static parse(file: string, text: string): BuildRecords {
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(path.join(root, file), 'utf-8'));
+      data = JSON.parse(text);
     } catch (e) {
       return fail({ at: file, field: 'content', value: (e as Error).message, rule: 'is not valid json', fix: `restore it with 'git checkout -- ${file}'` });
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      fail({ at: file, field: 'content', value: data, rule: 'must be an object of service name to build record', fix: `restore it with 'git checkout -- ${file}'` });
     }
     const records = new Map<string, BuildRecord>();
     for (const [service, record] of Object.entries(data as Record<string, unknown>)) {
@@ -59,6 +67,11 @@ export class BuildRecords {
     const records = new Map(this.records);
     records.delete(service);
     return new BuildRecords(this.file, records);
+  }
+
+  /** The services with a record, sorted. */
+  public services(): string[] {
+    return [...this.records.keys()].sort();
   }
 
   /** The file as it would be written: services sorted, two-space indent, final newline. */

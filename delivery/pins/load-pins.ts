@@ -27,6 +27,9 @@ export function loadPins(fleet: Fleet, root: string): ReleasePins {
     const file = Layout.pinFile(env);
     const entries = new Map<string, ImageRef>();
     if (fs.existsSync(path.join(root, file))) {
+      if (!fs.statSync(path.join(root, file)).isFile()) {
+        fail({ at: file, field: 'type', value: 'folder', rule: 'must be a file of pins', fix: `move ${file} out of the way, and restore the pin file with 'git checkout -- ${file}'` });
+      }
       for (const [service, ref] of Object.entries(parsePinFile(root, file))) {
         if (typeof ref !== 'string') {
           fail({ at: file, field: service, value: ref, rule: 'a pin must be a string', fix: `write "${service}": "registry/repo@sha256:<64 hex>"` });

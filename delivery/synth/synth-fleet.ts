@@ -6,7 +6,7 @@ import { ImageRef } from '../../lib/workload';
 import { Fleet, ReleasePins } from '../../model';
 import { Layout } from '../../model/layout';
 import { DIST, SafeSynthResult, recoverOutputs, safeSynth, withRepoLock } from '../commit';
-import { loadPins } from '../pins';
+import { BuildRecords, loadPins } from '../pins';
 
 /** A change to the pins that a command makes, read from the pins as they are under the lock. */
 export interface PinEdit {
@@ -32,10 +32,11 @@ export interface SynthFleetOptions {
   /** The command, which the lock and the commit journal name. */
   readonly command: string;
   /**
-   * Changes the pins before the synth, e.g. a release; it runs under the lock.
+   * Changes the pins before the synth, e.g. a release; it runs under the lock. A string instead says
+   * why there is nothing to change, and nothing is synthesized or written.
    * @default - the pins in releases/, unchanged
    */
-  readonly edit?: (pins: ReleasePins) => PinEdit;
+  readonly edit?: (pins: ReleasePins) => PinEdit | string;
   /**
    * Proceed although the prune guard objects.
    * @default false
@@ -60,25 +61,53 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const recovered = recoverOutputs(root).message;
     const current = loadPins(fleet, root);
     const edit = options.edit?.(current);
+    if (typeof edit === 'string') {
+      // scripts/commit-and-push.sh then finds nothing written, and pushes nothing.
+      if (process.env.INFRA_WRITTEN_FILES) fs.writeFileSync(process.env.INFRA_WRITTEN_FILES, '');
+      return [recovered, edit].filter(Boolean).join('\n');
+    }
     const pins = edit?.pins ?? current;
     // A pin change of a deployed service touches its folder alone; without a dist/ in place, everything is synthesized.
     const dist = path.join(root, DIST);
     const only = edit?.only && fs.existsSync(dist) && fs.readdirSync(dist).length > 0 ? edit.only : undefined;
+    const { files: records, removed } = recordsOfRemovedServices(fleet, root, edit?.extraFiles);
     const result = safeSynth({
       root,
       build: () => (only ? buildServiceApp(fleet, pins, only.environment, only.service) : undefined) ?? buildFleetApp(fleet, pins).app,
       only: only && Layout.service(only.environment, only.service),
       allowPrune: options.allowPrune,
       approvedRemovals: edit?.removes,
-      extraFiles: edit?.extraFiles,
+      extraFiles: new Map([...edit?.extraFiles ?? [], ...records]),
       command: options.command,
     });
     options.after?.();
     // scripts/commit-and-push.sh stages exactly what the command wrote, and nothing else under releases/.
     const written = process.env.INFRA_WRITTEN_FILES;
     if (written) fs.writeFileSync(written, [DIST, ...result.otherFiles].map(f => `${f}\n`).join(''));
-    return [recovered, edit?.message, describeSynth(result)].filter(Boolean).join('\n');
+    const dropped = removed.length ? `removed the build records of ${removed.join(', ')}, no longer in the fleet` : undefined;
+    return [recovered, edit?.message, dropped, describeSynth(result)].filter(Boolean).join('\n');
   });
+}
+
+/**
+ * The build record files, as `edit` leaves them, rewritten without the services no longer in the fleet:
+ * a record outliving its service would hold back a service of the same name added later.
+ */
+function recordsOfRemovedServices(fleet: Fleet, root: string, edited: ReadonlyMap<string, string> = new Map()) {
+  const services = new Set(fleet.services.map(s => s.name));
+  const files = new Map<string, string>();
+  const removed = new Set<string>();
+  for (const env of fleet.environments) {
+    const builds = BuildRecords.load(root, env.name);
+    const gone = builds.services().filter(service => !services.has(service));
+    if (gone.length === 0) continue;
+    // A command that rewrote the file (a release) started from the same records.
+    const text = edited.get(builds.file);
+    const current = text === undefined ? builds : BuildRecords.parse(builds.file, text);
+    files.set(builds.file, gone.reduce((kept, service) => kept.without(service), current).render());
+    gone.forEach(service => removed.add(`${service} in ${env.name}`));
+  }
+  return { files, removed: [...removed] };
 }
 
 /** A summary of a synth: one line, then one line per note. */

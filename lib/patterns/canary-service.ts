@@ -184,6 +184,10 @@ const PORT_NAME = 'http';
 const FIRST_MEASUREMENT_MARGIN_S = 5;
 /** What the shell and the kernel accept as an environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variable names that hold secrets by convention (DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY). */
+const SECRET_KEY_NAME = /(^|_)(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(_|$)/i;
+/** Values that carry a secret whatever their name: a url with a password, a private key. */
+const SECRET_VALUE = [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
 
 /**
  * A service released as a measured canary, with nothing dropped on the way: the canary Rollout, its
@@ -454,6 +458,14 @@ export function canaryServiceSettingProblems(props: Partial<CanaryServiceProps>)
     if (!SECRET_NAME.test(ref.name) || ref.name.length > 253) problem(`secretEnv.${name}.name`, ref.name, 'must be a Secret name: a lowercase dns subdomain', "name the Secret, e.g. 'api-database'");
     if (!SECRET_KEY.test(ref.key)) problem(`secretEnv.${name}.key`, ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'", "name the key, e.g. 'url'");
     if (props.config && name in props.config) problem(`secretEnv.${name}`, name, 'is also set in config, and one would silently win', 'set each variable in one place');
+  }
+  for (const [name, value] of Object.entries(props.config ?? {})) {
+    // A ConfigMap is committed to dist/ in plain text and readable by anyone who can read the namespace.
+    const secret = SECRET_KEY_NAME.test(name) ? 'its name' : SECRET_VALUE.some(pattern => pattern.test(value)) ? 'its value' : undefined;
+    if (secret) {
+      problem(`config.${name}`, '<redacted>', `looks like a secret by ${secret}, and config is written in plain text to a ConfigMap in dist/`,
+        `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`);
+    }
   }
   return problems;
 }

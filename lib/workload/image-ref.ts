@@ -7,6 +7,20 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const PINNED_REF = new RegExp(`^(?<repository>${DOMAIN}(?:/${PATH_COMPONENT})+)(?::(?<tag>${TAG}))?@sha256:(?<digest>[a-f0-9]{64})$`);
 const UNPINNED_REF = new RegExp(`^(?<repository>${DOMAIN}(?:/${PATH_COMPONENT})+)(?::(?<tag>${TAG}))?$`);
 
+const REPOSITORY = new RegExp(`^${DOMAIN}(?:/${PATH_COMPONENT})+$`);
+/** distribution/reference's NameTotalLengthMax. */
+const MAX_REPOSITORY_LENGTH = 255;
+
+/**
+ * Whether `repository` is an image repository by the grammar of github.com/distribution/reference
+ * (`reference.go`: domain, then path components of lowercase letters, digits and separators), with a
+ * registry host and no tag or digest.
+ */
+export function isImageRepository(repository: string): boolean {
+  const host = repository.split('/')[0];
+  return REPOSITORY.test(repository) && repository.length <= MAX_REPOSITORY_LENGTH && repository.includes('/') && (host.includes('.') || host.includes(':') || host === 'localhost');
+}
+
 /** The form every image pin must take, quoted by every error about one. */
 export const PINNED_REF_FORM = 'registry/repo@sha256:<64 hex> or registry/repo:tag@sha256:<64 hex>';
 

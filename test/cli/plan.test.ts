@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { planCommand } from '../../cli/plan';
+import { PLAN_COMMAND, planCommand } from '../../cli/plan';
+import { fleet } from '../../fleet';
 import { readTree, tempRepo } from '../helpers';
 
 describe('plan', () => {
@@ -20,5 +21,13 @@ describe('plan', () => {
 
   test('GIVEN no dist/ WHEN planned THEN the error says to synthesize first', () => {
     expect(() => planCommand(tempRepo({ withDist: false }), [])).toThrow("plan: 'dist' is []: holds no rollout to plan; run npm run synth first");
+  });
+
+  test('GIVEN a pending commit journal WHEN the plan is written THEN stderr warns how to complete it', async () => {
+    const root = tempRepo();
+    fs.writeFileSync(path.join(root, '.synth-commit.json'), '{}');
+    const said: string[] = [];
+    await PLAN_COMMAND.run({ root, fleet: () => fleet, progress: m => said.push(m) }, []);
+    expect(said).toEqual(['warning: .synth-commit.json: a commit interrupted by a crash is pending, so dist/ and releases/ may hold a mix of two states; run npm run synth to complete it']);
   });
 });

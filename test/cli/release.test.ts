@@ -37,15 +37,15 @@ describe('release', () => {
     const build = (commit: string, at: string) => ['--source-commit', commit, '--built-at', at];
     const api = (digest: string) => ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${digest}`];
 
-    test('GIVEN a newer build pinned WHEN an older one is released THEN it is refused and nothing changes', () => {
+    test('GIVEN a newer build pinned WHEN an older one is released THEN it says there is nothing to release, succeeds and nothing changes', () => {
       const root = tempRepo();
       releaseCommand(fleet, root, [...api(DIGEST), ...build('a'.repeat(40), '2026-11-27T10:05:00Z')]);
       expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.builds.json'), 'utf-8')))
         .toEqual({ api: { image: `ghcr.io/acme/api@sha256:${DIGEST}`, commit: 'a'.repeat(40), builtAt: '2026-11-27T10:05:00Z' } });
       const before = readTree(root);
-      expect(() => releaseCommand(fleet, root, [...api(OTHER_DIGEST), ...build('b'.repeat(40), '2026-11-27T10:01:00Z')])).toThrow(
-        `release: '--built-at' is '2026-11-27T10:01:00Z': is older than the build of api pinned in staging now (commit ${'a'.repeat(40)}, built at 2026-11-27T10:05:00Z); `
-        + 'nothing to release: the newer build stays',
+      expect(releaseCommand(fleet, root, [...api(OTHER_DIGEST), ...build('b'.repeat(40), '2026-11-27T10:01:00Z')])).toBe(
+        `nothing to release: a newer build is pinned (api in staging runs commit ${'a'.repeat(40)}, built at 2026-11-27T10:05:00Z; `
+        + `this build of commit ${'b'.repeat(40)} is from 2026-11-27T10:01:00Z); to go back to it, use npm run rollback`,
       );
       expect(readTree(root)).toEqual(before);
       releaseCommand(fleet, root, [...api(OTHER_DIGEST), ...build('c'.repeat(40), '2026-11-27T10:09:00Z')]);
@@ -56,8 +56,22 @@ describe('release', () => {
       ['a commit that is no sha', build('main', '2026-11-27T10:00:00Z'), "release: '--source-commit' is 'main': must be the hex commit the image was built from"],
       ['no time', ['--source-commit', 'a'.repeat(40)], "release: '--built-at' is unset: must be an ISO 8601 time"],
       ['a time that is none', build('a'.repeat(40), 'yesterday'), "release: '--built-at' is 'yesterday': must be an ISO 8601 time"],
-    ])('GIVEN %s WHEN released THEN it fails with the fix', (_, extra, message) => {
-      expect(() => releaseCommand(fleet, tempRepo(), [...api(DIGEST), ...extra])).toThrow(message);
+      ['a bare number, which Date.parse reads as 2001', build('a'.repeat(40), '1'), "release: '--built-at' is '1': must be an ISO 8601 time with a zone, e.g. 2026-01-01T12:00:00Z; pass the commit time"],
+      ['a time without a zone', build('a'.repeat(40), '2026-11-27T10:00:00'), "release: '--built-at' is '2026-11-27T10:00:00': must be an ISO 8601 time with a zone"],
+      ['a time before 2000', build('a'.repeat(40), '1999-12-31T23:59:59Z'), "release: '--built-at' is '1999-12-31T23:59:59Z': is before 2000-01-01; pass the commit time"],
+      ['a time in the future', build('a'.repeat(40), '2999-01-01T00:00:00Z'), "release: '--built-at' is '2999-01-01T00:00:00Z': is more than 5 minutes in the future; pass the commit time, e.g. ${{ github.event.head_commit.timestamp }}, with --source-commit, and check the build machine's clock"],
+    ])('GIVEN %s WHEN released THEN it fails with the fix and no file changes', (_, extra, message) => {
+      const root = tempRepo();
+      const before = readTree(root);
+      expect(() => releaseCommand(fleet, root, [...api(DIGEST), ...extra])).toThrow(message);
+      expect(readTree(root)).toEqual(before);
+    });
+
+    test('GIVEN a build recorded WHEN the service is released by hand, without a build THEN the record naming the old image is removed', () => {
+      const root = tempRepo();
+      releaseCommand(fleet, root, [...api(DIGEST), ...build('a'.repeat(40), '2026-11-27T10:05:00Z')]);
+      releaseCommand(fleet, root, api(OTHER_DIGEST));
+      expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.builds.json'), 'utf-8'))).toEqual({});
     });
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
-import { reviewCommand, reviewRepository } from '../../cli/review';
+import { REVIEW_COMMAND, reviewCommand, reviewRepository } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceDefinition } from '../../model';
@@ -123,5 +123,13 @@ describe('review', () => {
     expect(() => reviewRepository(fleet, root, 'main', undefined, 'refs/remotes/pull/head')).toThrow(
       "review: '--head' is 'refs/remotes/pull/head': is not a commit of this repository; fetch the pull request's head first",
     );
+  });
+
+  test('GIVEN a pending commit journal WHEN reviewed THEN stderr warns how to complete it', async () => {
+    const { root } = gitRepo();
+    fs.writeFileSync(path.join(root, '.synth-commit.json'), '{}');
+    const said: string[] = [];
+    await REVIEW_COMMAND.run({ root, fleet: () => fleet, progress: m => said.push(m) }, ['--base', 'main']);
+    expect(said).toEqual(['warning: .synth-commit.json: a commit interrupted by a crash is pending, so dist/ and releases/ may hold a mix of two states; run npm run synth to complete it']);
   });
 });

@@ -32,22 +32,39 @@ describe('rollback', () => {
 
   test('GIVEN an image WHEN rolled back to it THEN that image is pinned', () => {
     const root = tempRepo();
-    const output = rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', `ghcr.io/acme/web@sha256:${DIGEST}`]);
+    const output = rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', `ghcr.io/acme/web@sha256:${DIGEST}`, '--override', 'hotfix for incident 42']);
     expect(pinOf(root, 'production', 'web')).toBe(`ghcr.io/acme/web@sha256:${DIGEST}`);
-    expect(output).toContain('(given with --to)');
+    expect(output).toContain('(given with --to; override: "hotfix for incident 42")');
   });
 
   test('GIVEN a recorded build WHEN rolled back THEN its record goes too, so the next build of any age can be released', () => {
     const root = tempRepo();
     const build = ['--source-commit', 'abcdef1', '--built-at', '2026-11-27T10:00:00Z'];
     releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${OTHER_DIGEST}`, ...build]);
-    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`]);
+    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`, '--override', 'test']);
     expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/staging.builds.json'), 'utf-8'))).toEqual({});
     releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${'c'.repeat(64)}`, '--source-commit', 'abcdef2', '--built-at', '2026-11-27T09:00:00Z']);
     expect(pinOf(root, 'staging', 'api')).toBe(`ghcr.io/acme/api@sha256:${'c'.repeat(64)}`);
   });
 
+  test('GIVEN a digest from the pin history WHEN rolled back to it with --to THEN it is pinned without an override', () => {
+    const root = repoWithHistory();
+    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api:1.0@sha256:${DIGEST}`]);
+    expect(pinOf(root, 'staging', 'api')).toBe(`ghcr.io/acme/api:1.0@sha256:${DIGEST}`);
+  });
+
+  test('GIVEN the digest pinned in the environment before WHEN production is rolled back to it THEN it is pinned without an override', () => {
+    const root = tempRepo();
+    const staging = pinOf(root, 'staging', 'api');
+    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'production', '--to', staging]);
+    expect(pinOf(root, 'production', 'api')).toBe(staging);
+  });
+
   test.each([
+    ['a digest never deployed', ['--service', 'api', '--env', 'production', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`],
+      `rollback: '--to' is 'ghcr.io/acme/api@sha256:${DIGEST}': was never deployed in production (no pin of that digest in the Git history of releases/production.json) nor is it pinned in staging; roll back to a digest that ran here, or name why it may anyway with --override "REASON"`],
+    ['an empty override', ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`, '--override', ' '], "rollback: '--override' is ' ': must be a one-line reason, given with --to"],
+    ['an override without --to', ['--service', 'api', '--env', 'staging', '--override', 'x'], "rollback: '--override' is 'x': must be a one-line reason, given with --to"],
     ['no history and no --to', ['--service', 'api', '--env', 'staging'], "rollback: '--to' is unset: releases/staging.json has no earlier pin of api in Git's history; name the image to go back to with --to"],
     ['the image it runs already', ['--service', 'api', '--env', 'staging', '--to', 'CURRENT'], "rollback: '--to' is 'CURRENT': is what api runs in staging already; name an earlier image"],
     ['another service\'s image', ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/web@sha256:${DIGEST}`], "is not from 'ghcr.io/acme/api', the imageRepository of service 'api'"],

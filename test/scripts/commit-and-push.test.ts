@@ -96,6 +96,24 @@ describe('scripts/commit-and-push.sh', () => {
     expect(fs.readFileSync(path.join(one, 'releases/notes.txt'), 'utf-8')).toBe('mine\n');
   });
 
+  test('GIVEN a server hook that refuses the push WHEN pushed THEN the script stops at once with the server\'s message, without retrying', () => {
+    const { remote, clones: [one] } = remoteWithTwoClones();
+    fs.writeFileSync(path.join(remote, 'hooks/pre-receive'), '#!/usr/bin/env bash\necho "policy: pins need a signed commit" >&2\nexit 1\n', { mode: 0o755 });
+    let output = '';
+    let status = 0;
+    try {
+      release(one, 'api', `ghcr.io/acme/api@sha256:${DIGEST}`);
+    } catch (e) {
+      output = (e as { stdout: string }).stdout;
+      status = (e as { status: number }).status;
+    }
+    expect(status).toBe(1);
+    expect(output).toContain('commit-and-push: error: the push was refused, and not because another pipeline pushed first; the server said:');
+    expect(output).toContain('policy: pins need a signed commit');
+    expect(output).toContain('fix what the server names (a hook, branch protection, credentials), then run the pipeline again');
+    expect(output).not.toContain('retrying');
+  });
+
   test('GIVEN eight pipelines releasing builds of two services at once WHEN all are done THEN every newest build lands and no older build replaces a newer one', async () => {
     const { remote } = remoteWithTwoClones();
     const digest = (service: string, i: number) => require('crypto').createHash('sha256').update(`${service}-${i}`).digest('hex');
@@ -115,13 +133,13 @@ describe('scripts/commit-and-push.sh', () => {
     expect(pins).toEqual({ api: pipelines[3].image, web: pipelines[7].image });
     const builds = JSON.parse(fs.readFileSync(path.join(check, 'releases/staging.builds.json'), 'utf-8'));
     expect(builds.api.builtAt).toBe('2026-11-27T10:03:00Z');
-    // Each pipeline pushed, or was refused because a newer build of its service was pinned first.
+    // Each pipeline pushed, or found a newer build of its service pinned first: both succeed.
     outcomes.forEach((outcome, n) => {
-      const refused = outcome.output.includes("release: '--built-at' is");
-      expect([n, outcome.code === 0 || refused]).toEqual([n, true]);
-      if (refused) expect(outcome.output).toContain(`is older than the build of ${pipelines[n].service} pinned in staging now`);
+      const older = outcome.output.includes('nothing to release: a newer build is pinned');
+      expect([n, outcome.code]).toEqual([n, 0]);
+      if (older) expect(outcome.output).toContain('commit-and-push: nothing changed, nothing to push');
     });
     const history = git(check, 'log', '--format=%s').split('\n');
-    expect(history.filter(s => s.startsWith('release')).length).toBe(outcomes.filter(o => o.code === 0).length);
+    expect(history.filter(s => s.startsWith('release')).length).toBe(outcomes.filter(o => o.output.includes('pushed on attempt')).length);
   }, 240_000);
 });

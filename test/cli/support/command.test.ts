@@ -1,4 +1,7 @@
-import { Command, CommandContext, CommandResult, helpText, parseFlags, required, runCommand, runNamedCommand, systemProblem } from '../../../cli/support/command';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Command, CommandContext, CommandResult, helpText, parseFlags, repositoryPath, required, runCommand, runNamedCommand, systemProblem, warnIfCommitPending } from '../../../cli/support/command';
 import { fail } from '../../../lib/errors';
 
 type Body = () => string | CommandResult | Promise<string | CommandResult>;
@@ -71,5 +74,30 @@ describe('command', () => {
     test('GIVEN an unknown name WHEN run THEN one error line lists the commands', async () => {
       expect(await named('ech', [])).toEqual({ out: [], err: ["error: command: 'name' is 'ech': is not a command of this repository; use one of: echo"], code: 1 });
     });
+  });
+
+  describe('repositoryPath', () => {
+    const root = () => fs.mkdtempSync(path.join(os.tmpdir(), 'repo-path-'));
+    test.each([['../x'], ['/etc/passwd'], ['reports/../../x']])('GIVEN %s WHEN resolved THEN it is refused as outside the repository', value => {
+      expect(() => repositoryPath(root(), value, 'plan', '--out', 'write inside')).toThrow(`plan: '--out' is '${value}': is outside the repository; write inside`);
+    });
+
+    test('GIVEN a link out of the repository WHEN resolved THEN it is refused, and a path inside is accepted', () => {
+      const dir = root();
+      fs.symlinkSync('/etc', path.join(dir, 'etc'));
+      expect(() => repositoryPath(dir, 'etc/passwd', 'review:publish', '--append', 'fix')).toThrow("review:publish: '--append' is 'etc/passwd': is outside the repository; fix");
+      expect(repositoryPath(dir, 'reports/plan', 'plan', '--out', 'fix')).toBe(path.join(dir, 'reports/plan'));
+    });
+  });
+
+  test('GIVEN a pending commit journal WHEN a read-only command starts THEN it warns how to complete it, and says nothing without one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pending-'));
+    const said: string[] = [];
+    const context: CommandContext = { root: dir, fleet: () => { throw new Error('unused'); }, progress: m => said.push(m) };
+    warnIfCommitPending(context);
+    expect(said).toEqual([]);
+    fs.writeFileSync(path.join(dir, '.synth-commit.json'), '{}');
+    warnIfCommitPending(context);
+    expect(said).toEqual(['warning: .synth-commit.json: a commit interrupted by a crash is pending, so dist/ and releases/ may hold a mix of two states; run npm run synth to complete it']);
   });
 });

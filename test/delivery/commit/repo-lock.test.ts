@@ -40,4 +40,26 @@ describe('withRepoLock', () => {
     fs.utimesSync(path.join(root, LOCK_FILE), old, old);
     expect(withRepoLock(root, 'synth', () => 'ran', { waitMs: 300 })).toBe('ran');
   });
+
+  test.each([['{}'], ['{"pid":"x","host":1}'], ['null'], ['garbage']])('GIVEN a lock file holding %s, left long ago WHEN locked THEN it is taken over, and stderr says so', content => {
+    const root = repo();
+    fs.writeFileSync(path.join(root, LOCK_FILE), content);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(root, LOCK_FILE), old, old);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(withRepoLock(root, 'synth', () => 'ran', { waitMs: 300 })).toBe('ran');
+      expect(stderr).toHaveBeenCalledWith(`warning: .infra.lock: took over a lock file that names no holder (${JSON.stringify(content)}), left by a killed command or written by hand\n`);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('GIVEN a lock file naming no holder, written just now WHEN the wait ends THEN the error names no pid of undefined', () => {
+    const root = repo();
+    fs.writeFileSync(path.join(root, LOCK_FILE), '{}');
+    expect(() => withRepoLock(root, 'synth', () => 'ran', { waitMs: 200 })).toThrow(
+      ".infra.lock: 'holder' is 'another command': another command is writing dist/, releases/ and .forgejo/; wait for it to finish; if that process is gone, delete .infra.lock",
+    );
+  });
 });

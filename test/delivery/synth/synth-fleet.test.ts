@@ -52,7 +52,7 @@ describe('synthFleet', () => {
           // Without a Git history, a rollback goes back to the generated pin.
           const digest = createHash('sha256').update(`env-${change.env}/${service}`).digest('hex');
           try {
-            output = rollbackCommand(fleet, root, ['--service', service, '--env', `env-${change.env}`, '--to', `ghcr.io/acme/${service}@sha256:${digest}`]);
+            output = rollbackCommand(fleet, root, ['--service', service, '--env', `env-${change.env}`, '--to', `ghcr.io/acme/${service}@sha256:${digest}`, '--override', 'test']);
           } catch {
             continue; // it runs that image already
           }
@@ -84,5 +84,15 @@ describe('synthFleet', () => {
     releaseCommand(fleet, root, ['--service', 'svc-0001', '--env', 'env-2', '--image', image]);
     expect(fs.existsSync(path.join(root, 'dist/argocd/env-2/apps/application-svc-0001-env-2.yaml'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'dist/env-2/svc-0001'))).toBe(true);
+  });
+
+  test('GIVEN a build record of a service no longer in the fleet WHEN synthesized THEN the record is removed and the output says so, and the other records stay', () => {
+    const { fleet, root } = generatedRepo();
+    const record = (service: string) => ({ image: `ghcr.io/acme/${service}@sha256:${'a'.repeat(64)}`, commit: 'abcdef1', builtAt: '2026-01-01T00:00:00Z' });
+    fs.writeFileSync(path.join(root, 'releases/env-0.builds.json'), JSON.stringify({ 'gone': record('gone'), 'svc-0000': record('svc-0000') }));
+    const output = synthFleet(fleet, root, { command: 'synth' });
+    expect(output).toContain('removed the build records of gone in env-0, no longer in the fleet');
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/env-0.builds.json'), 'utf-8'))).toEqual({ 'svc-0000': record('svc-0000') });
+    expect(synthFleet(fleet, root, { command: 'synth' })).not.toContain('removed the build records');
   });
 });

@@ -125,6 +125,20 @@ describe('CanaryService', () => {
       .toThrow("test/Api: 'secretEnv.db url' is 'db url': is not a valid environment variable name");
   });
 
+  test.each([
+    ['a secret by name', { DB_PASSWORD: 'hunter2' }, 'DB_PASSWORD', 'its name'],
+    ['a token by name', { GITHUB_TOKEN: 'x' }, 'GITHUB_TOKEN', 'its name'],
+    ['a url with a password', { DATABASE_URL: 'postgres://app:hunter2@db:5432/app' }, 'DATABASE_URL', 'its value'],
+    ['a private key', { TLS_KEY_PEM: '-----BEGIN EC PRIVATE KEY-----\nMHc' }, 'TLS_KEY_PEM', 'its value'],
+  ])('GIVEN config holding %s WHEN synthesized THEN it is refused without printing the value, pointing at secretEnv', (_, config, name, by) => {
+    expect(() => canaryService({ config })).toThrow(`test/Api: 'config.${name}' is '<redacted>': looks like a secret by ${by}, and config is written in plain text to a ConfigMap in dist/; `
+      + `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`);
+  });
+
+  test('GIVEN config of plain settings and a url without a password WHEN synthesized THEN it is accepted', () => {
+    expect(canaryService({ config: { LOG_LEVEL: 'info', DATABASE_URL: 'postgres://db:5432/app', TOKENIZER_MODEL: 'bert' } }).byKind('ConfigMap')).toHaveLength(1);
+  });
+
   test('GIVEN the pattern WHEN asked what the controller writes THEN it is the router\'s fields, for the Application to ignore', () => {
     expect(canaryService({ routing: Routing.istio() }).service.controllerOwnedFields).toEqual([
       { group: 'networking.istio.io', kind: 'VirtualService', name: 'api', jsonPointers: ['/spec/http/0/route/0/weight', '/spec/http/0/route/1/weight'] },

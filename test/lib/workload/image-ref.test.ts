@@ -1,4 +1,4 @@
-import { ImageRef } from '../../../lib/workload';
+import { ImageRef, isImageRepository } from '../../../lib/workload';
 import { DIGEST } from '../../helpers';
 
 describe('ImageRef.parse', () => {
@@ -24,5 +24,15 @@ describe('ImageRef.parse', () => {
     ['uppercase path', `ghcr.io/Acme/api@sha256:${DIGEST}`, 'is not a valid image reference'],
   ])('GIVEN %s WHEN parsed THEN it fails with the rule and the fix', (_, ref, message) => {
     expect(() => ImageRef.parse(ref, 'release', '--image')).toThrow(message);
+  });
+});
+
+describe('isImageRepository', () => {
+  test.each([['ghcr.io/acme/api'], ['localhost:5000/a/b'], ['registry.example.com/team/api-v2'], ['ghcr.io/a__b/c.d']])('GIVEN %s WHEN checked THEN it is a repository', repository => {
+    expect(isImageRepository(repository)).toBe(true);
+  });
+
+  test.each([['ghcr.io/acme/$(id)'], ['acme/api'], ['ghcr.io/acme/api/'], ['ghcr.io/acme/a b'], ['ghcr.io/acme/-api'], [`ghcr.io/${'a'.repeat(250)}`], ['ghcr.io']])('GIVEN %s WHEN checked THEN it is not', repository => {
+    expect(isImageRepository(repository)).toBe(false);
   });
 });
