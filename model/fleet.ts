@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Problem, fail, failAll } from '../lib/errors/problem';
 import { Language } from '../lib/forgejo/language';
 import { DEFAULT_RUNNER_LABEL } from '../lib/forgejo/workflow';
@@ -8,6 +9,9 @@ import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './def
 import { Layout } from './layout';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, ServiceSettings, resolveSettings } from './service-settings';
+
+/** How long a verified digest soaks in an environment before the next one, unless the environment says. */
+export const DEFAULT_SOAK_TIME = Duration.minutes(30);
 
 /** The longest Kubernetes label value, and Service name. */
 const MAX_NAME = 63;
@@ -63,6 +67,16 @@ export class Fleet {
       fail({ at: 'fleet', field, value: name, rule: 'is not a service of the fleet', fix: `use one of: ${this.services.map(s => s.name).join(', ')}, or add it to fleet.ts` });
     }
     return found;
+  }
+
+  /**
+   * How long a digest must stay verified in an environment before it is promoted from there: the
+   * environment's `soakTime`, by default {@link DEFAULT_SOAK_TIME} before the last environment and none in it.
+   */
+  public soakTime(environment: string): Duration {
+    const definition = this.environment(environment);
+    const last = this.environments[this.environments.length - 1] === definition;
+    return definition.soakTime ?? (last ? Duration.seconds(0) : DEFAULT_SOAK_TIME);
   }
 
   /** The environments a service runs in, in promotion order. */

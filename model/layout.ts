@@ -38,6 +38,8 @@ export const Layout = {
   pinFile: (environment: string) => `${RELEASES}/${environment}.json`,
   /** The builds behind an environment's pins. */
   buildsFile: (environment: string) => `${RELEASES}/${environment}.builds.json`,
+  /** The canaries' verdicts in an environment: completed, aborted or inconclusive, per service, and what each did to the pin. */
+  verdictsFile: (environment: string) => `${RELEASES}/${environment}.verdicts.json`,
 
   /** Where `npm run plan` writes by default. */
   planReports: `${REPORTS}/plan`,

@@ -1,0 +1,2 @@
+export * from './stable-image';
+export * from './verdict-records';
