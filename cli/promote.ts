@@ -2,16 +2,21 @@ import { pinAndSynth } from '../delivery/synth/synth-fleet';
 import { fail } from '../lib/errors';
 import { Fleet } from '../model';
 import { Command, parseFlags, required } from './support/command';
+import { Gates, OVERRIDE_HINT } from './support/gates';
+import { evidenceProblem, quarantineProblem } from './support/verdict-gates';
 
-const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV [--skip-reason "WHY"]';
+const USAGE = 'npm run promote -- --service NAME --from ENV --to ENV [--override "WHY"]';
 
 /**
  * `npm run promote`: copies a service's pin from one environment to the next one in the fleet's
- * promotion order and re-synthesizes. Skipping environments needs `--skip-reason`, which the output
- * gives as a commit trailer; going back is `npm run rollback`.
+ * promotion order and re-synthesizes, only on evidence: the digest was verified in the source
+ * environment at least its soak time ago, and is quarantined nowhere. Skipping environments, and
+ * every other gate, needs `--override "reason"`, which the output gives as commit trailers; going
+ * back is `npm run rollback`.
  */
-export function promoteCommand(fleet: Fleet, root: string, argv: string[]): string {
-  const flags = parseFlags(argv, { 'service': 'string', 'from': 'string', 'to': 'string', 'skip-reason': 'string' }, USAGE);
+export function promoteCommand(fleet: Fleet, root: string, argv: string[], now: Date = new Date()): string {
+  const flags = parseFlags(argv, { service: 'string', from: 'string', to: 'string', override: 'string' }, USAGE);
+  const gates = new Gates('promote', flags.override);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const from = fleet.environment(required(flags.from, 'from', USAGE), '--from').name;
   const to = fleet.environment(required(flags.to, 'to', USAGE), '--to').name;
@@ -25,12 +30,11 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
     });
   }
   const skipped = order.slice(fromIndex + 1, toIndex);
-  const reason = flags['skip-reason']?.trim();
-  if (skipped.length > 0 && !reason) {
-    fail({
+  if (skipped.length > 0) {
+    gates.close({
       at: 'promote', field: '--to', value: to, rule: `skips ${skipped.join(', ')} in the promotion order (${order.join(' → ')})`,
-      fix: `promote to ${order[fromIndex + 1]} first, or give --skip-reason "why" to record in the commit`,
-    });
+      fix: `promote to ${order[fromIndex + 1]} first, ${OVERRIDE_HINT}`,
+    }, `Skipped-Environments: ${skipped.join(', ')}`);
   }
   const output = pinAndSynth(fleet, root, 'promote', to, service, pins => {
     const image = pins.get(from, service);
@@ -41,9 +45,13 @@ export function promoteCommand(fleet: Fleet, root: string, argv: string[]): stri
       });
     }
     fleet.checkPin(to, service, image, 'promote', '--to');
+    const quarantine = quarantineProblem(fleet, root, 'promote', '--from', image);
+    if (quarantine) gates.close(quarantine.problem, quarantine.trailer);
+    const evidence = evidenceProblem(fleet, root, from, service, image, now);
+    if (evidence) gates.close(evidence.problem, evidence.trailer);
     return image;
   });
-  return skipped.length > 0 ? `${output}\nSkipped-Environments: ${skipped.join(', ')}\nSkip-Reason: ${reason}` : output;
+  return [output, ...gates.trailers()].join('\n');
 }
 
 /** `npm run promote`. */
