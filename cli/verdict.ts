@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import { BuildRecords } from '../delivery/pins';
 import { synthFleet } from '../delivery/synth/synth-fleet';
 import {
-  AnalysisRunSummary, VERDICTS, Verdict, VerdictOutcome, VerdictRecord, VerdictRecords, digestOf, failedAnalysis, findQuarantine, stableImage,
+  AnalysisRunSummary, VERDICTS, Verdict, VerdictOutcome, VerdictRecord, VerdictRecords,
+  digestOf, failedAnalysis, findQuarantine, parseVerdictIssue, stableImage,
 } from '../delivery/verdicts';
 import { fail } from '../lib/errors';
 import { ImageRef } from '../lib/workload';
@@ -58,6 +59,29 @@ export function verdictCommand(fleet: Fleet, root: string, argv: string[], now: 
     at: new Date(Date.parse(at)).toISOString(),
     message: flags.message,
   });
+}
+
+/**
+ * Records the verdict a cluster filed as a Forgejo issue (the notifications of
+ * `charts/notifications-chart.ts`): the function the infra workflow's request handler calls for an
+ * issue whose body starts with the verdict marker, once it has checked who filed it. The verdict's
+ * time is the issue's creation time in Forgejo, never a time the body claims.
+ *
+ * @param issue the issue's `body` and `created_at`, as the Forgejo API or the `issues` event gives them
+ * @returns what the command prints, ending with the commit trailers
+ */
+export function verdictFromRequest(
+  fleet: Fleet, root: string, issue: { readonly body: string; readonly createdAt: string }, now: Date = new Date(),
+): string {
+  const filed = parseVerdictIssue(issue.body);
+  const created = Date.parse(issue.createdAt);
+  if (Number.isNaN(created) || created > now.getTime()) {
+    fail({
+      at: 'verdict request', field: 'created_at', value: issue.createdAt, rule: 'must be an ISO 8601 time, not in the future',
+      fix: 'pass the issue\'s created_at as Forgejo gives it',
+    });
+  }
+  return recordVerdict(fleet, root, { ...filed, at: new Date(created).toISOString() });
 }
 
 /** The phase `--analysis-run NAME` alone stands for: the run the verdict names is the one that decided it. */

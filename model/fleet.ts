@@ -51,6 +51,15 @@ export class Fleet {
     return new URL(this.repoUrl).pathname.replace(/^\/+/, '').replace(/\.git$/, '');
   }
 
+  /**
+   * The Forgejo API route that opens an issue in the infra repository, where the clusters file their
+   * canaries' verdicts: `POST /api/v1/repos/{owner}/{repo}/issues` (Forgejo routers/api/v1/api.go),
+   * on the host of `repoUrl`.
+   */
+  public get verdictIssuesUrl(): string {
+    return `${new URL(this.repoUrl).origin}/api/v1/repos/${this.repoPath}/issues`;
+  }
+
   /** The environment called `name`. */
   public environment(name: string, field = 'environment'): EnvironmentDefinition {
     const found = this.environments.find(e => e.name === name);

@@ -31,6 +31,8 @@ export const Layout = {
   argoRoot: (environment: string) => `${DIST}/${ARGOCD}/${environment}`,
   /** The Applications and AppProject the root app syncs. */
   argoApps: (environment: string) => `${DIST}/${ARGOCD}/${environment}/apps`,
+  /** The Argo Rollouts notifications configuration of an environment's namespace, which its own Application syncs. */
+  rolloutNotifications: (environment: string) => `${DIST}/${ARGOCD}/${environment}/notifications`,
   /** A service's CI workflows, to copy into `.forgejo/workflows/` of the service's repository. */
   serviceCi: (service: string) => `${DIST}/${CI}/${service}`,
 

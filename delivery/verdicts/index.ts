@@ -1,2 +1,3 @@
 export * from './stable-image';
 export * from './verdict-records';
+export * from './verdict-issue';
