@@ -2,8 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
-import { verdictCommand } from '../../cli/verdict';
+import { verdictCommand, verdictFromRequest } from '../../cli/verdict';
 import { fleet } from '../../fleet';
+import { VERDICT_ISSUE_MARKER } from '../../lib/rollout';
 import { DIGEST, OTHER_DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
 
 const STAGING_API = 'ghcr.io/acme/api:1.4.2@sha256:9f2b8c4d1e6a7b3c5d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4';
@@ -154,5 +155,36 @@ describe('verdict', () => {
     fs.writeFileSync(file, text);
     expect(() => verdict(root, '--image', STAGING_API, '--verdict', 'completed', '--analysis-runs-json', file)).toThrow(message);
     expect(fs.existsSync(path.join(root, 'releases/staging.verdicts.json'))).toBe(false);
+  });
+
+  describe('from a request', () => {
+    const body = (lines: string[]) => [VERDICT_ISSUE_MARKER, ...lines].join('\n');
+    const completed = (service: string, image: string) => body(['environment: staging', `service: ${service}`, 'verdict: completed', `image: ${image} `, 'analysis-run: api-5c8e6b-2 Successful']);
+
+    test('GIVEN a filed completion WHEN handled THEN it is recorded at the issue\'s creation time', () => {
+      const root = tempRepo();
+      verdictFromRequest(fleet, root, { body: completed('api', STAGING_API), createdAt: '2026-12-03T09:00:00Z' }, NOW);
+      expect(read(root, 'releases/staging.verdicts.json').api[0]).toMatchObject({ outcome: 'verified', at: '2026-12-03T09:00:00.000Z' });
+    });
+
+    test.each([
+      ['a wrong service', () => completed('db', STAGING_API), '2026-12-03T09:00:00Z', "fleet: '--service' is 'db': is not a service of the fleet"],
+      ["another service's image", () => completed('web', STAGING_API), '2026-12-03T09:00:00Z', "is not from 'ghcr.io/acme/web', the imageRepository of service 'web'"],
+      ['a creation time in the future', () => completed('api', STAGING_API), '2026-12-03T11:00:00Z', "verdict request: 'created_at' is '2026-12-03T11:00:00Z': must be an ISO 8601 time, not in the future"],
+      ['an issue that is no verdict', () => 'please release api', '2026-12-03T09:00:00Z', "verdict request: 'body' is 'please release api': does not start with"],
+    ])('GIVEN %s WHEN handled THEN it changes nothing', (_, given, createdAt, message) => {
+      const root = tempRepo();
+      const before = readTree(root);
+      expect(() => verdictFromRequest(fleet, root, { body: given(), createdAt }, NOW)).toThrow(message);
+      expect(readTree(root)).toEqual(before);
+    });
+
+    test('GIVEN a forged abort of an unknown digest WHEN handled THEN it is recorded as stale and no pin changes', () => {
+      const root = tempRepo();
+      const forged = body(['environment: staging', 'service: api', 'verdict: aborted', `image: ghcr.io/acme/api@sha256:${OTHER_DIGEST}`, 'analysis-run: x Failed']);
+      verdictFromRequest(fleet, root, { body: forged, createdAt: '2026-12-03T09:00:00Z' }, NOW);
+      expect(read(root, 'releases/staging.json').api).toBe(STAGING_API);
+      expect(read(root, 'releases/staging.verdicts.json').api[0].outcome).toBe('stale');
+    });
   });
 });
