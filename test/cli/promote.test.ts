@@ -15,6 +15,7 @@ const promote = (root: string, ...extra: string[]) => promoteCommand(fleet, root
 /** Records a verdict about staging's api at `at`. */
 const judge = (root: string, at: string, ...argv: string[]) => verdictCommand(fleet, root, ['--env', 'staging', '--service', 'api', '--image', STAGING_API, '--at', at, ...argv], NOW);
 /** A repository whose staging api pin was verified at `at`. */
+const read = (root: string, env: string) => JSON.parse(fs.readFileSync(path.join(root, `releases/${env}.json`), 'utf-8'));
 const verifiedAt = (at: string) => {
   const root = tempRepo();
   judge(root, at, '--verdict', 'completed', '--analysis-run', 'api-5c8e6b-2');
@@ -121,6 +122,40 @@ describe('promote', () => {
       const output = promoteCommand(threeStage(), root, ['--service', 'api', '--from', 'staging', '--to', 'production', '--override', 'hotfix for INC-42'], NOW);
       expect(output).toContain('pinned api in production to ghcr.io/acme/api');
       expect(output.split('\n').slice(-2)).toEqual(['Skipped-Environments: qa', 'Override-Reason: hotfix for INC-42']);
+    });
+  });
+
+  describe('--auto', () => {
+    const auto = new Fleet({
+      name: fleet.name, repoUrl: fleet.repoUrl, services: [...fleet.services],
+      environments: [{ ...fleet.environments[0], autoPromote: true }, fleet.environments[1]],
+    });
+
+    test('GIVEN a digest verified and soaked in an environment with autoPromote WHEN promoted automatically THEN it lands, and what waits says why', () => {
+      const root = verifiedAt('2026-12-03T09:00:00Z');
+      const output = promoteCommand(auto, root, ['--auto'], NOW).split('\n');
+      expect(output[0]).toBe(`pinned api in production to ${STAGING_API}`);
+      // web runs the same digest in both environments: nothing waits.
+      expect(output.filter(l => l.startsWith('waiting:'))).toEqual([]);
+      expect(read(root, 'production').api).toBe(STAGING_API);
+    });
+
+    test('GIVEN a digest within its soak WHEN promoted automatically THEN nothing lands and the line says when it will be ready', () => {
+      const root = verifiedAt('2026-12-03T09:45:00Z');
+      const before = readTree(root);
+      expect(promoteCommand(auto, root, ['--auto'], NOW).split('\n')).toEqual([
+        `waiting: api staging → production: ${STAGING_DIGEST} of api was verified in staging at 2026-12-03T09:45:00.000Z, and its soak time of 30 minutes ends at 2026-12-03T10:15:00.000Z (in 15 minutes)`,
+        'nothing to promote: no verified, soaked digest waits in an environment with autoPromote',
+      ]);
+      expect(readTree(root)).toEqual(before);
+    });
+
+    test('GIVEN no environment with autoPromote WHEN promoted automatically THEN nothing changes', () => {
+      expect(promoteCommand(fleet, verifiedAt('2026-12-03T09:00:00Z'), ['--auto'], NOW)).toBe('nothing to promote: no verified, soaked digest waits in an environment with autoPromote');
+    });
+
+    test('GIVEN --auto with a named promotion WHEN run THEN it is refused', () => {
+      expect(() => promoteCommand(auto, tempRepo(), ['--auto', '--service', 'api'], NOW)).toThrow("promote: '--service' is 'api': is not taken with --auto; give --auto alone, or name one promotion without it");
     });
   });
 });
