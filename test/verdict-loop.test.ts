@@ -27,6 +27,8 @@ interface FiledIssue {
 async function forgejoStandIn(clock: () => Date) {
   const issues: FiledIssue[] = [];
   const server = http.createServer((request, response) => {
+    // One request a connection: the synchronous commits between notifications outlast the server's keep-alive.
+    response.setHeader('Connection', 'close');
     let text = '';
     request.on('data', chunk => { text += chunk; });
     request.on('end', () => {
