@@ -13,6 +13,13 @@ export interface InfraPipelineProps {
   readonly runnerLabel?: string;
   /** The folder, relative to the repository root, the plan and the replay are written to on pull requests. */
   readonly planFolder: string;
+  /**
+   * A cron schedule on which a job runs `npm run promote -- --auto` and pushes what it promoted, with
+   * the job's own token (a scheduled run has write access to its own repository; its push starts no
+   * workflow, Forgejo services/actions/notifier_helper.go).
+   * @default - no scheduled promotion
+   */
+  readonly autoPromoteCron?: string;
 }
 
 /** Where the infra repo's own workflow is written. */
@@ -30,6 +37,13 @@ const publishScript = (simulateFolder: string) => [
   'else',
   '  echo "posted=false" >> "$GITHUB_OUTPUT"',
   'fi',
+].join('\n');
+
+/** Promotes what is verified and soaked, through the same push-with-retry as a release, trailers included. */
+const AUTO_PROMOTE_SCRIPT = [
+  'git config user.name "infra-delivery"',
+  'git config user.email "infra-delivery@users.noreply.invalid"',
+  'bash scripts/commit-and-push.sh "promote verified, soaked digests" npm run --silent promote -- --auto',
 ].join('\n');
 
 /**
@@ -61,7 +75,7 @@ export class InfraPipeline extends Construct {
     this.workflow = new Workflow(this, 'Workflow', {
       name: 'infra',
       outputPath: INFRA_WORKFLOW_PATH,
-      on: { push: { branches: ['main'] }, pullRequest: {} },
+      on: { push: { branches: ['main'] }, pullRequest: {}, ...(props.autoPromoteCron ? { schedule: [{ cron: props.autoPromoteCron }] } : {}) },
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
       // Read the repository, comment the review on pull requests and set its status; nothing else.
       permissions: { 'contents': 'read', 'pull-requests': 'write', 'statuses': 'write' },
@@ -69,6 +83,7 @@ export class InfraPipeline extends Construct {
     this.workflow.addJob('verify', {
       name: 'Synth, drift check and tests',
       runsOn: props.runnerLabel ?? DEFAULT_RUNNER_LABEL,
+      ...(props.autoPromoteCron ? { if: "github.event_name != 'schedule'" } : {}),
       steps: [
         // The whole history: the review reads the base branch's dist/ and the pull request's commit trailers.
         Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 0 } }),
@@ -112,5 +127,18 @@ export class InfraPipeline extends Construct {
         Step.run('Push the workflows that changed', SYNC_SCRIPT, { env: { FORGEJO_TOKEN: '${{ secrets.WORKFLOWS_PUSH_TOKEN }}', SERVER: '${{ github.server_url }}' } }),
       ],
     });
+    if (props.autoPromoteCron) {
+      this.workflow.addJob('auto-promote', {
+        name: 'Promote verified, soaked digests',
+        runsOn: props.runnerLabel ?? DEFAULT_RUNNER_LABEL,
+        if: "github.event_name == 'schedule'",
+        steps: [
+          Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 0 } }),
+          setUpNode(),
+          Step.run('Install', 'npm ci'),
+          Step.run('Promote every verified digest whose soak has passed', AUTO_PROMOTE_SCRIPT),
+        ],
+      });
+    }
   }
 }

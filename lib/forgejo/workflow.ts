@@ -27,6 +27,12 @@ export interface WorkflowTriggers {
   readonly workflowDispatch?: {
     readonly inputs?: Record<string, { readonly description: string; readonly required: boolean; readonly default?: string }>;
   };
+  /**
+   * Cron schedules (POSIX syntax, UTC) that start the workflow; Forgejo runs scheduled workflows from
+   * the default branch only (services/actions/notifier_helper.go, `handleSchedules`).
+   * @default - no schedule
+   */
+  readonly schedule?: { readonly cron: string }[];
 }
 
 /** One job of a workflow. */
@@ -172,6 +178,7 @@ export class Workflow extends Construct implements IRenderedFile {
         push: on.push ? compact({ ...on.push }) : undefined,
         pull_request: on.pullRequest ? compact({ ...on.pullRequest }) : undefined,
         workflow_dispatch: on.workflowDispatch ? compact({ inputs: on.workflowDispatch.inputs }) : undefined,
+        schedule: on.schedule?.map(s => ({ cron: s.cron })),
       }),
       env: this.props.env,
       concurrency: this.props.concurrency
