@@ -108,6 +108,11 @@ export function recordVerdict(fleet: Fleet, root: string, request: VerdictReques
     edit: pins => {
       const verdicts = VerdictRecords.load(root, env);
       const current = pins.get(env, service);
+      // A second command with the same verdict may have waited for the lock while the first recorded it.
+      if (isRecorded(verdicts, service, image, request)) {
+        const only = current ? { environment: env, service } : undefined;
+        return { pins, extraFiles: new Map(), only, message: alreadyRecorded(service, env, digest, request) };
+      }
       const failed = failedAnalysis(request.analysisRuns);
       const base = {
         image: image.toString(), verdict: request.verdict, at: request.at, analysisRuns: request.analysisRuns,
