@@ -17,12 +17,14 @@ export const fleet = new Fleet({
       cluster: Cluster.inCluster(),
       namespace: 'shop-staging',
       defaults: { replicas: 2, analysisCount: 3 },
+      verdictRequester: 'staging-rollouts-bot',
     },
     {
       name: 'production',
       cluster: Cluster.named('production'),
       namespace: 'shop',
       defaults: { canaryWeights: [10, 25, 50] },
+      verdictRequester: 'production-rollouts-bot',
     },
   ],
   services: [

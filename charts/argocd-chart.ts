@@ -4,6 +4,7 @@ import { Application, AppProject, Cluster, KindRef } from '../lib/argocd';
 import { OutputFolder } from '../lib/output';
 import { Fleet } from '../model';
 import { Layout } from '../model/layout';
+import { NotificationsChart } from './notifications-chart';
 import { ServiceChart } from './service-chart';
 
 /** Properties of an {@link ArgoCdChart}. */
@@ -11,6 +12,11 @@ export interface ArgoCdChartProps {
   readonly fleet: Fleet;
   /** The service charts to create Applications for. */
   readonly services: readonly ServiceChart[];
+  /**
+   * The notifications charts to create Applications for, one per environment.
+   * @default - none
+   */
+  readonly notifications?: readonly NotificationsChart[];
   /**
    * The namespace Argo CD runs in.
    * @default 'argocd'
@@ -32,13 +38,14 @@ export class ArgoCdChart extends Chart {
     for (const environment of fleet.environments) {
       const apps = new OutputFolder(this, `${environment.name}-apps`, { path: Layout.argoApps(environment.name) });
       const charts = props.services.filter(c => c.deployment.environment === environment);
+      const notifications = props.notifications?.find(c => c.environment === environment);
       const project = new AppProject(apps, 'Project', {
         metadata: { name: `${fleet.name}-${environment.name}`, namespace: argoNamespace },
         description: `${fleet.name} services in ${environment.name}`,
         sourceRepo: fleet.repoUrl,
         destinations: [{ cluster: environment.cluster, namespace: environment.namespace }],
         // Exactly the kinds the environment's services are made of: no Role, no Secret.
-        namespacedKinds: kindsOf(charts),
+        namespacedKinds: kindsOf([...charts, ...(notifications ? [notifications] : [])]),
       });
       for (const chart of charts) {
         const { deployment } = chart;
@@ -52,6 +59,19 @@ export class ArgoCdChart extends Chart {
           namespace: environment.namespace,
           // Router weights and managed routes belong to the rollout controller while a release runs.
           ignoreDifferences: chart.service.controllerOwnedFields,
+        });
+      }
+
+      if (notifications) {
+        // The verdict notifications of the environment's namespace: its own Application, so no service's removal prunes them.
+        new Application(apps, 'RolloutNotifications', {
+          metadata: { name: `${fleet.name}-${environment.name}-notifications`, namespace: argoNamespace },
+          project: project.name,
+          repoUrl: fleet.repoUrl,
+          targetRevision: fleet.targetRevision,
+          path: Layout.rolloutNotifications(environment.name),
+          cluster: environment.cluster,
+          namespace: environment.namespace,
         });
       }
 
@@ -82,7 +102,7 @@ export class ArgoCdChart extends Chart {
 }
 
 /** The namespaced kinds the charts emit, by API group, sorted. */
-function kindsOf(charts: readonly ServiceChart[]): KindRef[] {
+function kindsOf(charts: readonly Chart[]): KindRef[] {
   const kinds = new Map<string, KindRef>();
   for (const object of charts.flatMap(c => c.node.findAll()).filter(ApiObject.isApiObject)) {
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';

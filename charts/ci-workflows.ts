@@ -3,6 +3,9 @@ import { InfraPipeline, ServicePipeline } from '../lib/forgejo';
 import { Fleet } from '../model';
 import { Layout } from '../model/layout';
 
+/** How often the infra workflow promotes verified, soaked digests out of environments with `autoPromote`. */
+export const AUTO_PROMOTE_CRON = '*/15 * * * *';
+
 /** Properties of {@link CiWorkflows}. */
 export interface CiWorkflowsProps {
   readonly fleet: Fleet;
@@ -30,6 +33,12 @@ export class CiWorkflows extends Construct {
         runnerLabel: props.runnerLabel,
       });
     }
-    new InfraPipeline(this, 'infra', { runnerLabel: props.runnerLabel, planFolder: Layout.planReports, forgejoUrl: new URL(fleet.repoUrl).origin });
+    new InfraPipeline(this, 'infra', {
+      runnerLabel: props.runnerLabel,
+      planFolder: Layout.planReports,
+      forgejoUrl: new URL(fleet.repoUrl).origin,
+      // Every 15 minutes, when an environment promotes by itself (autoPromote in fleet.ts).
+      autoPromoteCron: fleet.environments.some(e => e.autoPromote) ? AUTO_PROMOTE_CRON : undefined,
+    });
   }
 }

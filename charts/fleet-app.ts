@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { Fleet, ReleasePins } from '../model';
 import { ArgoCdChart } from './argocd-chart';
 import { CiWorkflows } from './ci-workflows';
+import { NotificationsChart } from './notifications-chart';
 import { ServiceChart } from './service-chart';
 
 /** The whole app, and its service charts for commands that read them. */
@@ -15,7 +16,10 @@ export interface FleetApp {
 export function buildFleetApp(fleet: Fleet, pins: ReleasePins): FleetApp {
   const app = new App({ outdir: 'unused: safeSynth writes the files' });
   const services = fleet.deployments(pins).map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
-  new ArgoCdChart(app, 'argocd', { fleet, services });
+  // Every environment that runs a service gets the notifications that file its canaries' verdicts.
+  const notifications = fleet.environments.filter(e => services.some(s => s.deployment.environment === e))
+    .map(environment => new NotificationsChart(app, `${environment.name}-notifications`, { fleet, environment }));
+  new ArgoCdChart(app, 'argocd', { fleet, services, notifications });
   new CiWorkflows(app, 'ci', { fleet, runnerLabel: fleet.runnerLabel });
   return { app, services };
 }

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OutputFolder } from '../lib/output';
 import { CanaryService } from '../lib/patterns';
+import { RolloutNotifications } from '../lib/rollout';
 import { Fleet, ServiceDeployment } from '../model';
 import { Layout } from '../model/layout';
 
@@ -36,5 +37,7 @@ export class ServiceChart extends Chart {
       prometheusAddress: environment.prometheusAddress,
       ...settings,
     });
+    // Every canary's verdict leaves the cluster through the environment's notifications (charts/notifications-chart.ts).
+    for (const [key, value] of Object.entries(RolloutNotifications.subscriptions())) this.service.rollout.metadata.addAnnotation(key, value);
   }
 }

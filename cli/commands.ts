@@ -15,6 +15,7 @@ import { SIMULATE_COMMAND } from './simulate';
 import { Command } from './support/command';
 import { SYNC_WORKFLOWS_COMMAND } from './sync-workflows';
 import { SYNTH_COMMAND } from './synth';
+import { VERDICT_COMMAND } from './verdict';
 
 /**
  * Every command of the repository, by its npm script name: `bin/infra.ts NAME` runs one, and
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   PROMOTE_COMMAND,
   ROLLBACK_COMMAND,
   RETIRE_COMMAND,
+  VERDICT_COMMAND,
   FLEET_COMMAND,
   PLAN_COMMAND,
   REVIEW_COMMAND,

@@ -4,24 +4,32 @@ import { fail } from '../lib/errors';
 import { ImageRef } from '../lib/workload';
 import { Fleet } from '../model';
 import { Command, parseFlags, required } from './support/command';
+import { Gates } from './support/gates';
+import { quarantineProblem } from './support/verdict-gates';
 
-const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST [--source-commit SHA --built-at ISO8601]';
+const USAGE = 'npm run release -- --service NAME --env ENV --image REGISTRY/REPO[:TAG]@sha256:DIGEST [--source-commit SHA --built-at ISO8601] [--override "WHY"]';
 
 /**
  * `npm run release`: pins a digest for a service in an environment and re-synthesizes, atomically.
  * With `--source-commit` and `--built-at` (CI passes both) it records the build beside the pin and
  * refuses a build older than the one pinned: when two pipelines' pushes cross, the older never wins.
+ * A digest an analysis failed (quarantined by `npm run verdict`) is refused unless `--override "reason"`.
  */
 export function releaseCommand(fleet: Fleet, root: string, argv: string[]): string {
-  const flags = parseFlags(argv, { 'service': 'string', 'env': 'string', 'image': 'string', 'source-commit': 'string', 'built-at': 'string' }, USAGE);
+  const flags = parseFlags(argv, {
+    'service': 'string', 'env': 'string', 'image': 'string', 'source-commit': 'string', 'built-at': 'string', 'override': 'string',
+  }, USAGE);
+  const gates = new Gates('release', flags.override);
   const service = fleet.service(required(flags.service, 'service', USAGE), '--service').name;
   const env = fleet.environment(required(flags.env, 'env', USAGE), '--env').name;
   const image = ImageRef.parse(required(flags.image, 'image', USAGE), 'release', '--image');
   fleet.checkPin(env, service, image, 'release', '--image');
   const record = buildRecord(flags['source-commit'], flags['built-at'], image);
-  return synthFleet(fleet, root, {
+  const output = synthFleet(fleet, root, {
     command: 'release',
     edit: current => {
+      const quarantine = quarantineProblem(fleet, root, 'release', '--image', image);
+      if (quarantine) gates.close(quarantine.problem, quarantine.trailer);
       const pins = current.with(env, service, image);
       const extraFiles = new Map([[pins.file(env), pins.render(env)]]);
       if (record) {
@@ -40,6 +48,7 @@ export function releaseCommand(fleet: Fleet, root: string, argv: string[]): stri
       return { pins, extraFiles, message: `pinned ${service} in ${env} to ${image}`, only: deployedBefore(current, env, service) };
     },
   });
+  return [output, ...gates.trailers()].join('\n');
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -5,6 +5,7 @@ import * as YAML from 'yaml';
 import { committedFiles } from '../delivery/commit';
 import { APPROVAL_TRAILER, Document, Severity, DocumentTree, PinTree, reviewChanges, reviewJson, reviewMarkdown, unapprovedRules } from '../delivery/review';
 import { staleOutputs } from '../delivery/synth';
+import { VerdictRecords } from '../delivery/verdicts';
 import { fail } from '../lib/errors';
 import { Fleet, Layout } from '../model';
 import { Command, parseFlags, repositoryPath, required, warnIfCommitPending } from './support/command';
@@ -62,6 +63,7 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
     pinsBefore: parsePins(committedFiles(root, commit, [Layout.releases], isPinFile)),
     pinsAfter: parsePins(after([Layout.releases], isPinFile)),
     environments: fleet.environments.map(e => e.name),
+    verdictsAfter: Object.fromEntries(fleet.environments.map(e => [e.name, VerdictRecords.load(root, e.name)])),
     // A dist/ that is not what fleet.ts makes would make the review describe the wrong change. The job
     // that reads a pull request's commit as data never synthesizes it: it relies on the drift check's status.
     staleFiles: headCommit ? undefined : staleOutputs(fleet, root),
@@ -81,7 +83,7 @@ export function reviewRepository(fleet: Fleet, root: string, base: string, outFl
 }
 
 function isPinFile(file: string): boolean {
-  return /^releases\/[^/]+\.json$/.test(file) && !file.endsWith('.builds.json');
+  return /^releases\/[^/]+\.json$/.test(file) && !file.endsWith('.builds.json') && !file.endsWith('.verdicts.json');
 }
 
 /** The text files under `folders` of the working tree, by path relative to `root`. */

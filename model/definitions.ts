@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Cluster } from '../lib/argocd/cluster';
 import { Language } from '../lib/forgejo/language';
 import { ServiceSettings } from './service-settings';
@@ -21,6 +22,24 @@ export interface EnvironmentDefinition {
    * @default 'http://prometheus-operated.monitoring.svc:9090' (prometheus-operator's default Service)
    */
   readonly prometheusAddress?: string;
+  /**
+   * How long a digest must have been verified here (its canary completed with every analysis
+   * Successful, `npm run verdict`) before `npm run promote` carries it to the next environment.
+   * @default - 30 minutes, and none for the last environment (nothing is promoted from it)
+   */
+  readonly soakTime?: Duration;
+  /**
+   * Whether `npm run promote -- --auto` (the infra workflow's scheduled job) promotes a digest from
+   * here to the next environment by itself once it is verified and soaked.
+   * @default false
+   */
+  readonly autoPromote?: boolean;
+  /**
+   * The Forgejo login (a bot user whose issue-only token the environment's notification Secret holds)
+   * whose verdict issues `npm run request` records; anyone else's are refused.
+   * @default - none: the environment accepts no verdict issues, only `npm run verdict` in the infra repo
+   */
+  readonly verdictRequester?: string;
 }
 
 /** One service of the fleet, deployed to each of its environments that holds an image pin for it. */

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Problem, fail, failAll } from '../lib/errors/problem';
 import { Language } from '../lib/forgejo/language';
 import { DEFAULT_RUNNER_LABEL } from '../lib/forgejo/workflow';
@@ -8,6 +9,9 @@ import { EnvironmentDefinition, FleetDefinition, ServiceDefinition } from './def
 import { Layout } from './layout';
 import { ReleasePins } from './release-pins';
 import { ResolvedServiceSettings, ServiceSettings, resolveSettings } from './service-settings';
+
+/** How long a verified digest soaks in an environment before the next one, unless the environment says. */
+export const DEFAULT_SOAK_TIME = Duration.minutes(30);
 
 /** The longest Kubernetes label value, and Service name. */
 const MAX_NAME = 63;
@@ -47,6 +51,15 @@ export class Fleet {
     return new URL(this.repoUrl).pathname.replace(/^\/+/, '').replace(/\.git$/, '');
   }
 
+  /**
+   * The Forgejo API route that opens an issue in the infra repository, where the clusters file their
+   * canaries' verdicts: `POST /api/v1/repos/{owner}/{repo}/issues` (Forgejo routers/api/v1/api.go),
+   * on the host of `repoUrl`.
+   */
+  public get verdictIssuesUrl(): string {
+    return `${new URL(this.repoUrl).origin}/api/v1/repos/${this.repoPath}/issues`;
+  }
+
   /** The environment called `name`. */
   public environment(name: string, field = 'environment'): EnvironmentDefinition {
     const found = this.environments.find(e => e.name === name);
@@ -63,6 +76,16 @@ export class Fleet {
       fail({ at: 'fleet', field, value: name, rule: 'is not a service of the fleet', fix: `use one of: ${this.services.map(s => s.name).join(', ')}, or add it to fleet.ts` });
     }
     return found;
+  }
+
+  /**
+   * How long a digest must stay verified in an environment before it is promoted from there: the
+   * environment's `soakTime`, by default {@link DEFAULT_SOAK_TIME} before the last environment and none in it.
+   */
+  public soakTime(environment: string): Duration {
+    const definition = this.environment(environment);
+    const last = this.environments[this.environments.length - 1] === definition;
+    return definition.soakTime ?? (last ? Duration.seconds(0) : DEFAULT_SOAK_TIME);
   }
 
   /** The environments a service runs in, in promotion order. */
@@ -138,6 +161,7 @@ export class Fleet {
         problem({ at, field: 'name', value: environment.name, rule: "is a folder of dist/ the layout keeps for itself, and the environment's yaml would land beside it", fix: `rename the environment, e.g. '${environment.name}-env'` });
       }
       problem(nameProblem(at, 'namespace', environment.namespace));
+      problem(loginProblem(at, 'verdictRequester', environment.verdictRequester, `${environment.name}-rollouts-bot`));
       const root = `${this.name}-${environment.name}-root`;
       if (root.length > MAX_NAME) {
         problem({ at, field: 'name', value: environment.name, rule: `makes the root app '${root}' (${root.length} characters), longer than ${MAX_NAME}`, fix: 'shorten the fleet or environment name' });
@@ -178,10 +202,7 @@ export class Fleet {
       if (repository && (!repository.url.trim() || /\s/.test(repository.url))) {
         problem({ at, field: 'sourceRepository.url', value: repository.url, rule: 'must be the clone url of the service\'s repository', fix: "write it like 'https://forgejo.example.com/shop/api.git'" });
       }
-      // A login is only compared with the request's author, so a loose shape check suffices: no spaces, no markup.
-      if (service.releaseRequester !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(service.releaseRequester)) {
-        problem({ at, field: 'releaseRequester', value: service.releaseRequester, rule: 'must be a forgejo login', fix: "write the bot user's login, e.g. 'api-release-bot'" });
-      }
+      problem(loginProblem(at, 'releaseRequester', service.releaseRequester, 'api-release-bot'));
       if (/[A-Z]/.test(service.imageRepository)) {
         problem({ at, field: 'imageRepository', value: service.imageRepository, rule: 'must be lowercase, as registries require', fix: `write '${service.imageRepository.toLowerCase()}'` });
       }
@@ -198,6 +219,12 @@ export class Fleet {
 function nameProblem(at: string, field: string, value: string): Problem | undefined {
   if (isDnsLabel(value)) return undefined;
   return { at, field, value, rule: dnsLabelRule(), fix: `rename it, e.g. '${value.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'my-name'}'` };
+}
+
+/** A login is only compared with a request's author, so a loose shape check suffices: no spaces, no markup. */
+function loginProblem(at: string, field: string, login: string | undefined, example: string): Problem | undefined {
+  if (login === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(login)) return undefined;
+  return { at, field, value: login, rule: 'must be a forgejo login', fix: `write the bot user's login, e.g. '${example}'` };
 }
 
 function duplicateProblem(at: string, field: string, names: string[]): Problem | undefined {

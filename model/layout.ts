@@ -31,6 +31,8 @@ export const Layout = {
   argoRoot: (environment: string) => `${DIST}/${ARGOCD}/${environment}`,
   /** The Applications and AppProject the root app syncs. */
   argoApps: (environment: string) => `${DIST}/${ARGOCD}/${environment}/apps`,
+  /** The Argo Rollouts notifications configuration of an environment's namespace, which its own Application syncs. */
+  rolloutNotifications: (environment: string) => `${DIST}/${ARGOCD}/${environment}/notifications`,
   /** A service's CI workflows, to copy into `.forgejo/workflows/` of the service's repository. */
   serviceCi: (service: string) => `${DIST}/${CI}/${service}`,
 
@@ -38,6 +40,8 @@ export const Layout = {
   pinFile: (environment: string) => `${RELEASES}/${environment}.json`,
   /** The builds behind an environment's pins. */
   buildsFile: (environment: string) => `${RELEASES}/${environment}.builds.json`,
+  /** The canaries' verdicts in an environment: completed, aborted or inconclusive, per service, and what each did to the pin. */
+  verdictsFile: (environment: string) => `${RELEASES}/${environment}.verdicts.json`,
 
   /** Where `npm run plan` writes by default. */
   planReports: `${REPORTS}/plan`,

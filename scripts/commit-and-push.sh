@@ -26,7 +26,8 @@ if [ -n "$local_changes" ]; then
 fi
 
 written=$(mktemp)
-trap 'rm -f "$written"' EXIT
+output=$(mktemp)
+trap 'rm -f "$written" "$output"' EXIT
 start=$(date +%s)
 attempt=0
 while :; do
@@ -36,14 +37,17 @@ while :; do
   # Only this script's own commit of an earlier attempt is dropped: the tree was clean at the start.
   git reset --quiet --hard "$base"
   : > "$written"
-  INFRA_WRITTEN_FILES="$written" "$@"
+  INFRA_WRITTEN_FILES="$written" "$@" | tee "$output"
   mapfile -t files < "$written"
   [ "${#files[@]}" -gt 0 ] && git add -A -- "${files[@]}"
   if git diff --cached --quiet; then
     echo "commit-and-push: nothing changed, nothing to push"
     exit 0
   fi
-  git commit --quiet -m "$message"
+  # The lines the command's output ends with that are commit trailers (`Key: value`: a verdict's
+  # Analysis-Run, an override's reason) go into the commit message, where git and the review read them.
+  trailers=$(awk '{ line[NR] = $0 } END { n = NR; while (n > 0 && line[n] ~ /^[A-Z][A-Za-z0-9-]*: /) n--; for (i = n + 1; i <= NR; i++) print line[i] }' "$output")
+  if [ -n "$trailers" ]; then git commit --quiet -m "$message" -m "$trailers"; else git commit --quiet -m "$message"; fi
   if push_output=$(git push --quiet "$remote" "HEAD:$branch" 2>&1); then
     echo "commit-and-push: pushed on attempt $attempt"
     exit 0

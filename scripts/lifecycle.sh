@@ -29,8 +29,13 @@ read -r first_env second_env service other_service repository < <(node -e '
   console.log(f.environments[0], f.environments[1], s.service, f.services[1].service, image.replace(/(:[^/@]+)?@sha256:.*$/, ""));
 ' "$fleet_json")
 
-npm run --silent release -- --service "$service" --env "$first_env" --image "$repository@sha256:$(printf '1%.0s' {1..64})"
+image="$repository@sha256:$(printf '1%.0s' {1..64})"
+npm run --silent release -- --service "$service" --env "$first_env" --image "$image"
 step "release $service to $first_env"
+# Promotion needs evidence: the canary completed with its analysis successful, a soak time ago.
+soaked="$(node -e 'console.log(new Date(Date.now() - 2 * 3600e3).toISOString())')"
+npm run --silent verdict -- --env "$first_env" --service "$service" --image "$image" --verdict completed --analysis-run "$service-lifecycle-1" --at "$soaked"
+step "verdict: $service completed in $first_env"
 npm run --silent promote -- --service "$service" --from "$first_env" --to "$second_env"
 step "promote $service to $second_env"
 npm run --silent rollback -- --service "$service" --env "$first_env"

@@ -26,7 +26,7 @@ const LAYERS: Record<string, readonly string[]> = {
  */
 const FOLDERS: Record<string, readonly string[]> = {
   cli: ['.', 'demo', 'simulation', 'benchmark', 'support'],
-  delivery: ['verify', 'synth', 'requests', 'review', 'plan', 'forgejo', 'commit', 'render', 'pins'],
+  delivery: ['verify', 'synth', 'requests', 'review', 'plan', 'forgejo', 'verdicts', 'commit', 'render', 'pins'],
   lib: ['patterns', 'workload', 'rollout', 'analysis', 'argocd', 'forgejo', 'output', 'private', 'errors'],
 };
 

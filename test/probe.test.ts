@@ -19,7 +19,7 @@ import { ConfigError } from '../lib/errors';
 import { Routing } from '../lib/patterns';
 import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../model';
 import { fleet } from './fixtures/fleet';
-import { DIGEST, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
+import { DIGEST, FIXTURE_ROOT, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
 
 /**
  * A probe of the bad inputs a user can give, through the real commands: every one fails with one
@@ -267,7 +267,7 @@ describe('random command lines', () => {
     '--to': fc.constant('production'),
     '--image': fc.stringMatching(/^[0-9a-f]{64}$/).map(digest => image('api', digest)),
     '--source-commit': fc.constant('abcdef1'), '--built-at': fc.constant('2026-01-01T00:00:00Z'),
-    '--override': fc.constant('hotfix'), '--skip-reason': fc.constant('tested elsewhere'),
+    '--override': fc.constant('hotfix'),
   };
   // Each flag of the command, mostly with a value it accepts, then a few more flags of any kind.
   const argv = (flags: readonly string[], own: Record<string, fc.Arbitrary<string>>) => fc.tuple(
@@ -276,10 +276,10 @@ describe('random command lines', () => {
     ))),
     fc.option(fc.tuple(fc.constantFrom(...flags, '--help', '--x'), value), { freq: 2 }),
   ).map(([known, more]) => [...known.flatMap(pair => pair ?? []), ...more ?? []]);
-  const stagingApi = JSON.parse(fs.readFileSync(path.join(ROOT, 'releases/staging.json'), 'utf-8')).api as string;
+  const stagingApi = JSON.parse(fs.readFileSync(path.join(FIXTURE_ROOT, 'releases/staging.json'), 'utf-8')).api as string;
   const cases: [string, readonly string[], (root: string, args: string[]) => string, Record<string, fc.Arbitrary<string>>][] = [
     ['release', ['--service', '--env', '--image', '--source-commit', '--built-at'], (root, args) => releaseCommand(fleet, root, args), {}],
-    ['promote', ['--service', '--from', '--to', '--skip-reason'], (root, args) => promoteCommand(fleet, root, args), {}],
+    ['promote', ['--service', '--from', '--to', '--override'], (root, args) => promoteCommand(fleet, root, args), {}],
     ['rollback', ['--service', '--env', '--to', '--override'], (root, args) => rollbackCommand(fleet, root, args), { '--to': fc.constantFrom(image('api', OTHER_DIGEST), stagingApi) }],
   ];
 

@@ -14,7 +14,8 @@ import { ReleasePins } from '../../model/release-pins';
  */
 export function loadPins(fleet: Fleet, root: string): ReleasePins {
   const environments = fleet.environments.map(e => e.name);
-  const known = new Set(environments.flatMap(env => [Layout.pinFile(env), Layout.buildsFile(env)].map(f => path.posix.basename(f))));
+  const files = (env: string) => [Layout.pinFile(env), Layout.buildsFile(env), Layout.verdictsFile(env)];
+  const known = new Set(environments.flatMap(env => files(env).map(f => path.posix.basename(f))));
   const folder = path.join(root, Layout.releases);
   // A file here that is no pin file would be ignored, or staged and pushed by a pipeline.
   for (const name of fs.existsSync(folder) ? fs.readdirSync(folder).sort() : []) {

@@ -18,7 +18,10 @@ export function planMarkdown(plans: readonly RolloutPlan[], otherOptOuts: readon
       + `on the Argo Rollouts v1.9.1 controller's schedule. For a ${REFERENCE_ERROR_RATE * 100}% error rate with success threshold b, window W, `
       + 'scrape interval S and interval I: "bad from start" is the first measurement at least 2S + ((1 − b) / e) × W after the first request, '
       + 'plus failureLimit × I; "spike" is (failureLimit + 1) × I + S + ((1 − b) / e) × W; "Prometheus down" is max(initialDelay, I) '
-      + '+ (consecutiveErrorLimit + 1) × the query timeout + consecutiveErrorLimit × the 10 s retry. `npm run simulate` replays them.',
+      + '+ (consecutiveErrorLimit + 1) × the query timeout + consecutiveErrorLimit × the 10 s retry. `npm run simulate` replays them. '
+      // argo-rollouts v1.9.1 rollout/canary.go, syncRolloutStatusCanary: back on status.stableRS, the step index jumps to the end.
+      + 'After an abort, `npm run verdict` pins the stable image back, and the controller returns to the stable ReplicaSet '
+      + 'skipping every step (`SkipSteps`: no weights, pauses or analysis), so the revert replays no canary.',
   ];
   for (const plan of plans) lines.push('', ...rolloutSection(plan));
   if (otherOptOuts.length) lines.push('', '### Opt-outs of Rollouts without a canary plan', '', ...otherOptOuts.map(o => `- ⚠️ ${o}`));

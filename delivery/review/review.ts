@@ -3,6 +3,7 @@ import { Threshold } from '../../lib/analysis/threshold';
 import { ACCEPTED_RULES_ANNOTATION } from '../../lib/private/accepted-rules';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../lib/rollout/canary-strategy';
 import { Layout } from '../../model/layout';
+import { VerdictRecords, digestOf } from '../verdicts';
 
 /** A YAML document as read from a file of `dist/`: a Kubernetes object or a workflow. */
 export type Document = Record<string, unknown>;
@@ -80,6 +81,12 @@ export interface ReviewInput {
    * @default - not checked (a job that reads committed files only relies on the drift check's status)
    */
   readonly staleFiles?: readonly string[];
+  /**
+   * The canaries' verdicts of the working tree, by environment: a promotion of a digest not verified
+   * in the environment before, or of a quarantined digest, is a high-severity flag.
+   * @default - not checked
+   */
+  readonly verdictsAfter?: Readonly<Record<string, VerdictRecords>>;
 }
 
 /** Sources that explain a change of `dist/`: the fleet, its pins, and the code that renders them. */
@@ -157,6 +164,7 @@ export function reviewChanges(input: ReviewInput): Review {
       const digest = image.split('@')[1];
       const ranBefore = previous === undefined || [input.pinsBefore, input.pinsAfter].some(pins => pins[previous]?.[service]?.split('@')[1] === digest);
       if (!ranBefore) flag(Severity.HIGH, 'digest-not-in-previous-environment', `${env}/${service}`, `${digest} was never pinned in ${previous}`);
+      verdictFlags(input, env, previous, service, digest, flag);
     }
   });
 
@@ -213,6 +221,26 @@ function parseReasons(value: string): Record<string, string> {
 
 function prefixed(prefix: string, reasons: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(reasons).map(([key, reason]) => [key ? `${prefix} ${key}` : prefix, reason]));
+}
+
+/**
+ * The flags of the canaries' verdicts on a changed pin: `digest-quarantined` when an analysis failed
+ * the digest anywhere, `promotion-unverified` when it comes to `env` without having been verified in
+ * the environment before it (its latest verdict there is not `verified`).
+ */
+function verdictFlags(input: ReviewInput, env: string, previous: string | undefined, service: string, digest: string, flag: Flagger): void {
+  const verdicts = input.verdictsAfter;
+  if (!verdicts) return;
+  const quarantine = Object.entries(verdicts).map(([where, records]) => ({ where, record: records.quarantine(digest) })).find(q => q.record);
+  if (quarantine?.record) {
+    const run = quarantine.record.analysisRuns.find(r => r.phase === 'Failed' || r.phase === 'Error')?.name ?? 'its analysis';
+    flag(Severity.HIGH, 'digest-quarantined', `${env}/${service}`, `${digest} is quarantined: AnalysisRun ${run} failed it in ${quarantine.where}`);
+  }
+  if (previous === undefined || !verdicts[previous]) return;
+  const latest = [...verdicts[previous].of(service)].reverse().find(r => digestOf(r.image) === digest && r.outcome !== 'stale');
+  if (latest?.outcome !== 'verified') {
+    flag(Severity.HIGH, 'promotion-unverified', `${env}/${service}`, `${digest} was not verified in ${previous} (${latest ? `its verdict there is ${latest.outcome}` : 'no verdict there'})`);
+  }
 }
 
 /** The documents added, removed and changed, by file and `Kind/name`. */

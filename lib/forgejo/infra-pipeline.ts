@@ -18,6 +18,13 @@ export interface InfraPipelineProps {
    * and no other.
    */
   readonly forgejoUrl: string;
+  /**
+   * A cron schedule on which a job runs `npm run promote -- --auto` and pushes what it promoted, with
+   * the job's own token (a scheduled run has write access to its own repository; its push starts no
+   * workflow, Forgejo services/actions/notifier_helper.go).
+   * @default - no scheduled promotion
+   */
+  readonly autoPromoteCron?: string;
 }
 
 /** Where the infra repo's own workflows are written. */
@@ -32,6 +39,13 @@ const PR_HEAD = 'refs/remotes/pull/head';
 /** A git credential helper that hands `$FORGEJO_TOKEN` to `url` only, never to another host. */
 const credentialHelper = (url: string) =>
   `git config --global credential.${url}.helper '!f() { echo "username=infra-delivery"; echo "password=$FORGEJO_TOKEN"; }; f'`;
+
+/** Promotes what is verified and soaked, through the same push-with-retry as a release, trailers included. */
+const AUTO_PROMOTE_SCRIPT = [
+  'git config user.name "infra-delivery"',
+  'git config user.email "infra-delivery@users.noreply.invalid"',
+  'bash scripts/commit-and-push.sh "promote verified, soaked digests" npm run --silent promote -- --auto',
+].join('\n');
 
 /**
  * After a merge that changed `dist/ci/`, pushes each service's workflows to its repository and opens
@@ -75,12 +89,13 @@ export class InfraPipeline extends Construct {
     this.workflow = new Workflow(this, 'Workflow', {
       name: 'infra',
       outputPath: INFRA_WORKFLOW_PATH,
-      on: { push: { branches: ['main'] }, pullRequest: {} },
+      on: { push: { branches: ['main'] }, pullRequest: {}, ...(props.autoPromoteCron ? { schedule: [{ cron: props.autoPromoteCron }] } : {}) },
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
     });
     this.workflow.addJob('verify', {
       name: 'Synth, drift check and tests',
       runsOn,
+      ...(props.autoPromoteCron ? { if: "github.event_name != 'schedule'" } : {}),
       steps: [
         // The whole history: the review reads the base branch's dist/. No token stays in .git/config for the change's code to read.
         Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 0, 'persist-credentials': false } }),
@@ -151,9 +166,9 @@ export class InfraPipeline extends Construct {
     });
     const requestEnv = { EVENT: '${{ github.event_path }}', LOG: '${{ runner.temp }}/request.log' };
     this.requests.addJob('land', {
-      name: 'Land the release request',
+      name: 'Land the release request or record the verdict',
       runsOn,
-      if: "startsWith(github.event.issue.title, 'release ')",
+      if: "startsWith(github.event.issue.title, 'release ') || startsWith(github.event.issue.title, 'verdict: ')",
       steps: [
         // Main's code (Forgejo runs issues workflows from the default branch); its own token pushes.
         Step.uses('Check out main', Actions.CHECKOUT, { with: { 'fetch-depth': 0 } }),
@@ -161,7 +176,7 @@ export class InfraPipeline extends Construct {
         Step.run('Install', 'npm ci'),
         Step.run('Configure git', 'git config user.name "forgejo-actions"\ngit config user.email "forgejo-actions@noreply.invalid"'),
         Step.run('Check the request and land it',
-          'set -o pipefail\nbash scripts/commit-and-push.sh "release request #$ISSUE" npm run --silent request -- --event "$EVENT" 2>&1 | tee "$LOG"', {
+          'set -o pipefail\nbash scripts/commit-and-push.sh "request #$ISSUE" npm run --silent request -- --event "$EVENT" 2>&1 | tee "$LOG"', {
             env: { ...requestEnv, ISSUE: '${{ github.event.issue.number }}' },
           }),
         Step.run('Answer the request and close it',
@@ -200,5 +215,18 @@ export class InfraPipeline extends Construct {
         }),
       ],
     });
+    if (props.autoPromoteCron) {
+      this.workflow.addJob('auto-promote', {
+        name: 'Promote verified, soaked digests',
+        runsOn,
+        if: "github.event_name == 'schedule'",
+        steps: [
+          Step.uses('Check out', Actions.CHECKOUT, { with: { 'fetch-depth': 0 } }),
+          setUpNode(),
+          Step.run('Install', 'npm ci'),
+          Step.run('Promote every verified digest whose soak has passed', AUTO_PROMOTE_SCRIPT),
+        ],
+      });
+    }
   }
 }

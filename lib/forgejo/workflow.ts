@@ -40,6 +40,12 @@ export interface WorkflowTriggers {
   readonly workflowDispatch?: {
     readonly inputs?: Record<string, { readonly description: string; readonly required: boolean; readonly default?: string }>;
   };
+  /**
+   * Cron schedules (POSIX syntax, UTC) that start the workflow; Forgejo runs scheduled workflows from
+   * the default branch only (services/actions/notifier_helper.go, `handleSchedules`).
+   * @default - no schedule
+   */
+  readonly schedule?: { readonly cron: string }[];
 }
 
 /** One job of a workflow. */
@@ -180,6 +186,7 @@ export class Workflow extends Construct implements IRenderedFile {
         pull_request_target: on.pullRequestTarget ? compact({ ...on.pullRequestTarget }) : undefined,
         issues: on.issues ? { types: on.issues.types } : undefined,
         workflow_dispatch: on.workflowDispatch ? compact({ inputs: on.workflowDispatch.inputs }) : undefined,
+        schedule: on.schedule?.map(s => ({ cron: s.cron })),
       }),
       env: this.props.env,
       concurrency: this.props.concurrency

@@ -12,6 +12,7 @@ export * from './istio-gateway';
 export * from './pod-labels';
 export * from './replica-share';
 export * from './rollout';
+export * from './rollout-notifications';
 export * from './rollout-strategy';
 export * from './strategy-target';
 export * from './string-match';

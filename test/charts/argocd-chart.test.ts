@@ -1,5 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { ArgoCdChart } from '../../charts/argocd-chart';
+import { NotificationsChart } from '../../charts/notifications-chart';
 import { ServiceChart } from '../../charts/service-chart';
 import { loadPins } from '../../delivery/pins';
 import { fleet } from '../fixtures/fleet';
@@ -69,5 +70,21 @@ describe('ArgoCdChart', () => {
     expect(named('api-production').spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true']));
     expect(named('web-staging').spec.ignoreDifferences[0]).toMatchObject({ kind: 'HTTPRoute', name: 'web' });
     expect(named('api-staging').spec.ignoreDifferences).toBeUndefined();
+  });
+});
+
+describe('ArgoCdChart with notifications', () => {
+  test('GIVEN an environment\'s notifications chart WHEN synthesized THEN its own Application syncs the notifications folder into the environment\'s namespace, in its project', () => {
+    const app = new App();
+    const services = fleet.deployments(loadPins(fleet, FIXTURE_ROOT))
+      .map(deployment => new ServiceChart(app, `${deployment.environment.name}-${deployment.service.name}`, { fleet, deployment }));
+    const notifications = [new NotificationsChart(app, 'staging-notifications', { fleet, environment: fleet.environment('staging') })];
+    const objects = Testing.synth(new ArgoCdChart(app, 'argocd', { fleet, services, notifications }));
+    const application = objects.find(o => o.metadata.name === 'shop-staging-notifications');
+    expect(application.spec.source).toEqual({ repoURL: fleet.repoUrl, targetRevision: 'main', path: 'dist/argocd/staging/notifications', directory: { recurse: false } });
+    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop-staging' });
+    expect(application.spec.project).toBe('shop-staging');
+    expect(objects.find(o => o.metadata.name === 'shop-staging').spec.namespaceResourceWhitelist).toContainEqual({ group: '', kind: 'ConfigMap' });
+    expect(objects.some(o => o.metadata.name === 'shop-production-notifications')).toBe(false);
   });
 });

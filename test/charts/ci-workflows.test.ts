@@ -3,8 +3,13 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { App } from 'cdk8s';
 import * as YAML from 'yaml';
+import { CiWorkflows } from '../../charts/ci-workflows';
 import { parseReleaseRequest } from '../../delivery/requests';
+import { Workflow } from '../../lib/forgejo';
+import { Fleet } from '../../model';
+import { fleet } from '../fixtures/fleet';
 import { DIGEST, ROOT, tempRepo } from '../helpers';
 
 // The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
@@ -172,9 +177,10 @@ describe('synthesized workflows', () => {
     const workflow = YAML.parse(read('.forgejo/workflows/requests.yaml'));
     expect(workflow.on).toEqual({ issues: { types: ['opened'] } });
     const job = workflow.jobs.land;
-    expect(job.if).toBe("startsWith(github.event.issue.title, 'release ')");
+    // Release requests from service pipelines, and verdicts from the clusters' notifications.
+    expect(job.if).toBe("startsWith(github.event.issue.title, 'release ') || startsWith(github.event.issue.title, 'verdict: ')");
     const [land, answer] = job.steps.slice(-2);
-    expect(land.run).toBe('set -o pipefail\nbash scripts/commit-and-push.sh "release request #$ISSUE" npm run --silent request -- --event "$EVENT" 2>&1 | tee "$LOG"');
+    expect(land.run).toBe('set -o pipefail\nbash scripts/commit-and-push.sh "request #$ISSUE" npm run --silent request -- --event "$EVENT" 2>&1 | tee "$LOG"');
     expect(answer).toMatchObject({ if: 'always()', env: { FORGEJO_TOKEN: '${{ secrets.GITHUB_TOKEN }}' } });
     expect(answer.run).toBe('npm run --silent request -- --event "$EVENT" --answer "$LOG" --api "$SERVER/api/v1" --repo "$REPOSITORY"');
     expect(JSON.stringify(job.steps)).not.toContain('github.event.issue.body');
@@ -199,5 +205,27 @@ describe('synthesized workflows', () => {
     expect(push.run).toContain('npm run sync-workflows -- --api "$SERVER/api/v1"');
     expect(push.env.FORGEJO_TOKEN).toBe('${{ secrets.WORKFLOWS_PUSH_TOKEN }}');
     expect(push.run).not.toContain('${{');
+  });
+});
+
+describe('the scheduled promotion', () => {
+  test('GIVEN an environment with autoPromote WHEN the workflows are built THEN the infra workflow promotes on a schedule in a job of its own, lints clean, and the other jobs skip the schedule', async () => {
+    const environments = [{ ...fleet.environments[0], autoPromote: true }, fleet.environments[1]];
+    const auto = new Fleet({ name: fleet.name, repoUrl: fleet.repoUrl, services: [...fleet.services], environments });
+    const app = new App();
+    new CiWorkflows(app, 'ci', { fleet: auto, runnerLabel: auto.runnerLabel });
+    const infra = app.node.findAll().find((c): c is Workflow => c instanceof Workflow && c.outputPath === '.forgejo/workflows/infra.yaml')!;
+    const text = infra.render();
+    const json = YAML.parse(text);
+    expect(json.on.schedule).toEqual([{ cron: '*/15 * * * *' }]);
+    expect(json.jobs.verify.if).toBe("github.event_name != 'schedule'");
+    expect(json.jobs['auto-promote'].if).toBe("github.event_name == 'schedule'");
+    expect(json.jobs['auto-promote'].steps.at(-1).run).toContain('bash scripts/commit-and-push.sh "promote verified, soaked digests" npm run --silent promote -- --auto');
+    const findings = await runLint(text, 'infra.yaml');
+    expect(findings.filter(f => !FORGEJO_ONLY.some(p => p.test(f.message))).map(f => f.message)).toEqual([]);
+  });
+
+  test('GIVEN no environment with autoPromote WHEN the workflows are built THEN the infra workflow has no schedule', () => {
+    expect(YAML.parse(read('.forgejo/workflows/infra.yaml')).on.schedule).toBeUndefined();
   });
 });

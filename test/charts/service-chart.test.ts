@@ -33,6 +33,12 @@ describe('ServiceChart', () => {
     expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# >= 0.995');
     expect(byKind('VirtualService')).toHaveLength(1);
     expect(rollout.spec.template.spec.containers[0].image).toBe(deploymentOf('production', 'api').image.toString());
+    // Its canaries' verdicts reach the environment's notifications (charts/notifications-chart.ts).
+    expect(Object.keys(rollout.metadata.annotations).filter(k => k.startsWith('notifications.argoproj.io/'))).toEqual([
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.infra-verdicts',
+      'notifications.argoproj.io/subscribe.on-rollout-completed.infra-verdicts',
+      'notifications.argoproj.io/subscribe.on-rollout-paused.infra-verdicts',
+    ]);
     expect(objects).toMatchSnapshot();
   });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PLAN_COMMAND, planCommand } from '../../cli/plan';
-import { fleet } from '../../fleet';
+import { fleet } from '../fixtures/fleet';
 import { readTree, tempRepo } from '../helpers';
 
 describe('plan', () => {

@@ -76,6 +76,18 @@ describe('scripts/commit-and-push.sh', () => {
     expect(git(check, 'log', '--format=%s', '-3').split('\n')).toEqual(['release web', 'release api', 'seed']);
   });
 
+  test('GIVEN a command whose output ends with trailers WHEN pushed THEN the commit message carries them, and a release\'s carries none', () => {
+    const { remote, clones: [one] } = remoteWithTwoClones();
+    const command = 'echo reverted > note.txt; echo note.txt > "$INFRA_WRITTEN_FILES"; '
+      + 'printf "reverted api in staging\\nsynthesized 8 files\\n\\nVerdict: aborted\\nAnalysis-Run: api-6d9f7c-2\\n"';
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-')), 'verdict.sh');
+    fs.writeFileSync(script, command);
+    execFileSync('bash', ['scripts/commit-and-push.sh', 'verdict api', 'bash', script], { cwd: one, stdio: 'pipe' });
+    expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe('verdict api\n\nVerdict: aborted\nAnalysis-Run: api-6d9f7c-2');
+    release(one, 'api', `ghcr.io/acme/api@sha256:${DIGEST}`);
+    expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe('release api');
+  });
+
   test('GIVEN a release that changes nothing WHEN pushed THEN nothing is committed', () => {
     const { clones: [one] } = remoteWithTwoClones();
     const current = JSON.parse(fs.readFileSync(path.join(one, 'releases/staging.json'), 'utf-8')).api;

@@ -46,4 +46,12 @@ describe('loadPins', () => {
     fs.writeFileSync(path.join(root, 'releases', 'qa.json'), '{}');
     expect(() => loadPins(FLEET, root)).toThrow("releases/qa.json: 'file' is 'qa.json': is no pin file of an environment of the fleet; move it out of releases/, or add its environment to fleet.ts");
   });
+
+  test('GIVEN an environment\'s build records and verdicts beside its pins WHEN loaded THEN both are accepted, and a verdicts file of no environment is refused', () => {
+    const root = repoWith('{}');
+    for (const name of ['staging.builds.json', 'staging.verdicts.json', 'production.verdicts.json']) fs.writeFileSync(path.join(root, 'releases', name), '{}');
+    expect(loadPins(FLEET, root).services('staging')).toEqual([]);
+    fs.writeFileSync(path.join(root, 'releases', 'qa.verdicts.json'), '{}');
+    expect(() => loadPins(FLEET, root)).toThrow("releases/qa.verdicts.json: 'file' is 'qa.verdicts.json': is no pin file of an environment of the fleet");
+  });
 });

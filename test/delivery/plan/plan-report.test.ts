@@ -6,6 +6,7 @@ describe('planMarkdown', () => {
     const plan = samplePlan();
     const markdown = planMarkdown([plan]);
     expect(markdown).toContain('## Canary plan');
+    expect(markdown).toContain('the controller returns to the stable ReplicaSet skipping every step (`SkipSteps`: no weights, pauses or analysis), so the revert replays no canary.');
     expect(markdown).toContain('1 Rollouts, 2 warnings.');
     expect(markdown).toContain('replica-based, 2 replicas. Full promotion after **∞** at the earliest. Traffic exposed before the first measurement can fail: **33% (setWeight 10 on 2 replicas)**.');
     // No PodMonitor: 30s scrapes assumed. Bad from start: 1s + 2 × 1m (the first measurement past 2 × 30s + 3s);

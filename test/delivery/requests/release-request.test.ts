@@ -1,6 +1,6 @@
 import { judgeReleaseRequest, parseReleaseRequest } from '../../../delivery/requests';
-import { fleet } from '../../../fleet';
 import { Fleet, ReleasePins } from '../../../model';
+import { fleet } from '../../fixtures/fleet';
 import { DIGEST } from '../../helpers';
 
 const DATA = { service: 'api', environment: 'staging', image: `ghcr.io/acme/api@sha256:${DIGEST}`, sourceCommit: 'c'.repeat(40), builtAt: '2026-11-27T10:00:00Z' };

@@ -1,5 +1,8 @@
+import * as fs from 'fs';
 import { Document, DocumentTree, ReviewInput, Severity, diffDocuments, reviewChanges } from '../../../delivery/review';
+import { VerdictRecords } from '../../../delivery/verdicts';
 import { Threshold } from '../../../lib/analysis';
+import { tempRepo } from '../../helpers';
 
 const rollout = (spec: object): Document => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api' }, spec });
 const template = (metrics: object[], spec: object = {}): Document => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'api-canary' }, spec: { metrics, ...spec } });
@@ -86,6 +89,29 @@ describe('reviewChanges', () => {
     });
     expect(result.summary).toEqual([`production/api: image ${image('b')} → ${image('a')}`, `production/web: image ${image('b')} → ${image('d')}`]);
     expect(result.flags.map(f => `${f.rule} ${f.where}`)).toEqual(['digest-not-in-previous-environment production/web']);
+  });
+});
+
+describe('reviewChanges with verdicts', () => {
+  test('GIVEN promotions of a verified, an unverified and a quarantined digest WHEN reviewed THEN the last two are high-severity flags naming why', () => {
+    const image = (d: string) => `ghcr.io/acme/api@sha256:${d.repeat(64)}`;
+    const root = tempRepo({ withDist: false });
+    const verdict = (d: string, outcome: string, runs: object[]) => ({ image: image(d), verdict: outcome === 'verified' ? 'completed' : 'aborted', at: '2026-12-03T09:00:00Z', outcome, analysisRuns: runs });
+    fs.writeFileSync(`${root}/releases/staging.verdicts.json`, JSON.stringify({
+      api: [verdict('a', 'verified', [{ name: 'api-1', phase: 'Successful' }]), verdict('e', 'quarantined', [{ name: 'api-2', phase: 'Failed' }])],
+    }));
+    const verdictsAfter = { staging: VerdictRecords.load(root, 'staging'), production: VerdictRecords.load(root, 'production') };
+    const flags = (api: string) => reviewChanges({
+      before: new Map(), after: new Map(), environments: ['staging', 'production'], changedPaths: ['releases/production.json'], verdictsAfter,
+      pinsBefore: { staging: { api: image(api) }, production: { api: image('b') } },
+      pinsAfter: { staging: { api: image(api) }, production: { api: image(api) } },
+    }).flags.map(f => `${f.severity.name} ${f.rule} ${f.where}: ${f.detail}`);
+    expect(flags('a')).toEqual([]);
+    expect(flags('c')).toEqual([`high promotion-unverified production/api: sha256:${'c'.repeat(64)} was not verified in staging (no verdict there)`]);
+    expect(flags('e')).toEqual([
+      `high digest-quarantined production/api: sha256:${'e'.repeat(64)} is quarantined: AnalysisRun api-2 failed it in staging`,
+      `high promotion-unverified production/api: sha256:${'e'.repeat(64)} was not verified in staging (its verdict there is quarantined)`,
+    ]);
   });
 });
 
