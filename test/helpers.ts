@@ -59,6 +59,34 @@ export function gitRepo() {
   return { root, git, editFleet };
 }
 
+/**
+ * A bare infra remote whose `main` holds the fixture's releases/, dist/ and .forgejo/ and this
+ * repository's scripts/, as a pipeline's checkout would find it; `clone` makes a checkout of it.
+ */
+export function seededRemote(prefix: string) {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: 'pipe' }).trim();
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const remote = path.join(base, 'infra.git');
+  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  const seed = path.join(base, 'seed');
+  git(base, 'clone', '--quiet', remote, seed);
+  const fixture = tempRepo();
+  for (const folder of ['releases', 'dist', '.forgejo']) fs.cpSync(path.join(fixture, folder), path.join(seed, folder), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'scripts'), path.join(seed, 'scripts'), { recursive: true });
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  /** A checkout of the remote, committing as `name`. */
+  const clone = (name: string, email = `${name}@example.invalid`) => {
+    const dir = path.join(base, name);
+    git(base, 'clone', '--quiet', remote, dir);
+    git(dir, 'config', 'user.name', name);
+    git(dir, 'config', 'user.email', email);
+    return dir;
+  };
+  return { base, remote, seed, clone };
+}
+
 /** Every file under `dir`, by relative path, with its content. */
 export function readTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();

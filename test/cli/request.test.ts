@@ -7,28 +7,15 @@ import * as path from 'path';
 import { requestCommand } from '../../cli/request';
 import { VERDICT_ISSUE_MARKER } from '../../lib/rollout';
 import { fleet } from '../fixtures/fleet';
-import { DIGEST, OTHER_DIGEST, ROOT, readTree, tempRepo } from '../helpers';
+import { DIGEST, OTHER_DIGEST, ROOT, readTree, seededRemote, tempRepo } from '../helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: 'pipe' }).trim();
 const COMMIT = 'c'.repeat(40);
 
 /** A bare infra remote seeded with the fixture's releases/ and dist/ and this repo's scripts, and the request workflow's checkout of it. */
 function infraRemote() {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'request-'));
-  const remote = path.join(base, 'infra.git');
-  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-  const seed = path.join(base, 'seed');
-  git(base, 'clone', '--quiet', remote, seed);
-  const fixture = tempRepo();
-  for (const folder of ['releases', 'dist', '.forgejo']) fs.cpSync(path.join(fixture, folder), path.join(seed, folder), { recursive: true });
-  fs.cpSync(path.join(ROOT, 'scripts'), path.join(seed, 'scripts'), { recursive: true });
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'seed');
-  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
-  const checkout = path.join(base, 'checkout');
-  git(base, 'clone', '--quiet', remote, checkout);
-  git(checkout, 'config', 'user.name', 'forgejo-actions');
-  git(checkout, 'config', 'user.email', 'forgejo-actions@noreply.invalid');
+  const { base, remote, clone } = seededRemote('request-');
+  const checkout = clone('forgejo-actions', 'forgejo-actions@noreply.invalid');
   /** The remote's main: its head and the staging pins. */
   const main = () => ({ head: git(remote, 'rev-parse', 'main'), pins: JSON.parse(git(remote, 'show', 'main:releases/staging.json')) });
   return { base, checkout, main };

@@ -2,30 +2,14 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DIGEST, OTHER_DIGEST, ROOT, tempRepo } from '../helpers';
+import { DIGEST, OTHER_DIGEST, ROOT, seededRemote } from '../helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: 'pipe' }).trim();
 
 /** A bare remote holding the fixture's releases/ and dist/ and this repo's scripts/, and two clones of it: two pipelines. */
 function remoteWithTwoClones() {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'push-'));
-  const remote = path.join(base, 'infra.git');
-  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-  const seed = path.join(base, 'seed');
-  git(base, 'clone', '--quiet', remote, seed);
-  const fixture = tempRepo();
-  for (const folder of ['releases', 'dist', '.forgejo']) fs.cpSync(path.join(fixture, folder), path.join(seed, folder), { recursive: true });
-  fs.cpSync(path.join(ROOT, 'scripts'), path.join(seed, 'scripts'), { recursive: true });
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'seed');
-  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
-  const clones = ['one', 'two'].map(name => {
-    const dir = path.join(base, name);
-    git(base, 'clone', '--quiet', remote, dir);
-    git(dir, 'config', 'user.name', name);
-    git(dir, 'config', 'user.email', `${name}@example.invalid`);
-    return dir;
-  });
+  const { remote, seed, clone } = seededRemote('push-');
+  const clones = ['one', 'two'].map(name => clone(name));
   return { remote, seed, clones };
 }
 
