@@ -265,8 +265,10 @@ export function canaryComparisonMetric(source: MetricSource, options: CanaryComp
   const window = options.window ?? interval;
   const count = options.count ?? 5;
   const comparison = resolveComparison(options.comparison);
-  const minConclusive = options.minConclusive ?? Math.ceil(count / 2);
-  if (!(Number.isInteger(minConclusive) && minConclusive >= 1 && minConclusive <= count)) {
+  // A count that is not a positive integer is reported by the metric itself (Metric.problems, field 'count').
+  const validCount = Number.isInteger(count) && count >= 1;
+  const minConclusive = options.minConclusive ?? (validCount ? Math.ceil(count / 2) : 1);
+  if (validCount && !(Number.isInteger(minConclusive) && minConclusive >= 1 && minConclusive <= count)) {
     fail({ at: 'canaryComparisonMetric', field: 'minConclusive', value: minConclusive, rule: `must be an integer from 1 to count (${count})`, fix: 'require e.g. half the measurements' });
   }
   return new PrometheusMetric({
@@ -276,7 +278,7 @@ export function canaryComparisonMetric(source: MetricSource, options: CanaryComp
     interval,
     initialDelay: options.initialDelay,
     count,
-    inconclusiveLimit: count - minConclusive,
+    inconclusiveLimit: validCount ? count - minConclusive : undefined,
     // NaN is the data floor (Inconclusive, never Failed); +Inf the ceiling (Failed). The query always
     // returns one sample, so an empty result means a broken query or server: Inconclusive, a pause.
     threshold: Threshold.atMost(criticalZ(comparison.alpha, comparison.measurements), {

@@ -290,7 +290,9 @@ export class CanaryService extends Construct {
     const comparison = {
       alpha: props.falseAbortBudget ?? defaults.falseAbortBudget,
       // Bonferroni over every comparison measurement of one release; the latency metric is a fixed bound outside this budget.
-      measurements: (props.canaryWeights ?? defaults.canaryWeights).length * timing.count,
+      // A count that is not a positive integer is the metric's own problem (reported with its field); 1 keeps this defined.
+      measurements: Math.max(1, (props.canaryWeights ?? defaults.canaryWeights).length)
+        * (Number.isInteger(timing.count) && timing.count >= 1 ? timing.count : 1),
       allowance: Math.max(1e-6, +((1 - minSuccessRate) * TOLERANCE_SHARE_OF_ERROR_BUDGET).toPrecision(6)),
     };
     return new AnalysisTemplate(this, 'Analysis', {
@@ -522,12 +524,14 @@ export function analysisTiming(props: Partial<CanaryServiceProps>, source: Metri
   const problems: SettingProblem[] = [];
   const appScrape = props.scrapeInterval ?? defaults.scrapeInterval;
   const scrape = source === MetricSource.APP ? appScrape : props.routerScrapeInterval ?? appScrape;
-  const scrapeS = scrape.toSeconds();
+  // Milliseconds: a fractional duration is the metric's own problem to report (Metric.durationProblems), not a throw here.
+  const secondsOf = (d: Duration) => d.toMilliseconds() / 1000;
+  const scrapeS = secondsOf(scrape);
   const interval = props.analysisInterval ?? defaults.analysisInterval;
   const count = props.analysisCount ?? defaults.analysisCount;
   const scrapeField = source === MetricSource.APP || props.routerScrapeInterval === undefined ? 'scrapeInterval' : 'routerScrapeInterval';
-  if (interval.toSeconds() < scrapeS) {
-    problems.push({ field: 'analysisInterval', value: `${interval.toSeconds()}s`, rule: `must be at least the ${scrapeField} of the queried metrics (${scrapeS}s): measurements in between see no new sample`, fix: `raise analysisInterval to ${scrapeS}s or more` });
+  if (secondsOf(interval) < scrapeS) {
+    problems.push({ field: 'analysisInterval', value: `${secondsOf(interval)}s`, rule: `must be at least the ${scrapeField} of the queried metrics (${scrapeS}s): measurements in between see no new sample`, fix: `raise analysisInterval to ${scrapeS}s or more` });
   }
   const weights = props.canaryWeights ?? defaults.canaryWeights;
   const rate = props.expectedRequestRate;
@@ -541,10 +545,10 @@ export function analysisTiming(props: Partial<CanaryServiceProps>, source: Metri
         fix: `raise the first canary weight, or set analysisWindow to ${dataS}s and analysisCount so that a step lasts that long` });
     }
   }
-  const derived = Math.max(interval.toSeconds(), 4 * scrapeS, Math.min(dataS, MAX_WINDOW_S));
+  const derived = Math.ceil(Math.max(secondsOf(interval), 4 * scrapeS, Math.min(dataS, MAX_WINDOW_S)));
   const window = props.analysisWindow ?? Duration.seconds(derived);
-  if (window.toSeconds() < 4 * scrapeS) {
-    problems.push({ field: 'analysisWindow', value: `${window.toSeconds()}s`, rule: `must span at least four scrapes of the queried metrics (${4 * scrapeS}s at ${scrapeS}s)`, fix: `raise analysisWindow to ${4 * scrapeS}s or more` });
+  if (secondsOf(window) < 4 * scrapeS) {
+    problems.push({ field: 'analysisWindow', value: `${secondsOf(window)}s`, rule: `must span at least four scrapes of the queried metrics (${4 * scrapeS}s at ${scrapeS}s)`, fix: `raise analysisWindow to ${4 * scrapeS}s or more` });
   }
   return {
     scrape,

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
 import { synthCommand } from '../../cli/synth';
 import { fleet } from '../../fleet';
@@ -36,7 +37,7 @@ async function fakeForgejo(comments: { id: number; body: string }[]) {
 
 const loosened = new Fleet({
   name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments],
-  services: fleet.services.map(s => (s.name === 'api' ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, minSuccessRate: 0.95 } } } : s)),
+  services: fleet.services.map(s => (s.name === 'web' ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, maxLatency: Duration.millis(900) } } } : s)),
 });
 const SHA = 'c'.repeat(40);
 
@@ -59,7 +60,7 @@ describe('review:publish', () => {
       expect(forgejo.requests.every(r => r.authorization === 'token secret-token')).toBe(true);
       const comment = forgejo.requests[1].body!.body!;
       expect(comment.startsWith(`${REVIEW_COMMENT_MARKER}\n# Review against main`)).toBe(true);
-      expect(comment).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
+      expect(comment).toContain('- production/web: latency-p99 threshold 0.5 → 0.9 (looser)');
       expect(comment).toContain('<details><summary>Canary plan</summary>');
       expect(comment).toContain('<details><summary>replay.md</summary>\n\n# Replay\nall aborted in time\n\n</details>');
       expect(forgejo.requests[2].body).toEqual({ state: 'failure', context: 'infra/review', description: 'needs review-approved: threshold-loosened' });
