@@ -180,6 +180,11 @@ export interface PresetOptions {
    * @default - every one fails (fail-closed)
    */
   readonly dataPolicy?: DataPolicy;
+  /**
+   * Inconclusive measurements a run tolerates before it pauses the Rollout.
+   * @default 0
+   */
+  readonly inconclusiveLimit?: number;
 }
 
 /** Options of {@link successRateMetric}. */
@@ -234,6 +239,7 @@ export function latencyMetric(source: MetricSource, options: LatencyOptions): Th
     interval,
     initialDelay: options.initialDelay,
     count: options.count,
+    inconclusiveLimit: options.inconclusiveLimit,
     threshold: Threshold.atMost(source.durationValue(options.maxLatency), options.dataPolicy),
   });
 }

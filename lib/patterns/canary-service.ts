@@ -6,6 +6,7 @@ import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
 import { COMPARISON_DEFAULTS } from '../analysis/canary-comparison';
 import { MetricSource, PRESET_ARGS, canaryComparisonMetric, latencyMetric } from '../analysis/presets';
+import { Verdict } from '../analysis/threshold';
 import { SyncWave } from '../argocd/sync-wave';
 import { Problem, problemAt, reportAt, reportInputs } from '../errors/problem';
 import { AnalysisRunProps } from '../rollout/analysis-run';
@@ -299,7 +300,13 @@ export class CanaryService extends Construct {
       metadata: { name: `${props.name}-canary` },
       metrics: [
         canaryComparisonMetric(source, { ...measure, comparison }),
-        ...props.maxLatency ? [latencyMetric(source, { ...measure, window: timing.latencyWindow, maxLatency: props.maxLatency })] : [],
+        // No traffic gives a NaN quantile: Inconclusive like the comparison's data floor, so an idle release pauses instead of
+        // aborting; +Inf (the quantile in the +Inf bucket) is a slow canary and fails.
+        ...props.maxLatency ? [latencyMetric(source, {
+          ...measure, window: timing.latencyWindow, maxLatency: props.maxLatency,
+          dataPolicy: { onNaN: Verdict.INCONCLUSIVE, onEmpty: Verdict.INCONCLUSIVE, onInf: Verdict.FAIL },
+          inconclusiveLimit: Number.isInteger(timing.count) && timing.count >= 1 ? timing.count - Math.ceil(timing.count / 2) : undefined,
+        })] : [],
       ],
       args: source.comparisonArgNames.map(name => ({ name })),
     });

@@ -14,7 +14,7 @@ describe('analysis:check', () => {
       // The comparison's score 3 is above z_crit = Φ⁻¹(1 − 1%/6) for 2 steps × 3 measurements.
       expect(result.output.split('\n')).toEqual([
         'staging/web web-canary/error-rate-vs-stable: Failed (3); condition <= 2.9352 (empty: Inconclusive, NaN: Inconclusive, Inf: Failed)',
-        'staging/web web-canary/latency-p99: Failed (3); condition <= 0.5 (empty: Failed, NaN: Failed, Inf: Failed)',
+        'staging/web web-canary/latency-p99: Failed (3); condition <= 0.5 (empty: Inconclusive, NaN: Inconclusive, Inf: Failed)',
       ]);
       expect(prometheus.queries[0]).toContain('rollouts_pod_template_hash="def456"');
       expect(result.failed).toBe(true);
