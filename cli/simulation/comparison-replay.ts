@@ -1,10 +1,11 @@
-import { MetricPlan, RolloutPlan } from '../../delivery/plan';
-import { comparisonStatistic, COMPARISON_DEFAULTS, ResolvedComparison } from '../../lib/analysis/canary-comparison';
+import { RolloutPlan } from '../../delivery/plan';
+import { comparisonOf, comparisonStatistic } from '../../lib/analysis/canary-comparison';
 import { replayRelease, ReplayResult } from './controller-model';
 import { poisson, seededRandom, shareAt } from './synthetic-metrics';
 
 /** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts, canaryComparisonMetric). */
 export const COMPARISON_METRIC = 'error-rate-vs-stable';
+export { comparisonOf };
 
 /** One release's traffic, replayed in process: both versions' error rates over time. */
 export interface ComparisonReplay {
@@ -29,25 +30,6 @@ interface Counters {
   readonly canaryRequests: number[];
   readonly stableErrors: number[];
   readonly stableRequests: number[];
-}
-
-/**
- * The comparison's parameters as the rendered query holds them: the tolerance ratio and allowance
- * are read back from `λ0 = N_c × (ratio × E_s / N_s + allowance)`; the floor and ceiling likewise.
- */
-export function comparisonOf(metric: Pick<MetricPlan, 'query'>): ResolvedComparison {
-  const number = (pattern: RegExp, fallback: number) => {
-    const match = metric.query.match(pattern);
-    return match ? Number(match[1]) : fallback;
-  };
-  return {
-    ...COMPARISON_DEFAULTS,
-    measurements: 1,
-    ratio: number(/\* \((\d+(?:\.\d+)?) \* \(sum/, COMPARISON_DEFAULTS.ratio),
-    allowance: number(/\) \+ ([\d.e-]+)\) \+ 0\.375/, COMPARISON_DEFAULTS.allowance),
-    ceiling: number(/\) >= ([\d.]+) \* \(sum/, COMPARISON_DEFAULTS.ceiling),
-    minRequests: number(/\) >= (\d+)\)/, COMPARISON_DEFAULTS.minRequests),
-  };
 }
 
 /**

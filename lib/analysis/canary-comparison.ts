@@ -235,3 +235,22 @@ export function minimumDetectableRate(canaryRequests: number, stableRate: number
   }
   return high;
 }
+
+/**
+ * The comparison's parameters as the rendered query holds them: the tolerance ratio and allowance
+ * are read back from `λ0 = N_c × (ratio × E_s / N_s + allowance)`; the floor and ceiling likewise.
+ */
+export function comparisonOf(metric: { readonly query: string }): ResolvedComparison {
+  const number = (pattern: RegExp, fallback: number) => {
+    const match = metric.query.match(pattern);
+    return match ? Number(match[1]) : fallback;
+  };
+  return {
+    ...COMPARISON_DEFAULTS,
+    measurements: 1,
+    ratio: number(/\* \((\d+(?:\.\d+)?) \* \(sum/, COMPARISON_DEFAULTS.ratio),
+    allowance: number(/\) \+ ([\d.e-]+)\) \+ 0\.375/, COMPARISON_DEFAULTS.allowance),
+    ceiling: number(/\) >= ([\d.]+) \* \(sum/, COMPARISON_DEFAULTS.ceiling),
+    minRequests: number(/\) >= (\d+)\)/, COMPARISON_DEFAULTS.minRequests),
+  };
+}
