@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DIST } from '../delivery/commit';
-import { RolloutPlan, chartFileName, planChart } from '../delivery/plan';
+import { RolloutPlan, chartFileName, planChart, planRollout, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
+import { comparisonMatrix } from './simulation/comparison-matrix';
 import { ScenarioResult, simulate } from './simulation/replay';
 import { Command, CommandResult, parseFlags, repositoryPath } from './support/command';
 
-const USAGE = 'npm run simulate [-- --json] [--runs N] [--out FOLDER]';
+const USAGE = 'npm run simulate [-- --json] [--runs N] [--out FOLDER] [--in-process]';
 /** Where `npm run simulate` writes: outside `dist/`, beside the plan. */
 export const SIMULATE_FOLDER = 'reports/simulate';
 
@@ -18,13 +19,23 @@ export const SIMULATE_FOLDER = 'reports/simulate';
  * scenario. Fails when a simulated abort comes later than the plan's bound.
  */
 export async function simulateCommand(root: string, argv: string[], log: (message: string) => void = () => undefined): Promise<CommandResult> {
-  const flags = parseFlags(argv, { json: 'boolean', runs: 'string', out: 'string' }, USAGE);
+  const flags = parseFlags(argv, { 'json': 'boolean', 'runs': 'string', 'out': 'string', 'in-process': 'boolean' }, USAGE);
   const runs = Number(flags.runs ?? 200);
   if (!Number.isInteger(runs) || runs < 1) fail({ at: 'simulate', field: '--runs', value: flags.runs, rule: 'must be a positive integer', fix: `usage: ${USAGE}` });
   const out = repositoryPath(root, flags.out ?? SIMULATE_FOLDER, 'simulate', '--out', `write reports inside the repository, e.g. ${SIMULATE_FOLDER}`);
   const relativeOut = path.relative(root, out);
   if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
     fail({ at: 'simulate', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${SIMULATE_FOLDER}` });
+  }
+  if (flags['in-process']) {
+    // #24's matrix, every measurement computed by the in-process evaluator that the integration test proves equal to Prometheus.
+    const plans = readServiceFolders(path.join(root, DIST)).map(folder => planRollout(folder)).filter((p): p is RolloutPlan => p !== undefined);
+    if (plans.length === 0) fail({ at: 'simulate', field: DIST, value: [], rule: 'holds no canary rollout to replay', fix: 'run npm run synth first' });
+    const rows = await comparisonMatrix(plans, runs, log);
+    const lines = rows.map(r => JSON.stringify(r));
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'matrix.json'), `${lines.join('\n')}\n`);
+    return { output: lines.join('\n'), failed: false };
   }
   const { results, plans } = await simulate({ root, healthyRuns: runs, log });
   if (plans.length === 0) fail({ at: 'simulate', field: DIST, value: [], rule: 'holds no canary rollout to replay', fix: 'run npm run synth first' });

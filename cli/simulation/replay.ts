@@ -205,6 +205,9 @@ function measureFor(replay: Replay, prometheusUrl: string, originEpochS: number)
     'canary-hash': replay.release?.canaryHash ?? 'none',
     'namespace': replay.release?.namespace ?? 'none',
     'canary-service': replay.rollout.canaryService,
+    // The stable version, which the comparison judges the canary against (#24); synthetic-metrics.ts labels it so.
+    'stable-hash': 'stable',
+    'stable-service': replay.rollout.stableService,
   };
   return async (metric: MetricPlan, atS: number): Promise<MeasurementResult> => {
     if (replay.prometheus === 'hanging') return { phase: 'Error', durationS: metric.timeoutS };

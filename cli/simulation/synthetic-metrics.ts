@@ -19,6 +19,11 @@ export interface SyntheticRelease {
   readonly shares: readonly { readonly atS: number; readonly share: number }[];
   /** The canary's error rate at a time. */
   readonly errorRate: (atS: number) => number;
+  /**
+   * The stable version's error rate at a time, which the comparison judges the canary against (#24).
+   * @default - 0.1% throughout
+   */
+  readonly stableErrorRate?: (atS: number) => number;
   /** Seconds of traffic to generate, from the start of the release. */
   readonly durationS: number;
   /** How often the release's pods are scraped, as its PodMonitor says. */
@@ -35,12 +40,16 @@ export interface IntervalCount {
   /** The canary's requests, and how many of them failed. */
   readonly requests: number;
   readonly errors: number;
-  /** The stable pods' requests, which never fail. */
+  /** The stable pods' requests, and how many of them failed. */
   readonly stableRequests: number;
+  readonly stableErrors: number;
 }
 
 /** The latency buckets written: every synthetic request is fast, so latency never fails a healthy canary. */
 const BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1];
+
+/** The stable version's error rate unless a release says otherwise: the healthy baseline of #24. */
+const DEFAULT_STABLE_ERROR_RATE = 0.001;
 
 /** A small seeded generator (Park and Miller's minimal standard), so that a seed replays the same traffic. */
 export function seededRandom(seed: number): () => number {
@@ -83,7 +92,7 @@ export function canaryTraffic(release: SyntheticRelease): IntervalCount[] {
   const counts: IntervalCount[] = [];
   const first = release.scrapePhaseS - Math.floor(release.scrapePhaseS / scrapeIntervalS) * scrapeIntervalS;
   let previous = first;
-  counts.push({ atS: first, requests: 0, errors: 0, stableRequests: 0 });
+  counts.push({ atS: first, requests: 0, errors: 0, stableRequests: 0, stableErrors: 0 });
   for (let atS = first + scrapeIntervalS; atS <= release.durationS; atS += scrapeIntervalS) {
     const middle = (previous + atS) / 2;
     const share = shareAt(release.shares, middle) / 100;
@@ -92,7 +101,9 @@ export function canaryTraffic(release: SyntheticRelease): IntervalCount[] {
     let errors = 0;
     const rate = release.errorRate(middle);
     for (let i = 0; i < requests && rate > 0; i++) if (random() < rate) errors += 1;
-    counts.push({ atS, requests, errors, stableRequests });
+    const stableRate = release.stableErrorRate?.(middle) ?? DEFAULT_STABLE_ERROR_RATE;
+    const stableErrors = Math.min(stableRequests, poisson(stableRequests * stableRate, random));
+    counts.push({ atS, requests, errors, stableRequests, stableErrors });
     previous = atS;
   }
   return counts;
@@ -151,11 +162,13 @@ export function writeOpenMetrics(
       // Untyped families, named as the samples are, which OpenMetrics allows for any name.
       write(`# TYPE ${names.requests} unknown\n`);
       for (const { release, counts } of ofSource) {
-        for (const [canary, code] of [[true, '200'], [true, '500'], [false, '200']] as const) {
+        for (const [canary, code] of [[true, '200'], [true, '500'], [false, '200'], [false, '500']] as const) {
           let total = 0;
           const lines: string[] = [];
           for (const count of counts) {
-            const served = canary ? (code === '500' ? count.errors : count.requests - count.errors) : count.stableRequests;
+            const served = canary
+              ? (code === '500' ? count.errors : count.requests - count.errors)
+              : (code === '500' ? count.stableErrors : count.stableRequests - count.stableErrors);
             total += served;
             lines.push(sample(names.requests, requestLabels(release, canary, code), total, count.atS));
           }

@@ -74,7 +74,7 @@ export class PrometheusServer {
   public async query(promql: string): Promise<number[]> {
     const response = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
     const body = await response.json() as { data?: { result: { value: [number, string] }[] } };
-    return (body.data?.result ?? []).map(r => Number(r.value[1]));
+    return (body.data?.result ?? []).map(r => promNumber(r.value[1]));
   }
 
   /** Stops Prometheus and removes its data. */
@@ -89,6 +89,13 @@ export class PrometheusServer {
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A sample value as the HTTP API writes it: Go's strconv format, whose '+Inf' and '-Inf' Number() reads as NaN. */
+export function promNumber(value: string): number {
+  if (value === '+Inf') return Infinity;
+  if (value === '-Inf') return -Infinity;
+  return Number(value);
 }
 
 /** Polls `check` until it is true, or throws `message()` after `timeoutMs`. */

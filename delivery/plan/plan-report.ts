@@ -1,3 +1,4 @@
+import { comparisonOf, minimumDetectableRate, normalCdf } from '../../lib/analysis/canary-comparison';
 import { REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
 
 /** The file name of a Rollout's chart in the report folder. */
@@ -55,9 +56,44 @@ function rolloutSection(plan: RolloutPlan): string[] {
     '',
     ...metrics.map(m => `- ${m}`),
     '',
+    ...judgementLines(plan),
     plan.warnings.length ? '**Warnings**' : 'No warnings.',
     ...plan.warnings.map(w => `- ⚠️ ${w}`),
     '',
     `![${plan.environment}/${plan.service}](${chartFileName(plan)})`,
   ];
+}
+
+/** The stable rate the plan assumes when it states a minimum detectable effect: the healthy baseline of #24. */
+const PLAN_STABLE_ERROR_RATE = 0.001;
+
+/**
+ * What the comparison against stable can see per analysed step at the declared rate (#24): canary
+ * requests per window, when a window first holds the data floor, the error rate one measurement catches
+ * with 80% power against a 0.1% stable, and the release's false-abort bound m × (1 − Φ(z_crit)) over its m
+ * comparison measurements (Bonferroni). Below the floor a measurement is Inconclusive and enough of
+ * them pause the release.
+ */
+export function judgementLines(plan: RolloutPlan): string[] {
+  const judged = plan.steps.flatMap(step => step.metrics.filter(m => m.name === 'error-rate-vs-stable' && m.threshold).map(metric => ({ step, metric })));
+  if (judged.length === 0) return [];
+  const measurements = judged.reduce((n, j) => n + j.metric.count, 0);
+  const zCrit = judged[0].metric.threshold!.bound;
+  const bound = measurements * (1 - normalCdf(zCrit));
+  const lines = [
+    `**Judgement against stable**: false-abort bound of a healthy release ${(bound * 100).toFixed(2)}% `
+      + `(${measurements} measurements at z > ${zCrit}); below ${comparisonOf(judged[0].metric).minRequests} canary requests a measurement is Inconclusive, `
+      + 'and more than inconclusiveLimit of them pause the release (never abort it).',
+  ];
+  if (plan.expectedRps === undefined) return [...lines, '', 'No request rate is declared, so the data per step cannot be stated.', ''];
+  lines.push('', `| step | canary requests per window at ${plan.expectedRps} rps | data floor reached after | detectable error rate (80%, one measurement) |`, '|---|---|---|---|');
+  for (const { step, metric } of judged) {
+    const options = comparisonOf(metric);
+    const canaryRps = plan.expectedRps * step.share / 100;
+    const perWindow = canaryRps * metric.windowS;
+    const floorS = canaryRps > 0 ? options.minRequests / canaryRps : Infinity;
+    const mde = minimumDetectableRate(Math.floor(perWindow), PLAN_STABLE_ERROR_RATE, options, zCrit);
+    lines.push(`| ${step.index} | ${Math.floor(perWindow)} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${Number.isNaN(mde) ? 'none: pauses' : `${(mde * 100).toFixed(2)}%`} |`);
+  }
+  return [...lines, ''];
 }

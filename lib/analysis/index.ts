@@ -1,6 +1,7 @@
 export * from './analysis-arg';
 export * from './analysis-template';
 export * from './analysis-template-base';
+export * from './canary-comparison';
 export * from './cloud-watch-metric';
 export * from './cluster-analysis-template';
 export * from './condition-expression';

@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import { fail } from '../errors/problem';
 import { goDuration } from '../private/durations';
 import { AnalysisArg } from './analysis-arg';
+import { ComparisonOptions, ResolvedComparison, comparisonQuery, criticalZ, resolveComparison } from './canary-comparison';
 import { DEFAULT_ANALYSIS_INTERVAL } from './metric';
 import { PrometheusMetric, ThresholdMetric } from './prometheus-metric';
-import { DataPolicy, Threshold } from './threshold';
+import { DataPolicy, Threshold, Verdict } from './threshold';
 
 /**
  * The Prometheus label carrying a pod's `rollouts-pod-template-hash`. The PodMonitor of each service
@@ -21,6 +22,10 @@ export const PRESET_ARGS = {
   canaryHash: 'canary-hash',
   /** The name of the Service that selects canary pods. */
   canaryService: 'canary-service',
+  /** The pod template hash of the stable ReplicaSet, from `podTemplateHashValue: Stable`. */
+  stableHash: 'stable-hash',
+  /** The name of the Service that selects stable pods. */
+  stableService: 'stable-service',
   /** The namespace the canary runs in. */
   namespace: 'namespace',
 } as const;
@@ -36,7 +41,9 @@ export class MetricSource {
     durationBuckets: 'http_request_duration_seconds_bucket',
     serverErrors: 'code=~"5.."',
     selector: `namespace="{{args.${PRESET_ARGS.namespace}}}",${CANARY_HASH_LABEL}="{{args.${PRESET_ARGS.canaryHash}}}"`,
+    stableSelector: `namespace="{{args.${PRESET_ARGS.namespace}}}",${CANARY_HASH_LABEL}="{{args.${PRESET_ARGS.stableHash}}}"`,
     args: [PRESET_ARGS.canaryHash, PRESET_ARGS.namespace],
+    stableArgs: [PRESET_ARGS.stableHash],
     durationUnit: 'seconds',
   });
 
@@ -53,7 +60,9 @@ export class MetricSource {
     durationBuckets: 'istio_request_duration_milliseconds_bucket',
     serverErrors: 'response_code=~"5.."',
     selector: `reporter="source",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.canaryService}}}"`,
+    stableSelector: `reporter="source",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.stableService}}}"`,
     args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+    stableArgs: [PRESET_ARGS.stableService],
     durationUnit: 'milliseconds',
   });
 
@@ -70,7 +79,10 @@ export class MetricSource {
     durationBuckets: 'nginx_ingress_controller_request_duration_seconds_bucket',
     serverErrors: 'status=~"5.."',
     selector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",canary=~"{{args.${PRESET_ARGS.namespace}}}-{{args.${PRESET_ARGS.canaryService}}}-[0-9]+"`,
+    // The stable requests: those to the stable Service that balancer.lua did not send to the canary.
+    stableSelector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",service="{{args.${PRESET_ARGS.stableService}}}",canary=""`,
     args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+    stableArgs: [PRESET_ARGS.stableService],
     durationUnit: 'seconds',
   });
 
@@ -79,7 +91,9 @@ export class MetricSource {
     readonly durationBuckets: string;
     readonly serverErrors: string;
     readonly selector: string;
+    readonly stableSelector: string;
     readonly args: readonly string[];
+    readonly stableArgs: readonly string[];
     readonly durationUnit: 'seconds' | 'milliseconds';
   }) {}
 
@@ -91,6 +105,20 @@ export class MetricSource {
   /** The arg names this source's queries refer to. */
   public get argNames(): readonly string[] {
     return this.source.args;
+  }
+
+  /** The arg names the canary-against-stable comparison refers to: the canary's and the stable version's. */
+  public get comparisonArgNames(): readonly string[] {
+    return [...this.source.args, ...this.source.stableArgs];
+  }
+
+  /**
+   * The comparison of the canary against the stable version over the same `window`; see
+   * {@link comparisonQuery} for the statistic and why it returns exactly one sample.
+   */
+  public comparisonQuery(window: string, options: ResolvedComparison): string {
+    const { requests, serverErrors, selector, stableSelector } = this.source;
+    return comparisonQuery({ requests, serverErrors, canary: selector, stable: stableSelector }, window, options);
   }
 
   /**
@@ -152,6 +180,11 @@ export interface PresetOptions {
    * @default - every one fails (fail-closed)
    */
   readonly dataPolicy?: DataPolicy;
+  /**
+   * Inconclusive measurements a run tolerates before it pauses the Rollout.
+   * @default 0
+   */
+  readonly inconclusiveLimit?: number;
 }
 
 /** Options of {@link successRateMetric}. */
@@ -206,6 +239,56 @@ export function latencyMetric(source: MetricSource, options: LatencyOptions): Th
     interval,
     initialDelay: options.initialDelay,
     count: options.count,
+    inconclusiveLimit: options.inconclusiveLimit,
     threshold: Threshold.atMost(source.durationValue(options.maxLatency), options.dataPolicy),
+  });
+}
+
+/** Options of {@link canaryComparisonMetric}. */
+export interface CanaryComparisonOptions extends Omit<PresetOptions, 'dataPolicy'> {
+  /** The statistical test: false-abort budget, number of measurements, data floor, tolerance, ceiling. */
+  readonly comparison: ComparisonOptions;
+  /**
+   * The fewest conclusive measurements a run needs to succeed. The metric's `inconclusiveLimit` is
+   * `count − minConclusive`: in v1.9.1 analysis/analysis.go (assessMetricFailureInconclusiveOrError) a
+   * metric turns Inconclusive, and the Rollout pauses (rollout/analysis.go, reconcileStepBasedAnalysisRun:
+   * PauseReasonInconclusiveAnalysis), once `Inconclusive > inconclusiveLimit`; and it is Successful once
+   * `Count >= count` within the limits (assessMetricStatus), Inconclusive measurements counted in `Count`.
+   * So a run that succeeds had at least `minConclusive` conclusive measurements, and thin data pauses.
+   * @default - half the count, rounded up
+   */
+  readonly minConclusive?: number;
+}
+
+/**
+ * The canary judged against the stable version over the same window (see {@link comparisonQuery}):
+ * Failed when its error rate is significantly above the stable one's tolerance, or when at least half
+ * of its requests failed; Inconclusive below the data floor (the query returns NaN); Successful
+ * otherwise. The controller compares one number with `z_crit = Φ⁻¹(1 − α/m)`.
+ */
+export function canaryComparisonMetric(source: MetricSource, options: CanaryComparisonOptions): ThresholdMetric {
+  const interval = options.interval ?? DEFAULT_ANALYSIS_INTERVAL;
+  const window = options.window ?? interval;
+  const count = options.count ?? 5;
+  const comparison = resolveComparison(options.comparison);
+  // A count that is not a positive integer is reported by the metric itself (Metric.problems, field 'count').
+  const validCount = Number.isInteger(count) && count >= 1;
+  const minConclusive = options.minConclusive ?? (validCount ? Math.ceil(count / 2) : 1);
+  if (validCount && !(Number.isInteger(minConclusive) && minConclusive >= 1 && minConclusive <= count)) {
+    fail({ at: 'canaryComparisonMetric', field: 'minConclusive', value: minConclusive, rule: `must be an integer from 1 to count (${count})`, fix: 'require e.g. half the measurements' });
+  }
+  return new PrometheusMetric({
+    name: 'error-rate-vs-stable',
+    address: options.address,
+    query: source.comparisonQuery(goDuration(window), comparison),
+    interval,
+    initialDelay: options.initialDelay,
+    count,
+    inconclusiveLimit: validCount ? count - minConclusive : undefined,
+    // NaN is the data floor (Inconclusive, never Failed); +Inf the ceiling (Failed). The query always
+    // returns one sample, so an empty result means a broken query or server: Inconclusive, a pause.
+    threshold: Threshold.atMost(criticalZ(comparison.alpha, comparison.measurements), {
+      onNaN: Verdict.INCONCLUSIVE, onEmpty: Verdict.INCONCLUSIVE, onInf: Verdict.FAIL,
+    }),
   });
 }

@@ -40,8 +40,9 @@ function firstSyntaxError(query: string): string | undefined {
 }
 
 /**
- * The longest range a PromQL query reads, in seconds: of its range selectors (`x[1m]`) and subqueries
- * (`x[10m:1m]`), as the Prometheus grammar parses them; 0 when it has none.
+ * The longest range a PromQL query reads, in seconds: of its range selectors (`x[1m]`), subqueries
+ * (`x[10m:1m]`) and offsets (`x offset 1m`, which a window count subtracts from now), as the
+ * Prometheus grammar parses them; 0 when it has none.
  */
 export function longestRangeSeconds(query: string): number {
   const text = query.replace(ARG_REFERENCE, '1');
@@ -52,6 +53,7 @@ export function longestRangeSeconds(query: string): number {
         const range = node.node.getChild('DurationExpr');
         if (range) longest = Math.max(longest, parseDurationSeconds(text.slice(range.from, range.to)));
       }
+      if (node.name === 'OffsetDurationExpr') longest = Math.max(longest, parseDurationSeconds(text.slice(node.from, node.to)));
     },
   });
   return longest;

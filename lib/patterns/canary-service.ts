@@ -4,7 +4,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
-import { MetricSource, PRESET_ARGS, latencyMetric, successRateMetric } from '../analysis/presets';
+import { COMPARISON_DEFAULTS } from '../analysis/canary-comparison';
+import { MetricSource, PRESET_ARGS, canaryComparisonMetric, latencyMetric } from '../analysis/presets';
+import { Verdict } from '../analysis/threshold';
 import { SyncWave } from '../argocd/sync-wave';
 import { Problem, problemAt, reportAt, reportInputs } from '../errors/problem';
 import { AnalysisRunProps } from '../rollout/analysis-run';
@@ -52,6 +54,7 @@ export const CANARY_SERVICE_DEFAULTS = {
   analysisInterval: Duration.seconds(30),
   analysisCount: 5,
   scrapeInterval: Duration.seconds(10),
+  falseAbortBudget: COMPARISON_DEFAULTS.alpha,
   routing: Routing.replicas(),
   readinessPath: '/healthz',
   /** prometheus-operator's default Service. */
@@ -108,10 +111,26 @@ export interface CanaryServiceProps {
    */
   readonly canaryWeights?: readonly number[];
   /**
-   * The lowest share of non-5xx canary responses that passes analysis, between 0 and 1.
+   * The success rate the service is held to, between 0 and 1. The canary is judged against the stable
+   * version over the same window, not against this number: it fails when its error rate is
+   * significantly above 1.5 × stable's plus a tolerance of 1/20 of this error budget (0.05 points at
+   * 0.99), so a fault that hits both versions never aborts the canary; a stricter rate, a stricter test.
    * @default 0.99
    */
   readonly minSuccessRate?: number;
+  /**
+   * The probability that a healthy release is aborted by chance, over every measurement of every step
+   * (Bonferroni: each measurement gets falseAbortBudget / measurements).
+   * @default 0.01
+   */
+  readonly falseAbortBudget?: number;
+  /**
+   * How often Prometheus scrapes the traffic router's metrics (Istio's proxies, the ingress-nginx
+   * controller), which the analysis queries instead of the app's own; the app's PodMonitor does not
+   * scrape them. Ignored without a router.
+   * @default - the scrape interval of the app's PodMonitor
+   */
+  readonly routerScrapeInterval?: Duration;
   /**
    * The highest p99 latency of the canary that passes analysis.
    * @default - latency is not measured
@@ -145,8 +164,9 @@ export interface CanaryServiceProps {
    */
   readonly analysisInterval?: Duration;
   /**
-   * The PromQL rate window of the analysis; it should span at least three scrapes.
-   * @default - the analysis interval, so that windows neither overlap nor leave gaps
+   * The window each measurement counts requests over; at least four scrapes of the queried metrics.
+   * @default - the longest of the analysis interval, four scrapes, and the time the first canary step
+   * needs at the declared request rate to see twice the data floor (10 canary requests)
    */
   readonly analysisWindow?: Duration;
   /**
@@ -182,6 +202,12 @@ export interface CanaryServiceProps {
 const PORT_NAME = 'http';
 /** Time past the second scrape for the scrape itself and Prometheus's ingestion. */
 const FIRST_MEASUREMENT_MARGIN_S = 5;
+/** The comparison's tolerance above 1.5 × stable's error rate, as a share of the error budget 1 − minSuccessRate. */
+const TOLERANCE_SHARE_OF_ERROR_BUDGET = 1 / 20;
+/** Canary requests the first step's window should hold at the declared rate: twice the data floor. */
+const WINDOW_REQUESTS = 2 * COMPARISON_DEFAULTS.minRequests;
+/** The longest window derived from a declared rate; a rate that needs more is refused. */
+const MAX_WINDOW_S = 600;
 /** What the shell and the kernel accept as an environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variable names that hold secrets by convention (DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY). */
@@ -210,7 +236,7 @@ export class CanaryService extends Construct {
       name: props.name, stable: services.stable, canary: services.canary, port: props.servicePort ?? CANARY_SERVICE_DEFAULTS.servicePort,
     });
     const template = this.analysisTemplate(props, routing.metricSource);
-    this.analysis = this.analysisRun(template, routing.metricSource, services.canary);
+    this.analysis = this.analysisRun(template, routing.metricSource, services);
     this.rollout = this.canaryRollout(props, services, routing.router);
     const container = this.container(props);
     const configuration = this.configuration(props, container);
@@ -253,35 +279,55 @@ export class CanaryService extends Construct {
     return { stable, canary, all: [stable, canary, entry] };
   }
 
-  /** The analysis every canary step runs: success rate, and latency when bounded. */
+  /** The analysis every canary step runs: errors against stable, and latency when bounded. */
   private analysisTemplate(props: CanaryServiceProps, source: MetricSource): AnalysisTemplate {
     const defaults = CANARY_SERVICE_DEFAULTS;
-    const scrapeInterval = props.scrapeInterval ?? defaults.scrapeInterval;
+    const timing = analysisTiming(props, source);
+    for (const p of timing.problems) reportAt(this, p.field, p.value, p.rule, p.fix);
     const measure = {
       address: props.prometheusAddress ?? defaults.prometheusAddress,
-      interval: props.analysisInterval ?? defaults.analysisInterval,
-      window: props.analysisWindow,
-      initialDelay: Duration.seconds(2 * scrapeInterval.toSeconds() + FIRST_MEASUREMENT_MARGIN_S),
-      count: props.analysisCount ?? defaults.analysisCount,
+      interval: timing.interval,
+      window: timing.window,
+      initialDelay: timing.initialDelay,
+      count: timing.count,
+    };
+    const minSuccessRate = props.minSuccessRate ?? defaults.minSuccessRate;
+    const comparison = {
+      alpha: props.falseAbortBudget ?? defaults.falseAbortBudget,
+      // Bonferroni over every comparison measurement of one release; the latency metric is a fixed bound outside this budget.
+      // A count that is not a positive integer is the metric's own problem (reported with its field); 1 keeps this defined.
+      measurements: Math.max(1, (props.canaryWeights ?? defaults.canaryWeights).length)
+        * (Number.isInteger(timing.count) && timing.count >= 1 ? timing.count : 1),
+      allowance: Math.max(1e-6, +((1 - minSuccessRate) * TOLERANCE_SHARE_OF_ERROR_BUDGET).toPrecision(6)),
     };
     return new AnalysisTemplate(this, 'Analysis', {
       metadata: { name: `${props.name}-canary` },
       metrics: [
-        successRateMetric(source, { ...measure, minSuccessRate: props.minSuccessRate ?? defaults.minSuccessRate }),
-        ...props.maxLatency ? [latencyMetric(source, { ...measure, maxLatency: props.maxLatency })] : [],
+        canaryComparisonMetric(source, { ...measure, comparison }),
+        // No traffic gives a NaN quantile: Inconclusive like the comparison's data floor, so an idle release pauses instead of
+        // aborting; +Inf (the quantile in the +Inf bucket) is a slow canary and fails.
+        ...props.maxLatency ? [latencyMetric(source, {
+          ...measure, window: timing.latencyWindow, maxLatency: props.maxLatency,
+          dataPolicy: { onNaN: Verdict.INCONCLUSIVE, onEmpty: Verdict.INCONCLUSIVE, onInf: Verdict.FAIL },
+          inconclusiveLimit: Number.isInteger(timing.count) && timing.count >= 1 ? timing.count - Math.ceil(timing.count / 2) : undefined,
+        })] : [],
       ],
-      args: source.args,
+      args: source.comparisonArgNames.map(name => ({ name })),
     });
   }
 
-  /** The template with the args the Rollout passes it: the canary's pod hash, Service and namespace. */
-  private analysisRun(template: AnalysisTemplate, source: MetricSource, canary: kplus.Service): AnalysisRunProps {
+  /** The template with the args the Rollout passes it: the canary's and stable's pod hash or Service, and the namespace. */
+  private analysisRun(template: AnalysisTemplate, source: MetricSource, services: CanaryServices): AnalysisRunProps {
+    // Resolved once, when the controller creates the AnalysisRun: v1.9.1 utils/analysis/factory.go,
+    // BuildArgumentsForRolloutAnalysisRun (Latest → newRS's rollouts-pod-template-hash, Stable → stableRS's).
     const argValues: Record<string, ArgValue> = {
       [PRESET_ARGS.canaryHash]: ArgValue.canaryPodTemplateHash(),
-      [PRESET_ARGS.canaryService]: ArgValue.of(canary.name),
+      [PRESET_ARGS.stableHash]: ArgValue.stablePodTemplateHash(),
+      [PRESET_ARGS.canaryService]: ArgValue.of(services.canary.name),
+      [PRESET_ARGS.stableService]: ArgValue.of(services.stable.name),
       [PRESET_ARGS.namespace]: ArgValue.fieldRef('metadata.namespace'),
     };
-    return { templates: [template], args: Object.fromEntries(source.argNames.map(name => [name, argValues[name]])) };
+    return { templates: [template], args: Object.fromEntries(source.comparisonArgNames.map(name => [name, argValues[name]])) };
   }
 
   /** The Rollout: each weight, then the analysis that gates it. */
@@ -468,6 +514,70 @@ export function canaryServiceSettingProblems(props: Partial<CanaryServiceProps>)
     }
   }
   return problems;
+}
+
+/** When and over what window an analysis step measures, derived from the scrape it queries and the declared rate. */
+export interface AnalysisTiming {
+  /** The scrape interval of the metrics the analysis queries. */
+  readonly scrape: Duration;
+  readonly initialDelay: Duration;
+  readonly interval: Duration;
+  /** The comparison's counting window. */
+  readonly window: Duration;
+  /** The latency metric's rate window: as before #24, the analysis window or the interval. */
+  readonly latencyWindow: Duration;
+  readonly count: number;
+  /** Combinations that cannot work. */
+  readonly problems: SettingProblem[];
+}
+
+/**
+ * The analysis timing of `props` when the analysis queries `source`. The first measurement waits two
+ * scrapes of the queried metrics and 5 s (a counter needs two samples after the canary's first
+ * requests); the window spans at least four of those scrapes, the interval at least one, and at the
+ * declared rate the first step's window holds twice the data floor, or the rate is refused with the
+ * window it would need.
+ */
+export function analysisTiming(props: Partial<CanaryServiceProps>, source: MetricSource): AnalysisTiming {
+  const defaults = CANARY_SERVICE_DEFAULTS;
+  const problems: SettingProblem[] = [];
+  const appScrape = props.scrapeInterval ?? defaults.scrapeInterval;
+  const scrape = source === MetricSource.APP ? appScrape : props.routerScrapeInterval ?? appScrape;
+  // Milliseconds: a fractional duration is the metric's own problem to report (Metric.durationProblems), not a throw here.
+  const secondsOf = (d: Duration) => d.toMilliseconds() / 1000;
+  const scrapeS = secondsOf(scrape);
+  const interval = props.analysisInterval ?? defaults.analysisInterval;
+  const count = props.analysisCount ?? defaults.analysisCount;
+  const scrapeField = source === MetricSource.APP || props.routerScrapeInterval === undefined ? 'scrapeInterval' : 'routerScrapeInterval';
+  if (secondsOf(interval) < scrapeS) {
+    problems.push({ field: 'analysisInterval', value: `${secondsOf(interval)}s`, rule: `must be at least the ${scrapeField} of the queried metrics (${scrapeS}s): measurements in between see no new sample`, fix: `raise analysisInterval to ${scrapeS}s or more` });
+  }
+  const weights = props.canaryWeights ?? defaults.canaryWeights;
+  const rate = props.expectedRequestRate;
+  let dataS = 0;
+  if (rate !== undefined && rate > 0 && weights.length > 0) {
+    const canaryRps = rate * Math.min(...weights) / 100;
+    dataS = Math.ceil(WINDOW_REQUESTS / canaryRps / scrapeS) * scrapeS;
+    if (dataS > MAX_WINDOW_S && props.analysisWindow === undefined) {
+      problems.push({ field: 'expectedRequestRate', value: rate,
+        rule: `gives the first canary step ${+canaryRps.toFixed(3)} requests/s, which needs a ${dataS}s window to see ${WINDOW_REQUESTS} requests, above the ${MAX_WINDOW_S}s this pattern derives`,
+        fix: `raise the first canary weight, or set analysisWindow to ${dataS}s and analysisCount so that a step lasts that long` });
+    }
+  }
+  const derived = Math.ceil(Math.max(secondsOf(interval), 4 * scrapeS, Math.min(dataS, MAX_WINDOW_S)));
+  const window = props.analysisWindow ?? Duration.seconds(derived);
+  if (secondsOf(window) < 4 * scrapeS) {
+    problems.push({ field: 'analysisWindow', value: `${secondsOf(window)}s`, rule: `must span at least four scrapes of the queried metrics (${4 * scrapeS}s at ${scrapeS}s)`, fix: `raise analysisWindow to ${4 * scrapeS}s or more` });
+  }
+  return {
+    scrape,
+    initialDelay: Duration.seconds(2 * scrapeS + FIRST_MEASUREMENT_MARGIN_S),
+    interval,
+    window,
+    latencyWindow: props.analysisWindow ?? interval,
+    count,
+    problems,
+  };
 }
 
 /** CPU in millicores, from kplus's `250m` or `2` form. */

@@ -30,7 +30,9 @@ describe('ServiceChart', () => {
     // Production: the environment's weights, the service's autoscaler and threshold, and its Istio routing.
     expect(rollout.spec.strategy.canary.steps.filter((s: object) => 'setWeight' in s).map((s: { setWeight: number }) => s.setWeight)).toEqual([10, 25, 50]);
     expect(byKind('HorizontalPodAutoscaler')[0].spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
-    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# >= 0.995');
+    // 3 steps × 5 measurements share the 1% budget; 0.995 sets the comparison's tolerance to 0.025 points.
+    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# <= 3.2088');
+    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].provider.prometheus.query).toContain('+ 0.00025)');
     expect(byKind('VirtualService')).toHaveLength(1);
     expect(rollout.spec.template.spec.containers[0].image).toBe(deploymentOf('production', 'api').image.toString());
     // Its canaries' verdicts reach the environment's notifications (charts/notifications-chart.ts).
@@ -53,7 +55,7 @@ describe('ServiceChart', () => {
     const { byKind } = chartFor('production', 'web');
     const [container] = byKind('Rollout')[0].spec.template.spec.containers;
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 3000, scheme: 'HTTP' });
-    expect(byKind('AnalysisTemplate')[0].spec.metrics.map((m: { name: string }) => m.name)).toEqual(['success-rate', 'latency-p99']);
+    expect(byKind('AnalysisTemplate')[0].spec.metrics.map((m: { name: string }) => m.name)).toEqual(['error-rate-vs-stable', 'latency-p99']);
     expect(byKind('HTTPRoute')[0].spec.hostnames).toEqual(['shop.example.com']);
   });
 });

@@ -7,13 +7,16 @@ import { tempRepo } from '../helpers';
 
 describe('analysis:check', () => {
   test('GIVEN one value for every query WHEN checked THEN each metric is judged by its own threshold, and a failure fails the command', async () => {
-    const prometheus = await fakePrometheus(() => vector('0.2'));
+    const prometheus = await fakePrometheus(() => vector('3'));
     try {
-      const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'web', '--env', 'staging', '--canary-hash', 'abc123']);
+      const result = await analysisCheckCommand(fleet, tempRepo(),
+        ['--prometheus', prometheus.url, '--service', 'web', '--env', 'staging', '--canary-hash', 'abc123', '--stable-hash', 'def456']);
+      // The comparison's score 3 is above z_crit = Φ⁻¹(1 − 1%/6) for 2 steps × 3 measurements.
       expect(result.output.split('\n')).toEqual([
-        'staging/web web-canary/success-rate: Failed (0.2); condition >= 0.99 (empty: Failed, NaN: Failed, Inf: Failed)',
-        'staging/web web-canary/latency-p99: Successful (0.2); condition <= 0.5 (empty: Failed, NaN: Failed, Inf: Failed)',
+        'staging/web web-canary/error-rate-vs-stable: Failed (3); condition <= 2.9352 (empty: Inconclusive, NaN: Inconclusive, Inf: Failed)',
+        'staging/web web-canary/latency-p99: Failed (3); condition <= 0.5 (empty: Inconclusive, NaN: Inconclusive, Inf: Failed)',
       ]);
+      expect(prometheus.queries[0]).toContain('rollouts_pod_template_hash="def456"');
       expect(result.failed).toBe(true);
       expect(prometheus.queries[0]).toContain('namespace="shop-staging",rollouts_pod_template_hash="abc123"');
     } finally {
@@ -21,12 +24,15 @@ describe('analysis:check', () => {
     }
   });
 
-  test('GIVEN an Istio service WHEN checked THEN the canary Service name fills its arg, and no hash is needed', async () => {
+  test('GIVEN an Istio service WHEN checked THEN the canary and stable Service names fill their args, and no hash is needed', async () => {
     const prometheus = await fakePrometheus(() => vector('0.999'));
     try {
       const result = await analysisCheckCommand(fleet, tempRepo(), ['--prometheus', prometheus.url, '--service', 'api', '--env', 'production']);
-      expect(result).toEqual({ output: 'production/api api-canary/success-rate: Successful (0.999); condition >= 0.995 (empty: Failed, NaN: Failed, Inf: Failed)', failed: false });
+      expect(result).toEqual({
+        output: 'production/api api-canary/error-rate-vs-stable: Successful (0.999); condition <= 3.2088 (empty: Inconclusive, NaN: Inconclusive, Inf: Failed)', failed: false,
+      });
       expect(prometheus.queries[0]).toContain('destination_service_name="api-canary"');
+      expect(prometheus.queries[0]).toContain('destination_service_name="api-stable"');
     } finally {
       await prometheus.close();
     }

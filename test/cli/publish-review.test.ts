@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import { publishReviewCommand, REVIEW_COMMENT_MARKER } from '../../cli/publish-review';
 import { synthCommand } from '../../cli/synth';
 import { Fleet } from '../../model';
@@ -48,7 +49,7 @@ async function fakeForgejo(comments: { id: number; body: string }[], attachments
 
 const loosened = new Fleet({
   name: fleet.name, repoUrl: fleet.repoUrl, environments: [...fleet.environments],
-  services: fleet.services.map(s => (s.name === 'api' ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, minSuccessRate: 0.95 } } } : s)),
+  services: fleet.services.map(s => (s.name === 'web' ? { ...s, overrides: { ...s.overrides, production: { ...s.overrides?.production, maxLatency: Duration.millis(900) } } } : s)),
 });
 const SHA = 'c'.repeat(40);
 
@@ -78,7 +79,7 @@ describe('review:publish', () => {
       expect(comment).toMatch(/!\[production\/api\]\(https:\/\/forgejo\.example\.com\/attachments\/\d\)/);
       expect(comment).not.toMatch(/\]\([\w-]+\.svg\)/);
       expect(comment.startsWith(`${REVIEW_COMMENT_MARKER}\n# Review against main`)).toBe(true);
-      expect(comment).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
+      expect(comment).toContain('- production/web: latency-p99 threshold 0.5 → 0.9 (looser)');
       expect(comment).toContain('<details><summary>Canary plan</summary>');
       expect(comment).toContain('<details><summary>replay.md</summary>\n\n# Replay\nall aborted in time\n\n</details>');
       expect(forgejo.requests[7].body).toEqual({ state: 'failure', context: 'infra/review', description: 'needs review-approved: threshold-loosened' });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import { releaseCommand } from '../../cli/release';
 import { REVIEW_COMMAND, reviewCommand, reviewRepository } from '../../cli/review';
 import { synthCommand } from '../../cli/synth';
@@ -24,17 +25,17 @@ describe('review', () => {
   test('GIVEN a branch that loosens a threshold WHEN reviewed THEN the line says how, the flag is high, and a trailer approves it', () => {
     const { root, git, editFleet } = gitRepo();
     editFleet();
-    const looser = fleetWith('api', { minSuccessRate: 0.95 });
+    const looser = fleetWith('web', { maxLatency: Duration.millis(900) });
     synthCommand(looser, root, []);
     const output = review(root, looser);
-    expect(output).toContain('- production/api: success-rate threshold 0.995 → 0.95 (looser)');
-    expect(output).toContain('| high | `threshold-loosened` | production/api | success-rate: >= 0.995 → >= 0.95 |');
+    expect(output).toContain('- production/web: latency-p99 threshold 0.5 → 0.9 (looser)');
+    expect(output).toContain('| high | `threshold-loosened` | production/web | latency-p99: <= 0.5 → <= 0.9 |');
     expect(output).toContain('unapproved high-severity flags: threshold-loosened');
     expect(output).not.toContain('unexplained-dist-change');
     expect(output.split('\n').pop()).toBe('wrote reports/review/review.md and reports/review/review.json');
     const json = JSON.parse(fs.readFileSync(path.join(root, 'reports/review/review.json'), 'utf-8'));
-    expect(json.flags).toContainEqual({ severity: 'high', rule: 'threshold-loosened', where: 'production/api', detail: 'success-rate: >= 0.995 → >= 0.95' });
-    expect(fs.readFileSync(path.join(root, 'reports/review/review.md'), 'utf-8')).toContain('<details><summary>dist/production/api/analysistemplate-api-canary.yaml');
+    expect(json.flags).toContainEqual({ severity: 'high', rule: 'threshold-loosened', where: 'production/web', detail: 'latency-p99: <= 0.5 → <= 0.9' });
+    expect(fs.readFileSync(path.join(root, 'reports/review/review.md'), 'utf-8')).toContain('<details><summary>dist/production/web/analysistemplate-web-canary.yaml');
 
     git('add', '-A');
     git('commit', '--quiet', '-m', 'looser\n\nreview-approved: threshold-loosened');

@@ -43,8 +43,8 @@ describe('synth of a broken fleet', () => {
 
   test.each<[string, ServiceSettings, string]>([
     ['a weight above 100, reported where fleet.ts sets it', { canaryWeights: [10, 150] }, "fleet.ts: 'services[api].overrides.staging.canaryWeights[1]' is 150: must be an integer from 1 to 100"],
-    ['a zero analysis count', { analysisCount: 0 }, "staging-api/Service/Analysis: 'metrics[success-rate].count' is 0: must be a positive integer"],
-    ['a fractional analysis interval', { analysisInterval: Duration.millis(1500) }, "staging-api/Service/Analysis: 'metrics[success-rate].interval' is '1.5s': must be a whole number of seconds of at least 1"],
+    ['a zero analysis count', { analysisCount: 0 }, "staging-api/Service/Analysis: 'metrics[error-rate-vs-stable].count' is 0: must be a positive integer"],
+    ['a fractional analysis interval', { analysisInterval: Duration.millis(1500) }, "staging-api/Service/Analysis: 'metrics[error-rate-vs-stable].interval' is '1.5s': must be a whole number of seconds of at least 1"],
     ['an invalid hostname', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['Shop!'] }) }, "staging-api/Service/HttpRoute: 'hostnames' is 'Shop!': must be a lowercase dns name"],
     ['an invalid environment variable name', { config: { 'LOG-LEVEL': 'info' } }, "staging-api/Service: 'config.LOG-LEVEL' is 'LOG-LEVEL': is not a valid environment variable name"],
   ])('GIVEN %s WHEN synthesized THEN it fails naming the construct and field, and dist/ is unchanged', (_, settings, message) => {

@@ -16,31 +16,25 @@ describe('simulate', () => {
     for (const r of results.filter(x => x.scenario === 'healthy')) {
       expect([r.rollout, r.verdict, r.false_abort_rate! <= 0.01]).toEqual([r.rollout, 'Promoted', true]);
     }
-    // Bad from the start: aborted within 45 s of the first request, at no more than 10% of traffic.
+    // Bad from the start (20% against stable's 0.1%): at 150–200 requests/s aborted at the first measurement (26 s) at 10% of traffic;
+    // at 20 requests/s (staging/web) the first window holds about 50 canary requests, so the second measurement decides.
     for (const r of of('bad-from-start')) {
-      expect([r.rollout, r.verdict, r.abort_s! <= 45, r.max_exposure_pct]).toEqual([r.rollout, 'Aborted', true, 10]);
+      expect([r.rollout, r.verdict, r.max_exposure_pct]).toEqual([r.rollout, 'Aborted', 10]);
+      expect([r.rollout, r.abort_s! <= (r.rollout.startsWith('production/') ? 45 : 60)]).toEqual([r.rollout, true]);
     }
     // A spike during any step: aborted within 75 s.
     expect(of(/^spike-step-/).length).toBeGreaterThanOrEqual(8);
     for (const r of of(/^spike-step-/)) expect([r.rollout, r.scenario, r.verdict, r.abort_s! <= 75]).toEqual([r.rollout, r.scenario, 'Aborted', true]);
-    // No traffic: the declared no-data policy decides, and the output says so.
+    // No traffic: below the data floor every measurement is Inconclusive, so the release pauses and is never aborted (#24).
     for (const r of results.filter(x => x.scenario === 'no-traffic')) {
-      expect(r.verdict).toBe('Aborted');
-      expect(r.note).toContain('the declared no-data policy: NaN is Failed');
+      expect([r.rollout, r.verdict]).toEqual([r.rollout, 'Paused']);
+      expect(r.note).toMatch(/inconclusive \(\d+\) > inconclusiveLimit \(\d+\)/);
     }
     // Prometheus down or hanging: aborted within the plan's bound.
     for (const r of results.filter(x => x.scenario.startsWith('prometheus-'))) {
       expect([r.rollout, r.scenario, r.verdict, r.abort_s! <= r.plan_bound_s!]).toEqual([r.rollout, r.scenario, 'Aborted', true]);
     }
-    // Every simulated abort is within the plan's bound, and the bound is no more than 25% above the worst simulated time.
-    const bounded = results.filter(r => r.plan_bound_s !== null && r.abort_s !== null && !r.scenario.startsWith('prometheus-'));
-    expect(bounded.length).toBeGreaterThanOrEqual(11);
-    for (const r of bounded) expect([r.rollout, r.scenario, r.abort_s! <= r.plan_bound_s!]).toEqual([r.rollout, r.scenario, true]);
-    for (const rollout of new Set(bounded.map(r => r.rollout))) {
-      const spikes = bounded.filter(r => r.rollout === rollout && r.scenario.startsWith('spike-step-'));
-      const worst = Math.max(...spikes.map(r => r.abort_s!));
-      expect([rollout, spikes[0].plan_bound_s! <= 1.25 * worst]).toEqual([rollout, true]);
-    }
+    // The plan does not yet state detection bounds for the comparison against stable (#24, not done): no other bound to check.
     // A replica-based canary states its real exposure: 33% at setWeight 10 with 2 replicas, which the plan warns about.
     const staging = results.find(r => r.rollout === 'staging/api' && r.scenario === 'no-traffic')!;
     expect(staging.max_exposure_pct).toBe(33.3);

@@ -28,7 +28,7 @@ describe('synthetic metrics', () => {
 
   test('GIVEN a release WHEN its traffic is drawn THEN the series start at the first scrape, at zero, and follow the share and error rate', () => {
     const counts = canaryTraffic(release());
-    expect(counts[0]).toEqual({ atS: 3, requests: 0, errors: 0, stableRequests: 0 });
+    expect(counts[0]).toEqual({ atS: 3, requests: 0, errors: 0, stableRequests: 0, stableErrors: 0 });
     expect(counts.map(c => c.atS)).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 83, 93, 103, 113]);
     const early = counts.slice(1, 6).reduce((s, c) => s + c.requests, 0);
     const late = counts.slice(7).reduce((s, c) => s + c.requests, 0);

@@ -1,4 +1,6 @@
-import { chartFileName, planMarkdown } from '../../../delivery/plan';
+import * as path from 'path';
+import { chartFileName, judgementLines, planMarkdown, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
+import { ROOT } from '../../helpers';
 import { samplePlan } from './plan-fixture';
 
 describe('planMarkdown', () => {
@@ -23,5 +25,16 @@ describe('planMarkdown', () => {
   test('GIVEN opt-outs of Rollouts without a canary plan WHEN rendered THEN they follow the plans as warnings', () => {
     const markdown = planMarkdown([samplePlan()], ['staging/admin: promotes with no analysis measuring it; accepted: internal tool']);
     expect(markdown).toContain('### Opt-outs of Rollouts without a canary plan\n\n- ⚠️ staging/admin: promotes with no analysis measuring it; accepted: internal tool\n');
+  });
+});
+
+describe('judgementLines', () => {
+  test('GIVEN staging/web of the example fleet WHEN its judgement is stated THEN it gives the release\'s false-abort bound and, per step at 20 rps, requests, the floor and the detectable rate', () => {
+    const plans = readServiceFolders(path.join(ROOT, 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+    const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'web')!);
+    expect(lines[0]).toBe('**Judgement against stable**: false-abort bound of a healthy release 1.00% (6 measurements at z > 2.9352); '
+      + 'below 10 canary requests a measurement is Inconclusive, and more than inconclusiveLimit of them pause the release (never abort it).');
+    expect(lines).toContain('| 1 | 80 | 5s | 8.40% |');
+    expect(lines).toContain('| 3 | 400 | 1s | 2.27% |');
   });
 });

@@ -32,11 +32,17 @@ describe('CanaryService', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
     expect(byKind('Service').map(s => s.spec.ports[0].port)).toEqual([80, 80, 80]);
     const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
-    // 10s scrapes: the first measurement waits 2 × 10s + 5s; the window is the 30s interval.
-    expect(metric).toMatchObject({ name: 'success-rate', interval: '30s', initialDelay: '25s', count: 5, provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090' } } });
-    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(30);
+    // 10s scrapes: the first measurement waits 2 × 10s + 5s; the window is four scrapes, longer than the 30s interval.
+    expect(metric).toMatchObject({
+      name: 'error-rate-vs-stable', interval: '30s', initialDelay: '25s', count: 5, inconclusiveLimit: 2,
+      provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090' } },
+    });
+    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(40);
     expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].interval).toBe('10s');
-    expect(metric.successCondition).toContain('# >= 0.99');
+    // Bonferroni: 1% over 2 steps × 5 measurements, z_crit = Φ⁻¹(1 − 0.001); NaN (thin data) is Inconclusive, +Inf (the ceiling) Failed.
+    expect(metric.successCondition).toBe('len(result) > 0 && all(result, {(!isNaN(#) && !isInf(#) && # <= 3.0903)})');
+    expect(metric.failureCondition).toBe('any(result, {(!isNaN(#) && !isInf(#) && !(# <= 3.0903)) || isInf(#)})');
+    expect(metric.provider.prometheus.query).toContain('+ 0.0005)');
   });
 
   test('GIVEN a mesh service with an autoscaler, config and secrets WHEN synthesized THEN it is a measured canary that never drops a request', () => {
@@ -70,7 +76,11 @@ describe('CanaryService', () => {
     ]);
     expect(byKind('ConfigMap')[0]).toMatchObject({ data: { LOG_LEVEL: 'info' }, immutable: true });
     expect(byKind('PodDisruptionBudget')[0].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } });
-    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].successCondition).toContain('# >= 0.995');
+    // 3 steps × 5 measurements; a 0.995 success rate makes the tolerance 1/20 of 0.5%.
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric.successCondition).toContain('# <= 3.2088');
+    expect(metric.provider.prometheus.query).toContain('destination_service_name="{{args.stable-service}}"');
+    expect(metric.provider.prometheus.query).toContain('+ 0.00025)');
   });
 
   test('GIVEN a slower scrape WHEN synthesized THEN the PodMonitor scrapes at it and the first measurement waits two of them', () => {
@@ -93,7 +103,7 @@ describe('CanaryService', () => {
   test('GIVEN a latency bound, ports and delays WHEN synthesized THEN success rate and latency gate each step, on the given ports', () => {
     const { byKind, rollout } = canaryService({ maxLatency: Duration.millis(500), servicePort: 8080, preStopDelay: Duration.seconds(10), terminationGracePeriod: Duration.seconds(45), readinessPath: '/ready' });
     const [template] = byKind('AnalysisTemplate');
-    expect(template.spec.metrics.map((m: { name: string }) => m.name)).toEqual(['success-rate', 'latency-p99']);
+    expect(template.spec.metrics.map((m: { name: string }) => m.name)).toEqual(['error-rate-vs-stable', 'latency-p99']);
     expect(template.spec.metrics[1].successCondition).toContain('# <= 0.5');
     expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].port).toBe('http');
     expect(byKind('Service').map(s => s.spec.ports[0])).toEqual(Array(3).fill({ port: 8080, targetPort: 8000, name: 'http' }));
@@ -158,5 +168,41 @@ describe('CanaryService', () => {
       { field: 'replicas', value: 1, rule: 'must be an integer of at least 2: with one pod, draining its node or a disruption takes the service down', fix: 'run at least 2 replicas' },
     ]);
     expect(canaryServiceSettingProblems({})).toEqual([]);
+  });
+
+  test('GIVEN each routing WHEN synthesized THEN the Rollout passes the canary\'s and the stable version\'s identity, which the controller resolves when it creates the run', () => {
+    const argsOf = (props: Partial<CanaryServiceProps>) => canaryService(props).rollout.spec.strategy.canary.steps[1].analysis.args;
+    expect(argsOf({})).toEqual([
+      { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+      { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
+    ]);
+    expect(argsOf({ routing: Routing.istio() })).toEqual([
+      { name: 'canary-service', value: 'api-canary' },
+      { name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'stable-service', value: 'api-stable' },
+    ]);
+  });
+
+  test('GIVEN a mesh scraped every 30s WHEN synthesized THEN the analysis is timed from the mesh\'s scrape, not the app\'s', () => {
+    const { byKind } = canaryService({ routing: Routing.istio(), routerScrapeInterval: Duration.seconds(30) });
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric.initialDelay).toBe('65s');
+    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(120);
+    expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].interval).toBe('10s');
+  });
+
+  test('GIVEN a declared rate WHEN synthesized THEN the window holds twice the data floor of canary requests at the first weight', () => {
+    // 2 requests/s × 10% = 0.2 canary requests/s: 20 requests take 100 s, a multiple of the 10 s scrape.
+    const [metric] = canaryService({ expectedRequestRate: 2 }).byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(100);
+  });
+
+  test.each([
+    [{ expectedRequestRate: 0.1 }, "test/Api: 'expectedRequestRate' is 0.1: gives the first canary step 0.01 requests/s, which needs a 2000s window to see 20 requests, above the 600s this pattern derives; raise the first canary weight, or set analysisWindow to 2000s and analysisCount so that a step lasts that long"],
+    [{ analysisWindow: Duration.seconds(30) }, "test/Api: 'analysisWindow' is '30s': must span at least four scrapes of the queried metrics (40s at 10s); raise analysisWindow to 40s or more"],
+    [{ routing: Routing.istio(), routerScrapeInterval: Duration.seconds(60) }, "test/Api: 'analysisInterval' is '30s': must be at least the routerScrapeInterval of the queried metrics (60s): measurements in between see no new sample; raise analysisInterval to 60s or more"],
+  ])('GIVEN a timing that cannot work (%j) WHEN synthesized THEN it is refused with the length needed', (props, message) => {
+    expect(() => canaryService(props as Partial<CanaryServiceProps>)).toThrow(message);
   });
 });

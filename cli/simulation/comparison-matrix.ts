@@ -1,0 +1,153 @@
+import { RolloutPlan } from '../../delivery/plan';
+import { minimumDetectableRate } from '../../lib/analysis/canary-comparison';
+import { COMPARISON_METRIC, comparisonOf, ComparisonOutcome, replayComparison } from './comparison-replay';
+
+/** The total request rates every Rollout is replayed at, besides its declared one. */
+export const MATRIX_RATES = [0, 0.5, 2, 10, 50, 200] as const;
+
+/** One JSON line of the matrix: a Rollout × scenario × rate, pooled over seeds. */
+export interface MatrixRow {
+  readonly rollout: string;
+  readonly routing: string;
+  readonly scenario: string;
+  readonly rps: number;
+  readonly declared_rps: number | null;
+  readonly baseline_error_pct: number;
+  readonly scrape_s: number;
+  readonly seeds: number;
+  readonly promoted: number;
+  readonly paused: number;
+  readonly aborted: number;
+  /** Aborted ÷ seeds, for the scenarios where the canary is not at fault; null otherwise. */
+  readonly false_abort_rate: number | null;
+  readonly abort_s_p50: number | null;
+  readonly abort_s_p95: number | null;
+  readonly abort_s_p99: number | null;
+  readonly abort_s_max: number | null;
+  readonly max_exposure_pct: number;
+  readonly bad_requests_max: number;
+  /** Not computed in process: the plan's bounds still describe the threshold design (see the README). */
+  readonly plan_bound_s: null;
+  /** The smallest canary error rate one measurement of the first analysed step catches with 80% power at this rate. */
+  readonly mde_pct: number | null;
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly baseline: number;
+  readonly innocent: boolean;
+  /** Canary and stable error rates at a time, and when the fault began (for abort times). */
+  readonly rates: (seed: number, endS: number) => { canary: (t: number) => number; stable: (t: number) => number; onsetS: number };
+}
+
+const steady = (canary: number, stable: number) => () => ({ canary: () => canary, stable: () => stable, onsetS: 0 });
+
+/**
+ * The scenarios of #24 that the in-process evaluator can replay (`prometheus-down` and
+ * `prometheus-hanging` need a server and are replayed by ./replay.ts).
+ */
+function scenarios(plan: RolloutPlan, mdeRate: number | undefined): Scenario[] {
+  const list: Scenario[] = [
+    { name: 'healthy', baseline: 0.001, innocent: true, rates: steady(0.001, 0.001) },
+    { name: 'healthy-1pct', baseline: 0.01, innocent: true, rates: steady(0.01, 0.01) },
+    { name: 'shared-outage', baseline: 0.001, innocent: true, rates: steady(0.05, 0.05) },
+    {
+      name: 'shared-outage-onset', baseline: 0.001, innocent: true, rates: (seed, endS) => {
+        const onsetS = ((seed * 2654435761) % 1000) / 1000 * endS;
+        const rate = (t: number) => (t >= onsetS ? 0.05 : 0.001);
+        return { canary: rate, stable: rate, onsetS };
+      },
+    },
+    { name: 'bad-from-start', baseline: 0.001, innocent: false, rates: steady(0.2, 0.001) },
+    { name: 'five-x', baseline: 0.001, innocent: false, rates: steady(0.005, 0.001) },
+    { name: 'no-traffic', baseline: 0.001, innocent: true, rates: steady(0.001, 0.001) },
+  ];
+  if (mdeRate !== undefined) list.push({ name: 'at-mde', baseline: 0.001, innocent: false, rates: steady(mdeRate, 0.001) });
+  plan.steps.filter(s => s.metrics.length > 0).forEach(step => {
+    list.push({ name: `spike-step-${step.index}`, baseline: 0.001, innocent: false, rates: () => ({
+      canary: (t: number) => (t >= step.startS ? 0.2 : 0.001), stable: () => 0.001, onsetS: step.startS,
+    }) });
+  });
+  return list;
+}
+
+/** The minimum detectable canary error rate of one measurement of the first analysed step at `rps`. */
+export function firstStepMde(plan: RolloutPlan, rps: number, baseline = 0.001): number | undefined {
+  const step = plan.steps.find(s => s.metrics.some(m => m.name === COMPARISON_METRIC));
+  const metric = step?.metrics.find(m => m.name === COMPARISON_METRIC);
+  if (!step || !metric?.threshold) return undefined;
+  const requests = rps * step.share / 100 * metric.windowS;
+  const rate = minimumDetectableRate(Math.floor(requests), baseline, comparisonOf(metric), metric.threshold.bound);
+  return Number.isNaN(rate) ? undefined : rate;
+}
+
+/**
+ * Every Rollout × scenario × rate, replayed in process: `seeds` releases per healthy-type scenario, a
+ * fifth of them (at least 20) for the others. Progress goes to `log`.
+ */
+export async function comparisonMatrix(
+  plans: readonly RolloutPlan[], seeds: number, log: (line: string) => void = () => undefined,
+): Promise<MatrixRow[]> {
+  const rows: MatrixRow[] = [];
+  for (const plan of plans) {
+    const rollout = `${plan.environment}/${plan.service}`;
+    const rates = [...new Set([...MATRIX_RATES, ...plan.expectedRps === undefined ? [] : [plan.expectedRps]])];
+    const nominal = await replayComparison({ plan, rps: 0, scrapeS: 10, seed: 1, canaryErrorRate: () => 0, stableErrorRate: () => 0 });
+    log(`${rollout}: ${rates.length} rates`);
+    for (const rps of rates) {
+      const mde = firstStepMde(plan, rps);
+      for (const scenario of scenarios(plan, mde)) {
+        if ((scenario.name === 'no-traffic') !== (rps === 0)) continue;
+        const n = scenario.innocent ? seeds : Math.max(20, Math.floor(seeds / 5));
+        const outcomes: Outcome[] = [];
+        for (let seed = 1; seed <= n; seed++) {
+          const { canary, stable, onsetS } = scenario.rates(seed, nominal.endS);
+          const scrapeS = plan.scrapeIntervalS ?? 10;
+          const outcome = await replayComparison({ plan, rps, scrapeS, seed, canaryErrorRate: canary, stableErrorRate: stable });
+          outcomes.push({ ...outcome, onsetS });
+        }
+        rows.push(summarize(plan, rollout, scenario, rps, n, outcomes, mde));
+      }
+    }
+  }
+  return rows;
+}
+
+type Outcome = ComparisonOutcome & { onsetS: number };
+
+function summarize(
+  plan: RolloutPlan, rollout: string, scenario: Scenario, rps: number, n: number, outcomes: readonly Outcome[], mde: number | undefined,
+): MatrixRow {
+  const aborted = outcomes.filter(o => o.verdict === 'Aborted');
+  const times = aborted.map(o => Math.max(0, o.endS - o.onsetS)).sort((a, b) => a - b);
+  const quantile = (p: number) => (times.length === 0 ? null : round(times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]));
+  const exposureOf = (o: Outcome) => (o.verdict === 'Promoted' ? 100 : Math.max(0, ...o.shares.filter(s => s.atS <= o.endS).map(s => s.share)));
+  const exposure = Math.max(0, ...outcomes.map(exposureOf));
+  return {
+    rollout,
+    routing: plan.router ?? 'replicas',
+    scenario: scenario.name,
+    rps,
+    declared_rps: plan.expectedRps ?? null,
+    baseline_error_pct: scenario.baseline * 100,
+    scrape_s: plan.scrapeIntervalS ?? 10,
+    seeds: n,
+    promoted: outcomes.filter(o => o.verdict === 'Promoted').length,
+    paused: outcomes.filter(o => o.verdict === 'Paused').length,
+    aborted: aborted.length,
+    false_abort_rate: scenario.innocent ? round(aborted.length / n, 4) : null,
+    abort_s_p50: quantile(0.5),
+    abort_s_p95: quantile(0.95),
+    abort_s_p99: quantile(0.99),
+    abort_s_max: times.length === 0 ? null : round(times[times.length - 1]),
+    max_exposure_pct: round(exposure),
+    bad_requests_max: Math.max(0, ...outcomes.map(o => o.badRequests)),
+    plan_bound_s: null,
+    mde_pct: mde === undefined ? null : round(mde * 100, 3),
+  };
+}
+
+function round(value: number, digits = 1): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,31 @@
+import * as path from 'path';
+import { comparisonMatrix, firstStepMde, MATRIX_RATES } from '../../../cli/simulation/comparison-matrix';
+import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
+import { ROOT } from '../../helpers';
+
+const plans = readServiceFolders(path.join(ROOT, 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+const web = plans.find(p => p.environment === 'staging' && p.service === 'web')!;
+
+describe('comparison matrix', () => {
+  test('GIVEN staging/web WHEN the matrix runs THEN it has one row per scenario × rate, named as in #24, with every field', async () => {
+    const rows = await comparisonMatrix([web], 5);
+    expect([...new Set(rows.map(r => r.rps))]).toEqual([...MATRIX_RATES, 20]);
+    expect([...new Set(rows.map(r => r.scenario))].sort()).toEqual([
+      'at-mde', 'bad-from-start', 'five-x', 'healthy', 'healthy-1pct', 'no-traffic', 'shared-outage', 'shared-outage-onset', 'spike-step-1', 'spike-step-3',
+    ]);
+    const healthy = rows.find(r => r.scenario === 'healthy' && r.rps === 20)!;
+    expect(healthy).toMatchObject({ rollout: 'staging/web', routing: 'gateway api', declared_rps: 20, baseline_error_pct: 0.1, scrape_s: 10, seeds: 5, promoted: 5, false_abort_rate: 0 });
+    expect(Object.keys(healthy).sort()).toEqual([
+      'abort_s_max', 'abort_s_p50', 'abort_s_p95', 'abort_s_p99', 'aborted', 'bad_requests_max', 'baseline_error_pct', 'declared_rps', 'false_abort_rate',
+      'max_exposure_pct', 'mde_pct', 'paused', 'plan_bound_s', 'promoted', 'rollout', 'routing', 'rps', 'scenario', 'scrape_s', 'seeds',
+    ]);
+    const noTraffic = rows.find(r => r.scenario === 'no-traffic')!;
+    expect([noTraffic.rps, noTraffic.paused, noTraffic.aborted]).toEqual([0, 5, 0]);
+  });
+
+  test('GIVEN the declared rate WHEN the first step\'s minimum detectable effect is computed THEN it shrinks with traffic and is undefined below the floor', () => {
+    expect(firstStepMde(web, 0.5)).toBeUndefined();
+    expect(firstStepMde(web, 20)).toBeCloseTo(0.084, 3);
+    expect(firstStepMde(web, 200)!).toBeLessThan(firstStepMde(web, 20)!);
+  });
+});
