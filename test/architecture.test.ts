@@ -163,6 +163,13 @@ describe('architecture', () => {
     expect(missingPaths(layout)).toEqual([]);
   });
 
+  test('GIVEN the README, docs/ and BENCHMARKS.md WHEN read THEN every source or test path they name exists', () => {
+    const documents = ['README.md', 'BENCHMARKS.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`)];
+    const stale = documents.flatMap(doc => [...fs.readFileSync(path.join(ROOT, doc), 'utf-8').matchAll(/`((?:lib|charts|cli|test|bin|model|delivery|scripts)\/[\w./-]*)`/g)]
+      .map(m => m[1]).filter(p => !fs.existsSync(path.join(ROOT, p))).map(p => `${doc}: ${p}`));
+    expect(stale).toEqual([]);
+  });
+
   test('GIVEN the tree WHEN its names are read THEN no file sits beside a folder of the same name', () => {
     const clashes: string[] = [];
     const walk = (dir: string) => {
