@@ -7,7 +7,7 @@
 # and pushes again, until PUSH_DEADLINE_SECONDS have passed. A push refused while the remote tip did not
 # move (a server hook, branch protection, credentials) stops at once with the server's message. It refuses to start on a working tree
 # with local changes, which starting again from the remote tip would discard. The service workflows
-# run this script; test/scripts/commit-and-push.test.ts runs it against a bare repository.
+# run this script; test/scripts/commit-and-push.integration.test.ts runs it against a bare repository.
 set -euo pipefail
 message=${1:?usage: commit-and-push.sh MESSAGE COMMAND...}
 shift
