@@ -27,6 +27,8 @@ export class NotificationsChart extends Chart {
     });
     this.environment = props.environment;
     OutputFolder.mark(this, { path: Layout.rolloutNotifications(props.environment.name) });
-    this.notifications = new RolloutNotifications(this, 'Notifications', { issuesUrl: props.fleet.verdictIssuesUrl, environment: props.environment.name });
+    this.notifications = new RolloutNotifications(this, 'Notifications', {
+      issuesUrl: props.fleet.verdictIssuesUrl, environment: props.environment.name, slackChannel: props.environment.slackChannel,
+    });
   }
 }

@@ -38,6 +38,7 @@ export class ServiceChart extends Chart {
       ...settings,
     });
     // Every canary's verdict leaves the cluster through the environment's notifications (charts/notifications-chart.ts).
-    for (const [key, value] of Object.entries(RolloutNotifications.subscriptions())) this.service.rollout.metadata.addAnnotation(key, value);
+    const subscriptions = RolloutNotifications.subscriptions(undefined, environment.slackChannel);
+    for (const [key, value] of Object.entries(subscriptions)) this.service.rollout.metadata.addAnnotation(key, value);
   }
 }

@@ -35,6 +35,12 @@ export interface EnvironmentDefinition {
    */
   readonly autoPromote?: boolean;
   /**
+   * The Slack channel told when a canary of this environment aborts or pauses on an inconclusive
+   * analysis; the bot token is the key `slack-token` of the notification Secret of its namespace.
+   * @default - nobody is told but the infra repository, through its verdict issues
+   */
+  readonly slackChannel?: string;
+  /**
    * The Forgejo login (a bot user whose issue-only token the environment's notification Secret holds)
    * whose verdict issues `npm run request` records; anyone else's are refused.
    * @default - none: the environment accepts no verdict issues, only `npm run verdict` in the infra repo

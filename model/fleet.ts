@@ -162,6 +162,10 @@ export class Fleet {
       }
       problem(nameProblem(at, 'namespace', environment.namespace));
       problem(loginProblem(at, 'verdictRequester', environment.verdictRequester, `${environment.name}-rollouts-bot`));
+      // Slack channel names are lowercase letters, digits, '-' and '_', at most 80 characters.
+      if (environment.slackChannel !== undefined && !/^[a-z0-9][a-z0-9_-]{0,79}$/.test(environment.slackChannel)) {
+        problem({ at, field: 'slackChannel', value: environment.slackChannel, rule: 'must be a slack channel name: lowercase letters, digits, - and _', fix: "write it without '#', e.g. 'shop-releases'" });
+      }
       const root = `${this.name}-${environment.name}-root`;
       if (root.length > MAX_NAME) {
         problem({ at, field: 'name', value: environment.name, rule: `makes the root app '${root}' (${root.length} characters), longer than ${MAX_NAME}`, fix: 'shorten the fleet or environment name' });

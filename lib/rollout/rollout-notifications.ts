@@ -48,9 +48,18 @@ export interface RolloutNotificationsProps {
    * @default 'infra-verdicts'
    */
   readonly serviceName?: string;
+  /**
+   * A Slack channel told when a canary aborts or pauses on an inconclusive analysis, through the
+   * engine's Slack service (notifications-engine v0.5.0 pkg/services/slack.go), whose bot token is the
+   * key `slack-token` of the same Secret.
+   * @default - nobody is told but the infra repository
+   */
+  readonly slackChannel?: string;
 }
 
 const DEFAULT_SERVICE = 'infra-verdicts';
+/** The verdicts people are told of: the ones that need someone to look. */
+const TOLD: readonly CanaryVerdict[] = ['aborted', 'inconclusive'];
 
 /**
  * The Argo Rollouts notifications configuration of one namespace that sends every canary's verdict
@@ -74,8 +83,16 @@ export class RolloutNotifications extends Construct {
    * `notifications.argoproj.io/subscribe.<trigger>.<service>` with an empty recipient, as a webhook
    * takes none (notifications-engine v0.5.0 pkg/subscriptions/annotations.go).
    */
-  public static subscriptions(serviceName: string = DEFAULT_SERVICE): Record<string, string> {
-    return Object.fromEntries(Object.values(VERDICT_TRIGGERS).map(trigger => [`notifications.argoproj.io/subscribe.${trigger}.${serviceName}`, '']));
+  public static subscriptions(serviceName: string = DEFAULT_SERVICE, slackChannel?: string): Record<string, string> {
+    const people = slackChannel === undefined ? [] : TOLD.map(verdict => [`notifications.argoproj.io/subscribe.${VERDICT_TRIGGERS[verdict]}.slack`, slackChannel]);
+    return Object.fromEntries([...Object.values(VERDICT_TRIGGERS).map(trigger => [`notifications.argoproj.io/subscribe.${trigger}.${serviceName}`, '']), ...people]);
+  }
+
+  /** What people read of a verdict: the Slack service sends a template's `message` (pkg/services/slack.go). */
+  public static message(environment: string, verdict: CanaryVerdict): string {
+    const what = verdict === 'aborted' ? 'aborted: traffic is back on the stable version, and the infra repo reverts its pin'
+      : 'paused: its analysis had too little data to judge; promote or abort it by hand';
+    return `The canary of {{.rollout.metadata.name}} in ${environment} ${what}.`;
   }
 
   /**
@@ -118,8 +135,11 @@ export class RolloutNotifications extends Construct {
     };
     for (const verdict of Object.keys(VERDICT_TRIGGERS) as CanaryVerdict[]) {
       // The webhook part of a template, keyed by the service's name (pkg/services/webhook.go, `WebhookNotification`).
-      data[`template.${template(verdict)}`] = yaml({ webhook: { [service]: { method: 'POST', body: RolloutNotifications.issueTemplate(props.environment, verdict) } } });
+      const toldOf = props.slackChannel !== undefined && TOLD.includes(verdict);
+      const message = toldOf ? { message: RolloutNotifications.message(props.environment, verdict) } : {};
+      data[`template.${template(verdict)}`] = yaml({ ...message, webhook: { [service]: { method: 'POST', body: RolloutNotifications.issueTemplate(props.environment, verdict) } } });
     }
+    if (props.slackChannel !== undefined) data['service.slack'] = yaml({ token: '$slack-token' });
     data[`trigger.${VERDICT_TRIGGERS.completed}`] = yaml([{ send: [template('completed')] }]);
     data[`trigger.${VERDICT_TRIGGERS.aborted}`] = yaml([{ send: [template('aborted')] }]);
     // An expr-lang condition on the Rollout as JSON (notifications-engine v0.5.0 pkg/triggers/service.go).

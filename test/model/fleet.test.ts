@@ -47,6 +47,8 @@ describe('Fleet', () => {
     ['an environment name too long for the root app', { name: 'f'.repeat(40), environments: [{ ...definition.environments[0], name: 'e'.repeat(20) }] }, `makes the root app '${'f'.repeat(40)}-${'e'.repeat(20)}-root' (66 characters), longer than 63`],
     ['a port out of range', { services: [{ ...definition.services[0], port: 70000 }] }, "fleet/services/api: 'port' is 70000: must be an integer from 1 to 65535"],
     ['a repository with a tag', { services: [{ ...definition.services[0], imageRepository: 'ghcr.io/acme/api:1' }] }, "fleet/services/api: 'imageRepository' is 'ghcr.io/acme/api:1': must be a repository without tag or digest"],
+    ['a slack channel with its #', { environments: [{ ...definition.environments[0], slackChannel: '#Shop' }] },
+      "fleet/environments/staging: 'slackChannel' is '#Shop': must be a slack channel name: lowercase letters, digits, - and _; write it without '#', e.g. 'shop-releases'"],
     ['a verdict requester that is no login', { environments: [{ ...definition.environments[0], verdictRequester: 'bot one' }] },
       "fleet/environments/staging: 'verdictRequester' is 'bot one': must be a forgejo login; write the bot user's login, e.g. 'staging-rollouts-bot'"],
     ['a release requester that is no login', { services: [{ ...definition.services[0], releaseRequester: 'api bot<script>' }] }, "fleet/services/api: 'releaseRequester' is 'api bot<script>': must be a forgejo login; write the bot user's login, e.g. 'api-release-bot'"],

@@ -71,4 +71,20 @@ describe('RolloutNotifications', () => {
     expect(YAML.parse(map.data['service.webhook.filer']).headers[0]).toEqual({ name: 'Authorization', value: 'token $forgejo' });
     expect(map.data['template.filer-completed']).toContain('filer:');
   });
+
+  test('GIVEN a Slack channel WHEN synthesized and subscribed THEN people are told of aborts and inconclusive pauses, not of completions', () => {
+    const told = Testing.chart();
+    new RolloutNotifications(told, 'N', { issuesUrl: 'https://h/api/v1/repos/o/r/issues', environment: 'production', slackChannel: 'shop-releases' });
+    const [map] = Testing.synth(told as Chart);
+    expect(YAML.parse(map.data['service.slack'])).toEqual({ token: '$slack-token' });
+    expect(YAML.parse(map.data['template.infra-verdicts-aborted']).message)
+      .toBe('The canary of {{.rollout.metadata.name}} in production aborted: traffic is back on the stable version, and the infra repo reverts its pin.');
+    expect(YAML.parse(map.data['template.infra-verdicts-inconclusive']).message).toContain('paused: its analysis had too little data to judge');
+    expect(YAML.parse(map.data['template.infra-verdicts-completed']).message).toBeUndefined();
+    expect(RolloutNotifications.subscriptions(undefined, 'shop-releases')).toMatchObject({
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'shop-releases',
+      'notifications.argoproj.io/subscribe.on-rollout-paused.slack': 'shop-releases',
+    });
+    expect(Object.keys(RolloutNotifications.subscriptions(undefined, 'shop-releases'))).not.toContain('notifications.argoproj.io/subscribe.on-rollout-completed.slack');
+  });
 });
