@@ -1,7 +1,10 @@
-import { spawn, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { releaseCommand } from '../../../cli/release';
+import { systemProblem } from '../../../cli/support/command';
 import { COMMIT_POINTS } from '../../../delivery/commit';
+import { fleet } from '../../fixtures/fleet';
 import { DIGEST, ROOT, readTree, tempRepo } from '../../helpers';
 
 // The crash and concurrency suites of the commit: real processes killed at every commit point, and
@@ -61,4 +64,36 @@ describe('commitOutputs and recoverOutputs, across processes', () => {
     expect(fs.readFileSync(path.join(root, 'dist/staging/api/rollout-api.yaml'), 'utf-8')).toContain(`image: ${pins.api}`);
     expect(DIGEST).not.toBe(digest('api'));
   }, 120_000);
+
+  /** Mounts `folder` read-only over itself for `use`, as a read-only volume would be; false where this machine may not mount. */
+  function readOnly(folder: string, use: () => void): boolean {
+    try {
+      execFileSync('mount', ['--bind', folder, folder], { stdio: 'ignore' });
+    } catch {
+      return false;
+    }
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', folder], { stdio: 'ignore' });
+      use();
+    } finally {
+      execFileSync('umount', [folder], { stdio: 'ignore' });
+    }
+    return true;
+  }
+
+  test.each(['releases', 'dist'])('GIVEN %s/ on a read-only mount WHEN a release runs THEN one error line names the folder and neither dist/ nor the pins change', folder => {
+    const root = tempRepo();
+    const before = readTree(root);
+    let thrown: unknown;
+    const mounted = readOnly(path.join(root, folder), () => {
+      try {
+        releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${DIGEST}`]);
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    if (!mounted) return console.warn('skipped: this machine may not mount a folder read-only');
+    expect(systemProblem(thrown)).toMatch(new RegExp(`^${root}/${folder}(/\\S*)?: '\\w+' is 'EROFS': the file system is read-only; run the command in a writable checkout$`));
+    expect(readTree(root)).toEqual(before);
+  });
 });
