@@ -64,10 +64,17 @@ export interface BenchOptions {
    * @default 1
    */
   readonly runs?: number;
+  /**
+   * Reports each phase as it starts, for a bench that takes minutes.
+   * @default - nothing
+   */
+  readonly progress?: (message: string) => void;
 }
 
 /** Synthesizes an N × E fleet to a temporary folder and measures it against the yaml floor and kustomize. */
 export function runBench(options: BenchOptions): BenchReport {
+  const progress = options.progress ?? (() => undefined);
+  const runs = options.runs ?? 1;
   const { fleet, pins } = benchFleet(options.services, options.envs);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
@@ -78,7 +85,8 @@ export function runBench(options: BenchOptions): BenchReport {
     // (recently_deleted() in fs/ext4/ialloc.c), so creating files right after deleting thousands
     // costs many times more, which would be measuring the bench, not the synth.
     const runRoot = (run: number) => path.join(root, `run-${run}`);
-    for (let run = 0; run < (options.runs ?? 1); run++) {
+    for (let run = 0; run < runs; run++) {
+      progress(`bench: synthesizing ${options.services} × ${options.envs}, run ${run + 1} of ${runs}…`);
       fs.mkdirSync(runRoot(run));
       const start = performance.now();
       safeSynth({ root: runRoot(run), build: () => buildFleetApp(fleet, pins).app });
@@ -91,6 +99,7 @@ export function runBench(options: BenchOptions): BenchReport {
     const documents = files.map(file => ({ file, objects: YAML.parseAllDocuments(fs.readFileSync(path.join(dist, file), 'utf-8')).map(d => d.toJS() as KubeObject) }));
     const objects = documents.flatMap(d => d.objects);
     const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(dist, f)).size, 0);
+    progress('bench: the yaml and json floors and the releases…');
     const floors = walls.map((_, run) => serializationFloor(documents, path.join(root, `floor-${run}`), d => YAML.stringify(d, YAML_OPTIONS)));
     const jsonFloors = walls.map((_, run) => serializationFloor(documents, path.join(root, `json-floor-${run}`), d => JSON.stringify(d)));
     const releases = walls.map((_, run) => timeRelease(runRoot(0), options, pins, run));
@@ -98,6 +107,7 @@ export function runBench(options: BenchOptions): BenchReport {
     let kustomize: number | null = null;
     let differences: string[] = [];
     if (options.kustomize ?? true) {
+      progress('bench: kubectl kustomize over the same documents…');
       const rendered = renderWithKustomize(root, documents, fleet.environments.map(e => ({ name: e.name, namespace: e.namespace })));
       kustomize = rendered.seconds;
       differences = compareObjects(objects, rendered.objects);

@@ -21,8 +21,10 @@ describe('runBench', () => {
     expect(result.release_files_written).toBe(2);
   });
 
-  test('GIVEN --no-kustomize WHEN benchmarked THEN kustomize_s and its ratio are null', () => {
-    const { result } = runBench({ repoRoot: ROOT, services: 1, envs: 1, kustomize: false });
+  test('GIVEN --no-kustomize and two runs WHEN benchmarked THEN kustomize_s and its ratio are null, and each phase is reported as it starts', () => {
+    const said: string[] = [];
+    const { result } = runBench({ repoRoot: ROOT, services: 1, envs: 1, kustomize: false, runs: 2, progress: m => said.push(m) });
     expect([result.kustomize_s, result.kustomize_ratio]).toEqual([null, null]);
+    expect(said).toEqual(['bench: synthesizing 1 × 1, run 1 of 2…', 'bench: synthesizing 1 × 1, run 2 of 2…', 'bench: the yaml and json floors and the releases…']);
   });
 });
