@@ -66,6 +66,9 @@ export interface AnalysisDemoOptions {
   readonly timeoutMs?: number;
 }
 
+/** The stable pod's template hash: the analysis judges each canary against it. */
+const STABLE_HASH = 'stable0';
+
 /**
  * Runs the service's real canary analysis against a real Prometheus: a stable pod and one canary pod
  * per scenario serve requests at a known rate, Prometheus scrapes them every second, and
@@ -79,7 +82,7 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
 
   const pods = [
-    { hash: 'stable0', pod: new DemoPod({ errorRate: 0, latencyMs: 20 }), traffic: true },
+    { hash: STABLE_HASH, pod: new DemoPod({ errorRate: 0, latencyMs: 20 }), traffic: true },
     ...SCENARIOS.map(s => ({ hash: s.hash, pod: new DemoPod(s.canary), traffic: s.traffic })),
   ];
   const timers: NodeJS.Timeout[] = [];
@@ -104,7 +107,7 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
 
     const results: DemoResult[] = [];
     for (const scenario of SCENARIOS) {
-      const checks = await checkAnalysis(chart, prometheus.url, { canaryHash: scenario.hash });
+      const checks = await checkAnalysis(chart, prometheus.url, { canaryHash: scenario.hash, stableHash: STABLE_HASH });
       const verdict = worst(checks.map(c => c.phase));
       results.push({ scenario: scenario.name, ...expectedVerdict(scenario, metrics), verdict, lines: checks.map(c => c.line) });
     }
@@ -133,7 +136,7 @@ function expectedVerdict(
     const policy = metrics.map(m => `${m.name} NaN: ${m.threshold.onNaN.phase}`).join(', ');
     return { expected: worst(metrics.map(m => m.threshold.onNaN.phase)), reason: `the template's no-data policy (${policy})` };
   }
-  if (scenario.canary.errorRate > 0) return { expected: 'Failed', reason: `${scenario.canary.errorRate * 100}% errors break the success rate` };
+  if (scenario.canary.errorRate > 0) return { expected: 'Failed', reason: `${scenario.canary.errorRate * 100}% errors against a stable version without any` };
   return { expected: 'Successful', reason: 'within every threshold' };
 }
 
