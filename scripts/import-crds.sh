@@ -3,6 +3,10 @@
 # URL's basename found under CRD_DIR, and the defaults of those CRDs go to imports/server-defaults.json. Istio ships no per-CRD files, so its bundle
 # (crd-all.gen.yaml) may be replaced by the VirtualService and DestinationRule documents split from it.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  printf 'usage: npm run import -- CRD_DIR\n\nregenerates imports/ (bindings and the CRDs'"'"' server defaults) offline from the CRD files under CRD_DIR\n\nexample:\n  npm run import -- ../shared/crds\n'
+  exit 0
+fi
 crd_dir=${1:?usage: npm run import -- CRD_DIR (e.g. ../shared/crds)}
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)

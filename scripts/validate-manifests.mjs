@@ -63,6 +63,10 @@ function yamlFiles(folder) {
 }
 
 const folders = process.argv.slice(2);
+if (folders.some(f => f === '--help' || f === '-h')) {
+  console.log('usage: npm run validate:manifests [-- FOLDER...]\n\nchecks every Kubernetes document under the folders (default: dist) against the real API schemas; changes nothing\n\nexample:\n  npm run validate:manifests -- dist');
+  process.exit(0);
+}
 let failed = false;
 let total = 0;
 for (const folder of folders.length ? folders : ['dist']) {

@@ -44,7 +44,11 @@ function defaultWorkflows() {
   return files;
 }
 
-const { values, positionals } = parseArgs({ options: { 'forgejo-schema': { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { 'forgejo-schema': { type: 'string' }, 'help': { type: 'boolean', short: 'h' } }, allowPositionals: true });
+if (values.help) {
+  console.log("usage: npm run validate:workflows -- --forgejo-schema PATH [WORKFLOW.yaml...]\n\nchecks the synthesized workflows against the Forgejo runner's own schema, read where it lies (it is GPL-3.0); changes nothing\n\nexample:\n  npm run validate:workflows -- --forgejo-schema ../shared/schemas/forgejo-runner-workflow_schema.json");
+  process.exit(0);
+}
 const schemaPath = values['forgejo-schema'];
 if (!schemaPath || !existsSync(schemaPath)) {
   console.error(`error: '--forgejo-schema' is ${schemaPath ? `'${schemaPath}', which does not exist` : 'missing'}; pass the path of the Forgejo runner's workflow_schema.json (act/schema/workflow_schema.json in the runner's repository)`);
