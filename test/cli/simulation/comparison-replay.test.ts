@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { comparisonOf, replayComparison } from '../../../cli/simulation/comparison-replay';
 import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
-import { ROOT } from '../../helpers';
+import { tempRepo } from '../../helpers';
 
-const plans = readServiceFolders(path.join(ROOT, 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
 const web = plans.find(p => p.environment === 'staging' && p.service === 'web')!;
 const constant = (rate: number) => () => rate;
 const replay = (rps: number, canary: number, stable: number, seeds: number) => Promise.all(

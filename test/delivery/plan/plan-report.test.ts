@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { chartFileName, judgementLines, planMarkdown, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
-import { ROOT } from '../../helpers';
+import { tempRepo } from '../../helpers';
 import { samplePlan } from './plan-fixture';
 
 describe('planMarkdown', () => {
@@ -29,8 +29,8 @@ describe('planMarkdown', () => {
 });
 
 describe('judgementLines', () => {
-  test('GIVEN staging/web of the example fleet WHEN its judgement is stated THEN it gives the release\'s false-abort bound and, per step at 20 rps, requests, the floor and the detectable rate', () => {
-    const plans = readServiceFolders(path.join(ROOT, 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+  test('GIVEN staging/web of the fixture fleet WHEN its judgement is stated THEN it gives the release\'s false-abort bound and, per step at 20 rps, requests, the floor and the detectable rate', () => {
+    const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
     const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'web')!);
     expect(lines[0]).toBe('**Judgement against stable**: false-abort bound of a healthy release 1.00% (6 measurements at z > 2.9352); '
       + 'below 10 canary requests a measurement is Inconclusive, and more than inconclusiveLimit of them pause the release (never abort it).');
