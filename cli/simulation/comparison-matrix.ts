@@ -1,4 +1,4 @@
-import { RolloutPlan } from '../../delivery/plan';
+import { RolloutPlan, releaseStartBoundS } from '../../delivery/plan';
 import { minimumDetectableRate } from '../../lib/analysis/canary-comparison';
 import { COMPARISON_METRIC, comparisonOf, ComparisonOutcome, replayComparison } from './comparison-replay';
 
@@ -26,8 +26,11 @@ export interface MatrixRow {
   readonly abort_s_max: number | null;
   readonly max_exposure_pct: number;
   readonly bad_requests_max: number;
-  /** Not computed in process: the plan's bounds still describe the threshold design (see the README). */
-  readonly plan_bound_s: null;
+  /**
+   * For `bad-from-start`, the plan's bad-from-start abort bound of the release at this rate and scrape
+   * (delivery/plan, releaseStartBoundS); null where the plan states none, and for the other scenarios.
+   */
+  readonly plan_bound_s: number | null;
   /** The smallest canary error rate one measurement of the first analysed step catches with 80% power at this rate. */
   readonly mde_pct: number | null;
 }
@@ -142,7 +145,7 @@ function summarize(
     abort_s_max: times.length === 0 ? null : round(times[times.length - 1]),
     max_exposure_pct: round(exposure),
     bad_requests_max: Math.max(0, ...outcomes.map(o => o.badRequests)),
-    plan_bound_s: null,
+    plan_bound_s: scenario.name === 'bad-from-start' ? releaseStartBoundS(plan, rps, plan.scrapeIntervalS ?? 10) ?? null : null,
     mde_pct: mde === undefined ? null : round(mde * 100, 3),
   };
 }
@@ -150,4 +153,9 @@ function summarize(
 function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** The rows with an abort later than the plan's bound at their rate. */
+export function lateRows(rows: readonly MatrixRow[]): MatrixRow[] {
+  return rows.filter(r => r.abort_s_max !== null && r.plan_bound_s !== null && r.abort_s_max > r.plan_bound_s);
 }

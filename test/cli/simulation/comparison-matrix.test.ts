@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { comparisonMatrix, firstStepMde, MATRIX_RATES } from '../../../cli/simulation/comparison-matrix';
+import { comparisonMatrix, firstStepMde, lateRows, MATRIX_RATES, MatrixRow } from '../../../cli/simulation/comparison-matrix';
 import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
 import { ROOT } from '../../helpers';
 
@@ -27,5 +27,19 @@ describe('comparison matrix', () => {
     expect(firstStepMde(web, 0.5)).toBeUndefined();
     expect(firstStepMde(web, 20)).toBeCloseTo(0.084, 3);
     expect(firstStepMde(web, 200)!).toBeLessThan(firstStepMde(web, 20)!);
+  });
+
+  test('GIVEN staging/web WHEN the matrix runs THEN bad-from-start rows carry the plan\'s bound at their rate, none where it states none, and every abort is within it', async () => {
+    const rows = await comparisonMatrix([web], 5);
+    const bad = (rps: number) => rows.find(r => r.scenario === 'bad-from-start' && r.rps === rps)!;
+    expect([bad(20).plan_bound_s, bad(200).plan_bound_s, bad(0.5).plan_bound_s]).toEqual([57, 27, null]);
+    expect(rows.find(r => r.scenario === 'healthy' && r.rps === 20)!.plan_bound_s).toBeNull();
+    expect(lateRows(rows)).toEqual([]);
+  });
+
+  test('GIVEN a row whose latest abort exceeds its bound WHEN late rows are picked THEN only it is, and rows without a bound or an abort never are', () => {
+    const row = (abort: number | null, bound: number | null) => ({ abort_s_max: abort, plan_bound_s: bound }) as MatrixRow;
+    const late = row(58, 57);
+    expect(lateRows([late, row(57, 57), row(30, null), row(null, 27)])).toEqual([late]);
   });
 });
