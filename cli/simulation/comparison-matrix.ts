@@ -1,4 +1,4 @@
-import { RolloutPlan, releaseStartBoundS } from '../../delivery/plan';
+import { RolloutPlan, abortBounds, releaseStartBoundS } from '../../delivery/plan';
 import { minimumDetectableRate } from '../../lib/analysis/canary-comparison';
 import { COMPARISON_METRIC, comparisonOf, ComparisonOutcome, replayComparison } from './comparison-replay';
 
@@ -39,6 +39,8 @@ interface Scenario {
   readonly name: string;
   readonly baseline: number;
   readonly innocent: boolean;
+  /** Prometheus refusing (`down`) or never answering (`hanging`) every query from the start. */
+  readonly prometheus?: 'down' | 'hanging';
   /** Canary and stable error rates at a time, and when the fault began (for abort times). */
   readonly rates: (seed: number, endS: number) => { canary: (t: number) => number; stable: (t: number) => number; onsetS: number };
 }
@@ -46,10 +48,12 @@ interface Scenario {
 const steady = (canary: number, stable: number) => () => ({ canary: () => canary, stable: () => stable, onsetS: 0 });
 
 /**
- * The scenarios of #24 that the in-process evaluator can replay (`prometheus-down` and
- * `prometheus-hanging` need a server and are replayed by ./replay.ts).
+ * The scenarios of #24 that the in-process evaluator replays; `prometheus-down` and
+ * `prometheus-hanging` are the controller's handling of Error measurements (every query fails, each
+ * retried 10 s later, the run errors past consecutiveErrorLimit: analysis/analysis.go), replayed at
+ * the declared rate only (the traffic does not matter), the real server being ./replay.ts's.
  */
-function scenarios(plan: RolloutPlan, mdeRate: number | undefined): Scenario[] {
+function scenarios(plan: RolloutPlan, mdeRate: number | undefined, mdeRate1pct: number | undefined): Scenario[] {
   const list: Scenario[] = [
     { name: 'healthy', baseline: 0.001, innocent: true, rates: steady(0.001, 0.001) },
     { name: 'healthy-1pct', baseline: 0.01, innocent: true, rates: steady(0.01, 0.01) },
@@ -63,9 +67,13 @@ function scenarios(plan: RolloutPlan, mdeRate: number | undefined): Scenario[] {
     },
     { name: 'bad-from-start', baseline: 0.001, innocent: false, rates: steady(0.2, 0.001) },
     { name: 'five-x', baseline: 0.001, innocent: false, rates: steady(0.005, 0.001) },
+    { name: 'five-x', baseline: 0.01, innocent: false, rates: steady(0.05, 0.01) },
     { name: 'no-traffic', baseline: 0.001, innocent: true, rates: steady(0.001, 0.001) },
+    { name: 'prometheus-down', baseline: 0.001, innocent: false, prometheus: 'down', rates: steady(0.001, 0.001) },
+    { name: 'prometheus-hanging', baseline: 0.001, innocent: false, prometheus: 'hanging', rates: steady(0.001, 0.001) },
   ];
   if (mdeRate !== undefined) list.push({ name: 'at-mde', baseline: 0.001, innocent: false, rates: steady(mdeRate, 0.001) });
+  if (mdeRate1pct !== undefined) list.push({ name: 'at-mde', baseline: 0.01, innocent: false, rates: steady(mdeRate1pct, 0.01) });
   plan.steps.filter(s => s.metrics.length > 0).forEach(step => {
     list.push({ name: `spike-step-${step.index}`, baseline: 0.001, innocent: false, rates: () => ({
       canary: (t: number) => (t >= step.startS ? 0.2 : 0.001), stable: () => 0.001, onsetS: step.startS,
@@ -99,17 +107,20 @@ export async function comparisonMatrix(
     log(`${rollout}: ${rates.length} rates`);
     for (const rps of rates) {
       const mde = firstStepMde(plan, rps);
-      for (const scenario of scenarios(plan, mde)) {
+      const mde1pct = firstStepMde(plan, rps, 0.01);
+      for (const scenario of scenarios(plan, mde, mde1pct)) {
         if ((scenario.name === 'no-traffic') !== (rps === 0)) continue;
+        if (scenario.prometheus && rps !== (plan.expectedRps ?? 10)) continue;
         const n = scenario.innocent ? seeds : Math.max(20, Math.floor(seeds / 5));
         const outcomes: Outcome[] = [];
         for (let seed = 1; seed <= n; seed++) {
           const { canary, stable, onsetS } = scenario.rates(seed, nominal.endS);
           const scrapeS = plan.scrapeIntervalS ?? 10;
-          const outcome = await replayComparison({ plan, rps, scrapeS, seed, canaryErrorRate: canary, stableErrorRate: stable });
+          const outcome = await replayComparison({ plan, rps, scrapeS, seed, canaryErrorRate: canary, stableErrorRate: stable,
+            prometheus: scenario.prometheus });
           outcomes.push({ ...outcome, onsetS });
         }
-        rows.push(summarize(plan, rollout, scenario, rps, n, outcomes, mde));
+        rows.push(summarize(plan, rollout, scenario, rps, n, outcomes, scenario.baseline === 0.01 ? mde1pct : mde));
       }
     }
   }
@@ -145,7 +156,7 @@ function summarize(
     abort_s_max: times.length === 0 ? null : round(times[times.length - 1]),
     max_exposure_pct: round(exposure),
     bad_requests_max: Math.max(0, ...outcomes.map(o => o.badRequests)),
-    plan_bound_s: scenario.name === 'bad-from-start' ? releaseStartBoundS(plan, rps, plan.scrapeIntervalS ?? 10) ?? null : null,
+    plan_bound_s: planBound(plan, scenario, rps),
     mde_pct: mde === undefined ? null : round(mde * 100, 3),
   };
 }
@@ -153,6 +164,17 @@ function summarize(
 function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/**
+ * The plan's bound for a row: bad-from-start's at the row's rate (releaseStartBoundS); for Prometheus
+ * down or hanging, the first analysed step's start plus its Prometheus-down bound (abortBounds); else null.
+ */
+function planBound(plan: RolloutPlan, scenario: Scenario, rps: number): number | null {
+  if (scenario.name === 'bad-from-start') return releaseStartBoundS(plan, rps, plan.scrapeIntervalS ?? 10) ?? null;
+  const step = plan.steps.find(s => s.metrics.length > 0);
+  const downS = step && abortBounds(step).prometheusDownS;
+  return scenario.prometheus && step && downS !== undefined ? step.startS + downS : null;
 }
 
 /** The rows with an abort later than the plan's bound at their rate. */

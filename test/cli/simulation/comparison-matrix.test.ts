@@ -11,7 +11,8 @@ describe('comparison matrix', () => {
     const rows = await comparisonMatrix([web], 5);
     expect([...new Set(rows.map(r => r.rps))]).toEqual([...MATRIX_RATES, 20]);
     expect([...new Set(rows.map(r => r.scenario))].sort()).toEqual([
-      'at-mde', 'bad-from-start', 'five-x', 'healthy', 'healthy-1pct', 'no-traffic', 'shared-outage', 'shared-outage-onset', 'spike-step-1', 'spike-step-3',
+      'at-mde', 'bad-from-start', 'five-x', 'healthy', 'healthy-1pct', 'no-traffic', 'prometheus-down', 'prometheus-hanging',
+      'shared-outage', 'shared-outage-onset', 'spike-step-1', 'spike-step-3',
     ]);
     const healthy = rows.find(r => r.scenario === 'healthy' && r.rps === 20)!;
     expect(healthy).toMatchObject({ rollout: 'staging/web', routing: 'gateway api', declared_rps: 20, baseline_error_pct: 0.1, scrape_s: 10, seeds: 5, promoted: 5, false_abort_rate: 0 });
@@ -41,5 +42,23 @@ describe('comparison matrix', () => {
     const row = (abort: number | null, bound: number | null) => ({ abort_s_max: abort, plan_bound_s: bound }) as MatrixRow;
     const late = row(58, 57);
     expect(lateRows([late, row(57, 57), row(30, null), row(null, 27)])).toEqual([late]);
+  });
+
+  test('GIVEN staging/web WHEN the matrix runs THEN Prometheus down and hanging are replayed at the declared rate only, abort as the plan states, within its bound', async () => {
+    const rows = await comparisonMatrix([web], 5);
+    const prometheus = rows.filter(r => r.scenario.startsWith('prometheus-'));
+    expect(prometheus.map(r => [r.scenario, r.rps, r.aborted, r.seeds, r.plan_bound_s])).toEqual([
+      ['prometheus-down', 20, 20, 20, 221], ['prometheus-hanging', 20, 20, 20, 221],
+    ]);
+    // Refused: 5 tries 10 s apart after 1 s + 25 s; hanging: each try waits the 30 s timeout too.
+    expect(prometheus.map(r => r.abort_s_max)).toEqual([66.2, 216]);
+  });
+
+  test('GIVEN staging/web WHEN the matrix runs THEN five-x and at-mde are replayed at 0.1% and at 1% baselines, at-mde at the plan\'s effect for each', async () => {
+    const rows = await comparisonMatrix([web], 5);
+    const at20 = rows.filter(r => r.rps === 20 && (r.scenario === 'five-x' || r.scenario === 'at-mde'));
+    expect(at20.map(r => [r.scenario, r.baseline_error_pct, r.mde_pct])).toEqual([
+      ['five-x', 0.1, 8.401], ['five-x', 1, 12.791], ['at-mde', 0.1, 8.401], ['at-mde', 1, 12.791],
+    ]);
   });
 });
