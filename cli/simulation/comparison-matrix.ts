@@ -2,6 +2,13 @@ import { RolloutPlan, abortBounds, releaseStartBoundS } from '../../delivery/pla
 import { minimumDetectableRate } from '../../lib/analysis/canary-comparison';
 import { COMPARISON_METRIC, comparisonOf, ComparisonOutcome, replayComparison } from './comparison-replay';
 
+/** Routers whose metrics another monitor scrapes (delivery/plan, routerOf), replayed at {@link MESH_SCRAPES} too. */
+export const MESH_ROUTERS = ['istio', 'ingress-nginx'];
+/** The further scrape intervals of #24 for a mesh's or an ingress controller's metrics. */
+export const MESH_SCRAPES = [15, 30];
+/** The scenarios replayed at those scrapes: the false-abort ones and bad-from-start. */
+const MESH_SCENARIOS = ['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset', 'bad-from-start'];
+
 /** The total request rates every Rollout is replayed at, besides its declared one. */
 export const MATRIX_RATES = [0, 0.5, 2, 10, 50, 200] as const;
 
@@ -105,22 +112,26 @@ export async function comparisonMatrix(
     const rates = [...new Set([...MATRIX_RATES, ...plan.expectedRps === undefined ? [] : [plan.expectedRps]])];
     const nominal = await replayComparison({ plan, rps: 0, scrapeS: 10, seed: 1, canaryErrorRate: () => 0, stableErrorRate: () => 0 });
     log(`${rollout}: ${rates.length} rates`);
-    for (const rps of rates) {
-      const mde = firstStepMde(plan, rps);
-      const mde1pct = firstStepMde(plan, rps, 0.01);
-      for (const scenario of scenarios(plan, mde, mde1pct)) {
-        if ((scenario.name === 'no-traffic') !== (rps === 0)) continue;
-        if (scenario.prometheus && rps !== (plan.expectedRps ?? 10)) continue;
-        const n = scenario.innocent ? seeds : Math.max(20, Math.floor(seeds / 5));
-        const outcomes: Outcome[] = [];
-        for (let seed = 1; seed <= n; seed++) {
-          const { canary, stable, onsetS } = scenario.rates(seed, nominal.endS);
-          const scrapeS = plan.scrapeIntervalS ?? 10;
-          const outcome = await replayComparison({ plan, rps, scrapeS, seed, canaryErrorRate: canary, stableErrorRate: stable,
-            prometheus: scenario.prometheus });
-          outcomes.push({ ...outcome, onsetS });
+    // #24: a mesh's or an ingress controller's metrics are scraped by their own monitor, also at 15 s and 30 s.
+    const scrapes = [...new Set([plan.scrapeIntervalS ?? 10, ...MESH_ROUTERS.includes(plan.router ?? '') ? MESH_SCRAPES : []])];
+    for (const scrapeS of scrapes) {
+      for (const rps of rates) {
+        const mde = firstStepMde(plan, rps);
+        const mde1pct = firstStepMde(plan, rps, 0.01);
+        for (const scenario of scenarios(plan, mde, mde1pct)) {
+          if ((scenario.name === 'no-traffic') !== (rps === 0)) continue;
+          if (scenario.prometheus && rps !== (plan.expectedRps ?? 10)) continue;
+          if (scrapeS !== scrapes[0] && !MESH_SCENARIOS.includes(scenario.name)) continue;
+          const n = scenario.innocent ? seeds : Math.max(20, Math.floor(seeds / 5));
+          const outcomes: Outcome[] = [];
+          for (let seed = 1; seed <= n; seed++) {
+            const { canary, stable, onsetS } = scenario.rates(seed, nominal.endS);
+            const outcome = await replayComparison({ plan, rps, scrapeS, seed, canaryErrorRate: canary, stableErrorRate: stable,
+              prometheus: scenario.prometheus });
+            outcomes.push({ ...outcome, onsetS });
+          }
+          rows.push(summarize(plan, rollout, scenario, rps, n, outcomes, scenario.baseline === 0.01 ? mde1pct : mde, scrapeS));
         }
-        rows.push(summarize(plan, rollout, scenario, rps, n, outcomes, scenario.baseline === 0.01 ? mde1pct : mde));
       }
     }
   }
@@ -130,7 +141,8 @@ export async function comparisonMatrix(
 type Outcome = ComparisonOutcome & { onsetS: number };
 
 function summarize(
-  plan: RolloutPlan, rollout: string, scenario: Scenario, rps: number, n: number, outcomes: readonly Outcome[], mde: number | undefined,
+  plan: RolloutPlan, rollout: string, scenario: Scenario, rps: number, n: number, outcomes: readonly Outcome[],
+  mde: number | undefined, scrapeS: number,
 ): MatrixRow {
   const aborted = outcomes.filter(o => o.verdict === 'Aborted');
   const times = aborted.map(o => Math.max(0, o.endS - o.onsetS)).sort((a, b) => a - b);
@@ -144,7 +156,7 @@ function summarize(
     rps,
     declared_rps: plan.expectedRps ?? null,
     baseline_error_pct: scenario.baseline * 100,
-    scrape_s: plan.scrapeIntervalS ?? 10,
+    scrape_s: scrapeS,
     seeds: n,
     promoted: outcomes.filter(o => o.verdict === 'Promoted').length,
     paused: outcomes.filter(o => o.verdict === 'Paused').length,
@@ -156,7 +168,7 @@ function summarize(
     abort_s_max: times.length === 0 ? null : round(times[times.length - 1]),
     max_exposure_pct: round(exposure),
     bad_requests_max: Math.max(0, ...outcomes.map(o => o.badRequests)),
-    plan_bound_s: planBound(plan, scenario, rps),
+    plan_bound_s: planBound(plan, scenario, rps, scrapeS),
     mde_pct: mde === undefined ? null : round(mde * 100, 3),
   };
 }
@@ -170,8 +182,8 @@ function round(value: number, digits = 1): number {
  * The plan's bound for a row: bad-from-start's at the row's rate (releaseStartBoundS); for Prometheus
  * down or hanging, the first analysed step's start plus its Prometheus-down bound (abortBounds); else null.
  */
-function planBound(plan: RolloutPlan, scenario: Scenario, rps: number): number | null {
-  if (scenario.name === 'bad-from-start') return releaseStartBoundS(plan, rps, plan.scrapeIntervalS ?? 10) ?? null;
+function planBound(plan: RolloutPlan, scenario: Scenario, rps: number, scrapeS: number): number | null {
+  if (scenario.name === 'bad-from-start') return releaseStartBoundS(plan, rps, scrapeS) ?? null;
   const step = plan.steps.find(s => s.metrics.length > 0);
   const downS = step && abortBounds(step).prometheusDownS;
   return scenario.prometheus && step && downS !== undefined ? step.startS + downS : null;

@@ -36,8 +36,8 @@ describe('simulate', () => {
   test('GIVEN the example fleet WHEN simulated in process THEN bad-from-start rows state the plan\'s bound, no abort is later, and the command passes', async () => {
     const progress: string[] = [];
     const simulated = await simulateCommand(tempRepo(), ['--in-process', '--json', '--runs', '1'], line => progress.push(line));
-    const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; plan_bound_s: number | null });
-    expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
+    const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
+    expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
     expect(progress.filter(l => l.includes('later than the plan'))).toEqual([]);
     expect(simulated.failed).toBe(false);
   });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { comparisonMatrix, firstStepMde, lateRows, MATRIX_RATES, MatrixRow } from '../../../cli/simulation/comparison-matrix';
+import { comparisonMatrix, firstStepMde, lateRows, MATRIX_RATES, MatrixRow, MESH_SCRAPES } from '../../../cli/simulation/comparison-matrix';
 import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
 import { ROOT } from '../../helpers';
 
@@ -60,5 +60,19 @@ describe('comparison matrix', () => {
     expect(at20.map(r => [r.scenario, r.baseline_error_pct, r.mde_pct])).toEqual([
       ['five-x', 0.1, 8.401], ['five-x', 1, 12.791], ['at-mde', 0.1, 8.401], ['at-mde', 1, 12.791],
     ]);
+  });
+
+  test('GIVEN an Istio Rollout WHEN the matrix runs THEN the false-abort scenarios and bad-from-start are replayed at 15 s and 30 s scrapes too, each with its own bound', async () => {
+    const istio = plans.find(p => p.router === 'istio')!;
+    const rows = await comparisonMatrix([istio], 1);
+    expect([...new Set(rows.map(r => r.scrape_s))]).toEqual([10, ...MESH_SCRAPES]);
+    expect([...new Set(rows.filter(r => r.scrape_s === 30).map(r => r.scenario))]).toEqual(['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset', 'bad-from-start']);
+    const bad = (scrape: number) => rows.find(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === scrape)!.plan_bound_s;
+    expect([bad(10), bad(15), bad(30)]).toEqual([27, 27, 57]);
+  });
+
+  test('GIVEN a Rollout on the Gateway API WHEN the matrix runs THEN it is replayed at its own scrape only', async () => {
+    const rows = await comparisonMatrix([web], 1);
+    expect([...new Set(rows.map(r => r.scrape_s))]).toEqual([10]);
   });
 });
