@@ -40,6 +40,8 @@ export interface MatrixRow {
   readonly plan_bound_s: number | null;
   /** The smallest canary error rate one measurement of the first analysed step catches with 80% power at this rate. */
   readonly mde_pct: number | null;
+  /** For `at-mde`: seeds aborted before the first analysed step (the one mde_pct is stated for) ends; null otherwise. */
+  readonly caught_in_step: number | null;
 }
 
 interface Scenario {
@@ -170,6 +172,7 @@ function summarize(
     bad_requests_max: Math.max(0, ...outcomes.map(o => o.badRequests)),
     plan_bound_s: planBound(plan, scenario, rps, scrapeS),
     mde_pct: mde === undefined ? null : round(mde * 100, 3),
+    caught_in_step: scenario.name === 'at-mde' ? aborted.filter(o => o.endS <= firstStepEndS(plan)).length : null,
   };
 }
 
@@ -192,4 +195,35 @@ function planBound(plan: RolloutPlan, scenario: Scenario, rps: number, scrapeS: 
 /** The rows with an abort later than the plan's bound at their rate. */
 export function lateRows(rows: readonly MatrixRow[]): MatrixRow[] {
   return rows.filter(r => r.abort_s_max !== null && r.plan_bound_s !== null && r.abort_s_max > r.plan_bound_s);
+}
+
+/** When the first step judged against stable ends, at the earliest. */
+function firstStepEndS(plan: RolloutPlan): number {
+  const step = plan.steps.find(s => s.metrics.some(m => m.name === COMPARISON_METRIC));
+  return step ? step.startS + step.durationS : 0;
+}
+
+/**
+ * One line per target of #24 judged on pooled seeds, marked met or not met: for each false-abort
+ * scenario, aborted ÷ seeds pooled over rates, scrapes and rollouts at most 1% with no row above 3%;
+ * `at-mde`, pooled over the rows where the plan states an effect (the step can decide), caught before
+ * the step ends in at least 75% of seeds with no row below 60%.
+ */
+export function targetSummary(rows: readonly MatrixRow[]): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const lines = ['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset'].map(name => {
+    const of = rows.filter(r => r.scenario === name);
+    const seeds = of.reduce((n, r) => n + r.seeds, 0);
+    const aborted = of.reduce((n, r) => n + r.aborted, 0);
+    const worst = Math.max(0, ...of.map(r => r.aborted / r.seeds));
+    const met = seeds > 0 && aborted / seeds <= 0.01 && worst <= 0.03;
+    return `target ${name}: false aborts ${aborted}/${seeds} = ${pct(seeds ? aborted / seeds : 0)} pooled (≤ 1%), worst row ${pct(worst)} (≤ 3%): ${met ? 'met' : 'not met'}`;
+  });
+  const mde = rows.filter(r => r.scenario === 'at-mde' && r.mde_pct !== null && r.caught_in_step !== null);
+  const seeds = mde.reduce((n, r) => n + r.seeds, 0);
+  const caught = mde.reduce((n, r) => n + (r.caught_in_step ?? 0), 0);
+  const worst = Math.min(1, ...mde.map(r => (r.caught_in_step ?? 0) / r.seeds));
+  const met = seeds > 0 && caught / seeds >= 0.75 && worst >= 0.6;
+  lines.push(`target at-mde: caught before the step ends ${caught}/${seeds} = ${pct(seeds ? caught / seeds : 0)} pooled (≥ 75%), worst row ${pct(worst)} (≥ 60%): ${met ? 'met' : 'not met'}`);
+  return lines;
 }

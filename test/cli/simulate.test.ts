@@ -39,6 +39,9 @@ describe('simulate', () => {
     const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
     expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
     expect(progress.filter(l => l.includes('later than the plan'))).toEqual([]);
+    expect(progress.filter(l => l.startsWith('target ')).map(l => l.split(':')[0])).toEqual([
+      'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target at-mde',
+    ]);
     expect(simulated.failed).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { comparisonMatrix, firstStepMde, lateRows, MATRIX_RATES, MatrixRow, MESH_SCRAPES } from '../../../cli/simulation/comparison-matrix';
+import { comparisonMatrix, firstStepMde, lateRows, MATRIX_RATES, MatrixRow, MESH_SCRAPES, targetSummary } from '../../../cli/simulation/comparison-matrix';
 import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
 import { ROOT } from '../../helpers';
 
@@ -17,7 +17,7 @@ describe('comparison matrix', () => {
     const healthy = rows.find(r => r.scenario === 'healthy' && r.rps === 20)!;
     expect(healthy).toMatchObject({ rollout: 'staging/web', routing: 'gateway api', declared_rps: 20, baseline_error_pct: 0.1, scrape_s: 10, seeds: 5, promoted: 5, false_abort_rate: 0 });
     expect(Object.keys(healthy).sort()).toEqual([
-      'abort_s_max', 'abort_s_p50', 'abort_s_p95', 'abort_s_p99', 'aborted', 'bad_requests_max', 'baseline_error_pct', 'declared_rps', 'false_abort_rate',
+      'abort_s_max', 'abort_s_p50', 'abort_s_p95', 'abort_s_p99', 'aborted', 'bad_requests_max', 'baseline_error_pct', 'caught_in_step', 'declared_rps', 'false_abort_rate',
       'max_exposure_pct', 'mde_pct', 'paused', 'plan_bound_s', 'promoted', 'rollout', 'routing', 'rps', 'scenario', 'scrape_s', 'seeds',
     ]);
     const noTraffic = rows.find(r => r.scenario === 'no-traffic')!;
@@ -74,5 +74,22 @@ describe('comparison matrix', () => {
   test('GIVEN a Rollout on the Gateway API WHEN the matrix runs THEN it is replayed at its own scrape only', async () => {
     const rows = await comparisonMatrix([web], 1);
     expect([...new Set(rows.map(r => r.scrape_s))]).toEqual([10]);
+  });
+
+  test('GIVEN pooled rows WHEN the targets are summarized THEN each false-abort scenario and at-mde is marked met or not met, pooled and by its worst row', () => {
+    const row = (scenario: string, seeds: number, aborted: number, caught: number | null = null) =>
+      ({ scenario, seeds, aborted, mde_pct: caught === null ? null : 1, caught_in_step: caught }) as MatrixRow;
+    expect(targetSummary([
+      row('healthy', 200, 1), row('healthy', 200, 0),
+      row('healthy-1pct', 200, 8), row('healthy-1pct', 200, 0),
+      row('shared-outage', 100, 3),
+      row('at-mde', 20, 20, 16), row('at-mde', 20, 20, 15), row('at-mde', 20, 0),
+    ])).toEqual([
+      'target healthy: false aborts 1/400 = 0.25% pooled (≤ 1%), worst row 0.50% (≤ 3%): met',
+      'target healthy-1pct: false aborts 8/400 = 2.00% pooled (≤ 1%), worst row 4.00% (≤ 3%): not met',
+      'target shared-outage: false aborts 3/100 = 3.00% pooled (≤ 1%), worst row 3.00% (≤ 3%): not met',
+      'target shared-outage-onset: false aborts 0/0 = 0.00% pooled (≤ 1%), worst row 0.00% (≤ 3%): not met',
+      'target at-mde: caught before the step ends 31/40 = 77.50% pooled (≥ 75%), worst row 75.00% (≥ 60%): met',
+    ]);
   });
 });
