@@ -96,6 +96,9 @@ export function judgementLines(plan: RolloutPlan): string[] {
     const mde = minimumDetectableRate(Math.floor(perWindow), PLAN_STABLE_ERROR_RATE, options, zCrit);
     lines.push(`| ${step.index} | ${Math.floor(perWindow)} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${Number.isNaN(mde) ? 'none: pauses' : `${(mde * 100).toFixed(2)}%`} | ${boundText(comparisonStartBound(step, plan.expectedRps, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS))} |`);
   }
+  lines.push('', `"abort: bad from start" counts from the step's start: the first measurement (reconcile + initialDelay + k × interval) whose window, `
+    + `less one scrape, holds the data floor and enough errors at ${REFERENCE_ERROR_RATE * 100}% to exceed z_crit in ${BOUND_CONFIDENCE * 100}% of releases, `
+    + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
   return [...lines, ''];
 }
 

@@ -36,6 +36,9 @@ describe('judgementLines', () => {
       + 'below 10 canary requests a measurement is Inconclusive, and more than inconclusiveLimit of them pause the release (never abort it).');
     expect(lines).toContain('| 1 | 80 | 5s | 8.40% | 57s |');
     expect(lines).toContain('| 3 | 400 | 1s | 2.27% | 27s |');
+    expect(lines).toContain('"abort: bad from start" counts from the step\'s start: the first measurement (reconcile + initialDelay + k × interval) whose window, '
+      + 'less one scrape, holds the data floor and enough errors at 20% to exceed z_crit in 99% of releases, '
+      + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
   });
 
   test('GIVEN staging/api of the example fleet at its declared 2 rps WHEN its judgement is stated THEN the first step says it has no bad-from-start bound and the second states one', () => {
