@@ -17,6 +17,11 @@ export interface ComparisonReplay {
   readonly seed: number;
   readonly canaryErrorRate: (atS: number) => number;
   readonly stableErrorRate: (atS: number) => number;
+  /**
+   * Prometheus failing from the start: `down` refuses every query at once, `hanging` answers none
+   * before the query timeout; either way each measurement of a Prometheus metric is an Error.
+   */
+  readonly prometheus?: 'down' | 'hanging';
 }
 
 /** A replayed release's outcome, and the error responses the canary served until traffic returned to stable. */
@@ -62,6 +67,7 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
   const at = (series: number[], atS: number) => (atS < 0 ? 0 : series[Math.min(series.length - 1, Math.floor(atS / s))]);
   const windowOf = (series: number[], atS: number, windowS: number) => at(series, atS) - at(series, atS - windowS);
   const outcome = await replayRelease(replay.plan, async (metric, atS) => {
+    if (replay.prometheus && metric.provider === 'prometheus') return { phase: 'Error', durationS: replay.prometheus === 'down' ? 0.05 : metric.timeoutS };
     if (metric.name !== COMPARISON_METRIC || !metric.threshold) return { phase: 'Successful', durationS: 0.05 };
     const counts = {
       canaryErrors: windowOf(counters.canaryErrors, atS, metric.windowS),

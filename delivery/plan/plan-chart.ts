@@ -1,4 +1,4 @@
-import { RolloutPlan, abortBounds, formatDuration } from './canary-plan';
+import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RolloutPlan, abortBounds, comparisonStartBound, formatDuration } from './canary-plan';
 
 const WIDTH = 760;
 const HEIGHT = 280;
@@ -34,10 +34,12 @@ export function planChart(plan: RolloutPlan): string {
   plan.steps.forEach((step, i) => {
     if (step.metrics.length > 0) {
       windows.push(`<rect x="${x(starts[i]).toFixed(1)}" y="${MARGIN.top}" width="${(x(starts[i] + shown(step.durationS)) - x(starts[i])).toFixed(1)}" height="${HEIGHT - MARGIN.top - MARGIN.bottom}" fill="#d9f2e3"><title>steps[${i}] ${escape(step.action)}: ${formatDuration(step.durationS)}</title></rect>`);
-      const detection = abortBounds(step, plan.expectedRps).spikeS ?? step.durationS;
-      const at = x(Math.min(starts[i] + detection, total));
-      parts.push(`<line x1="${at.toFixed(1)}" x2="${at.toFixed(1)}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#c0392b" stroke-width="1.5"/>`);
-      parts.push(`<text x="${(at + 3).toFixed(1)}" y="${MARGIN.top + 12}" font-size="10" fill="#c0392b">abort ≤ ${formatDuration(detection)}</text>`);
+      const detection = stepBound(plan, step);
+      if (detection !== undefined) {
+        const at = x(Math.min(starts[i] + detection.boundS, total));
+        parts.push(`<line x1="${at.toFixed(1)}" x2="${at.toFixed(1)}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#c0392b" stroke-width="1.5"/>`);
+        parts.push(`<text x="${(at + 3).toFixed(1)}" y="${MARGIN.top + 12}" font-size="10" fill="#c0392b">abort ≤ ${formatDuration(detection.boundS)}${detection.label}</text>`);
+      }
     }
     if (!Number.isFinite(step.durationS)) {
       parts.push(`<text x="${x(starts[i] + manualWidth / 2).toFixed(1)}" y="${(y(step.share) - 6).toFixed(1)}" font-size="10" text-anchor="middle">waits for a human</text>`);
@@ -61,10 +63,25 @@ export function planChart(plan: RolloutPlan): string {
     ...axes,
     ...parts,
     ...ticks,
-    `<text x="${WIDTH - MARGIN.right}" y="${HEIGHT - 8}" font-size="10" text-anchor="end">shaded: analysis; red: worst-case abort after an error spike${differs ? '; dashed: setWeight' : ''}</text>`,
+    `<text x="${WIDTH - MARGIN.right}" y="${HEIGHT - 8}" font-size="10" text-anchor="end">shaded: analysis; red: worst-case abort as the plan's table states it${differs ? '; dashed: setWeight' : ''}</text>`,
     '</svg>',
     '',
   ].join('\n');
+}
+
+/**
+ * The bound a step's red line marks, only ever one the plan's tables state: the comparison's
+ * bad-from-start bound at the declared rate where the step judges against stable (none when it
+ * states none), else the spike bound of the step's success-rate metrics (none without one).
+ */
+function stepBound(plan: RolloutPlan, step: RolloutPlan['steps'][number]): { boundS: number; label: string } | undefined {
+  const comparison = comparisonStartBound(step, plan.expectedRps ?? 0, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS);
+  if (comparison !== undefined) {
+    if (plan.expectedRps === undefined || comparison.kind !== 'abort') return undefined;
+    return { boundS: comparison.boundS, label: ' (bad from start)' };
+  }
+  const spikeS = abortBounds(step, plan.expectedRps).spikeS;
+  return spikeS === undefined ? undefined : { boundS: spikeS, label: '' };
 }
 
 /** The real time at a drawn time, counting a manual pause as unbounded. */

@@ -1,5 +1,8 @@
 import { comparisonOf, minimumDetectableRate, normalCdf } from '../../lib/analysis/canary-comparison';
-import { REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
+import {
+  ASSUMED_SCRAPE_INTERVAL_SECONDS, BOUND_CONFIDENCE, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, REFERENCE_ERROR_RATE, RolloutPlan,
+  abortBounds, comparisonStartBound, formatDuration,
+} from './canary-plan';
 
 /** The file name of a Rollout's chart in the report folder. */
 export function chartFileName(plan: RolloutPlan): string {
@@ -64,15 +67,13 @@ function rolloutSection(plan: RolloutPlan): string[] {
   ];
 }
 
-/** The stable rate the plan assumes when it states a minimum detectable effect: the healthy baseline of #24. */
-const PLAN_STABLE_ERROR_RATE = 0.001;
-
 /**
  * What the comparison against stable can see per analysed step at the declared rate (#24): canary
  * requests per window, when a window first holds the data floor, the error rate one measurement catches
  * with 80% power against a 0.1% stable, and the release's false-abort bound m × (1 − Φ(z_crit)) over its m
  * comparison measurements (Bonferroni). Below the floor a measurement is Inconclusive and enough of
- * them pause the release.
+ * them pause the release. The last column is the bad-from-start abort bound from the step's start
+ * (see comparisonStartBound), or why there is none.
  */
 export function judgementLines(plan: RolloutPlan): string[] {
   const judged = plan.steps.flatMap(step => step.metrics.filter(m => m.name === 'error-rate-vs-stable' && m.threshold).map(metric => ({ step, metric })));
@@ -86,14 +87,25 @@ export function judgementLines(plan: RolloutPlan): string[] {
       + 'and more than inconclusiveLimit of them pause the release (never abort it).',
   ];
   if (plan.expectedRps === undefined) return [...lines, '', 'No request rate is declared, so the data per step cannot be stated.', ''];
-  lines.push('', `| step | canary requests per window at ${plan.expectedRps} rps | data floor reached after | detectable error rate (80%, one measurement) |`, '|---|---|---|---|');
+  lines.push('', `| step | canary requests per window at ${plan.expectedRps} rps | data floor reached after | detectable error rate (80%, one measurement) | abort: bad from start (${REFERENCE_ERROR_RATE * 100}%, ${BOUND_CONFIDENCE * 100}% of releases, incl. the controller's reconcile delay) |`, '|---|---|---|---|---|');
   for (const { step, metric } of judged) {
     const options = comparisonOf(metric);
     const canaryRps = plan.expectedRps * step.share / 100;
     const perWindow = canaryRps * metric.windowS;
     const floorS = canaryRps > 0 ? options.minRequests / canaryRps : Infinity;
     const mde = minimumDetectableRate(Math.floor(perWindow), PLAN_STABLE_ERROR_RATE, options, zCrit);
-    lines.push(`| ${step.index} | ${Math.floor(perWindow)} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${Number.isNaN(mde) ? 'none: pauses' : `${(mde * 100).toFixed(2)}%`} |`);
+    lines.push(`| ${step.index} | ${Math.floor(perWindow)} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${Number.isNaN(mde) ? 'none: pauses' : `${(mde * 100).toFixed(2)}%`} | ${boundText(comparisonStartBound(step, plan.expectedRps, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS))} |`);
   }
+  lines.push('', `"abort: bad from start" counts from the step's start: the first measurement (reconcile + initialDelay + k × interval) whose window, `
+    + `less one scrape, holds the data floor and enough errors at ${REFERENCE_ERROR_RATE * 100}% to exceed z_crit in ${BOUND_CONFIDENCE * 100}% of releases, `
+    + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
   return [...lines, ''];
+}
+
+/** A step's bad-from-start bound as the table states it. */
+export function boundText(bound: ComparisonStartBound | undefined): string {
+  if (bound === undefined) return 'none: not judged against stable';
+  if (bound.kind === 'abort') return formatDuration(bound.boundS);
+  if (bound.kind === 'pauses') return 'none: below the data floor it pauses';
+  return 'none: too few requests';
 }

@@ -27,4 +27,21 @@ describe('simulate', () => {
     expect(markdown).toContain('| spike-step-1 | Aborted | 50 s ⚠️ later than the plan | 41.5 s | 33.3% | 10 |  |');
     expect(markdown).toContain('![staging/api](staging-api.svg)');
   });
+
+  test('GIVEN a dist/ without Rollouts WHEN simulated in process THEN it fails with the fix', async () => {
+    await expect(simulateCommand(tempRepo({ withDist: false }), ['--in-process', '--runs', '1']))
+      .rejects.toThrow("simulate: 'dist' is []: holds no canary rollout to replay; run npm run synth first");
+  });
+
+  test('GIVEN the example fleet WHEN simulated in process THEN bad-from-start rows state the plan\'s bound, no abort is later, and the command passes', async () => {
+    const progress: string[] = [];
+    const simulated = await simulateCommand(tempRepo(), ['--in-process', '--json', '--runs', '1'], line => progress.push(line));
+    const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
+    expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
+    expect(progress.filter(l => l.includes('later than the plan'))).toEqual([]);
+    expect(progress.filter(l => l.startsWith('target ')).map(l => l.split(':')[0])).toEqual([
+      'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target at-mde',
+    ]);
+    expect(simulated.failed).toBe(false);
+  });
 });

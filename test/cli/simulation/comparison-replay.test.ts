@@ -37,4 +37,15 @@ describe('in-process comparison replay', () => {
     expect(outcomes.every(o => o.verdict === 'Aborted' && o.endS <= 45)).toBe(true);
     expect(Math.max(...outcomes.flatMap(o => o.shares.filter(s => s.atS <= o.endS).map(s => s.share)))).toBe(10);
   });
+
+  test.each([
+    ['down', 66.2, 'Error'],
+    ['hanging', 216, 'Error'],
+  ] as const)('GIVEN Prometheus %s from the start WHEN replayed THEN every query errors and the run ends past consecutiveErrorLimit: aborted at %s s', async (prometheus, endS, phase) => {
+    const outcome = await replayComparison({ plan: web, rps: 20, scrapeS: 10, seed: 1, canaryErrorRate: constant(0.001),
+      stableErrorRate: constant(0.001), prometheus });
+    expect([outcome.verdict, Math.round(outcome.endS * 10) / 10]).toEqual(['Aborted', endS]);
+    expect(outcome.reason).toBe('web-canary/error-rate-vs-stable: consecutive errors (5) > consecutiveErrorLimit (4)');
+    expect(new Set(outcome.measurements.map(m => m.phase))).toEqual(new Set([phase]));
+  });
 });

@@ -1,4 +1,5 @@
-import { planChart } from '../../../delivery/plan';
+import * as path from 'path';
+import { planChart, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
 import { samplePlan } from './plan-fixture';
 
 describe('planChart', () => {
@@ -20,5 +21,19 @@ describe('planChart', () => {
     const closed = (svg.match(/<\/(svg|text|path|rect|title)>/g) ?? []).length;
     expect(opened).toBe(closed);
     expect(svg).not.toMatch(/NaN|undefined/);
+  });
+
+  describe('GIVEN the example fleet\'s Rollouts judged against stable', () => {
+    const plans = readServiceFolders(path.join(__dirname, '..', '..', '..', 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+    const chartOf = (name: string) => planChart(plans.find(p => `${p.environment}/${p.service}` === name)!);
+
+    test('WHEN staging/api is charted THEN only the step whose table states a bound is marked, with that bound', () => {
+      const marks = chartOf('staging/api').match(/abort ≤ [^<]*/g);
+      expect(marks).toEqual(['abort ≤ 1m 27s (bad from start)']);
+    });
+
+    test('WHEN staging/web is charted THEN each analysed step is marked with the table\'s bound', () => {
+      expect(chartOf('staging/web').match(/abort ≤ [^<]*/g)).toEqual(['abort ≤ 57s (bad from start)', 'abort ≤ 27s (bad from start)']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { chartFileName, judgementLines, planMarkdown, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
+import { boundText, chartFileName, judgementLines, planMarkdown, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
 import { tempRepo } from '../../helpers';
 import { samplePlan } from './plan-fixture';
 
@@ -34,7 +34,26 @@ describe('judgementLines', () => {
     const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'web')!);
     expect(lines[0]).toBe('**Judgement against stable**: false-abort bound of a healthy release 1.00% (6 measurements at z > 2.9352); '
       + 'below 10 canary requests a measurement is Inconclusive, and more than inconclusiveLimit of them pause the release (never abort it).');
-    expect(lines).toContain('| 1 | 80 | 5s | 8.40% |');
-    expect(lines).toContain('| 3 | 400 | 1s | 2.27% |');
+    expect(lines).toContain('| 1 | 80 | 5s | 8.40% | 57s |');
+    expect(lines).toContain('| 3 | 400 | 1s | 2.27% | 27s |');
+    expect(lines).toContain('"abort: bad from start" counts from the step\'s start: the first measurement (reconcile + initialDelay + k × interval) whose window, '
+      + 'less one scrape, holds the data floor and enough errors at 20% to exceed z_crit in 99% of releases, '
+      + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
+  });
+
+  test('GIVEN staging/api of the example fleet at its declared 2 rps WHEN its judgement is stated THEN the first step says it has no bad-from-start bound and the second states one', () => {
+    const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+    const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'api')!);
+    expect(lines.find(l => l.startsWith('| 1 |'))).toMatch(/\| none: too few requests \|$/);
+    expect(lines.find(l => l.startsWith('| 3 |'))).toMatch(/\| 1m 27s \|$/);
+  });
+});
+
+describe('boundText', () => {
+  test('GIVEN each kind of bound WHEN stated THEN the table names the time or why there is none', () => {
+    expect(boundText({ kind: 'abort', boundS: 57 })).toBe('57s');
+    expect(boundText({ kind: 'pauses' })).toBe('none: below the data floor it pauses');
+    expect(boundText({ kind: 'none' })).toBe('none: too few requests');
+    expect(boundText(undefined)).toBe('none: not judged against stable');
   });
 });
