@@ -3,6 +3,7 @@ import { abortBounds, comparisonStartBound, errorsToFail, formatDuration, KubeOb
 import { REVIEWED_CONDITIONS_ANNOTATION, Threshold } from '../../../lib/analysis';
 import { EXPECTED_RPS_ANNOTATION } from '../../../lib/patterns';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
+import { tempRepo } from '../../helpers';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
@@ -284,7 +285,7 @@ describe('durations', () => {
 });
 
 describe('comparisonStartBound and releaseStartBoundS', () => {
-  const plans = readServiceFolders(path.join(__dirname, '..', '..', '..', 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+  const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
   const production = plans.find(p => p.environment === 'production' && p.service === 'api')!;
   const firstAnalysis = production.steps.find(s => s.metrics.length > 0)!;
 

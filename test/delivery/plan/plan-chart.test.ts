@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { planChart, planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
+import { tempRepo } from '../../helpers';
 import { samplePlan } from './plan-fixture';
 
 describe('planChart', () => {
@@ -23,8 +24,8 @@ describe('planChart', () => {
     expect(svg).not.toMatch(/NaN|undefined/);
   });
 
-  describe('GIVEN the example fleet\'s Rollouts judged against stable', () => {
-    const plans = readServiceFolders(path.join(__dirname, '..', '..', '..', 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+  describe('GIVEN the fixture fleet\'s Rollouts judged against stable', () => {
+    const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
     const chartOf = (name: string) => planChart(plans.find(p => `${p.environment}/${p.service}` === name)!);
 
     test('WHEN staging/api is charted THEN only the step whose table states a bound is marked, with that bound', () => {
