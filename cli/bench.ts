@@ -28,7 +28,7 @@ export function benchCommand(repoRoot: string, argv: string[], progress?: (messa
 /** `npm run bench`. */
 export const BENCH_COMMAND: Command = {
   name: 'bench',
-  summary: 'measures synth, release and review of a generated fleet and prints one JSON line',
+  summary: 'measures synth and release of a generated fleet against the yaml floor and kustomize, and prints one JSON line',
   usage: USAGE,
   example: 'npm run bench -- --services 100 --envs 3 --runs 3',
   run: ({ root, progress }, argv) => benchCommand(root, argv, progress),

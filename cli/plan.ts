@@ -16,7 +16,7 @@ export function planCommand(root: string, argv: string[]): string {
   const flags = parseFlags(argv, { out: 'string' }, USAGE);
   const out = repositoryPath(root, flags.out ?? Layout.planReports, 'plan', '--out', `write reports inside the repository, e.g. ${Layout.planReports}`);
   const relativeOut = path.relative(root, out);
-  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
+  if (Layout.isInDist(relativeOut)) {
     fail({ at: 'plan', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${Layout.planReports}` });
   }
   const folders = readServiceFolders(path.join(root, DIST));

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { DIST } from '../delivery/commit';
 import { RolloutPlan, chartFileName, planChart, planRollout, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
+import { Layout } from '../model';
 import { comparisonMatrix, lateRows, targetSummary } from './simulation/comparison-matrix';
 import { ScenarioResult, simulate } from './simulation/replay';
 import { Command, CommandResult, parseFlags, repositoryPath } from './support/command';
@@ -24,7 +25,7 @@ export async function simulateCommand(root: string, argv: string[], log: (messag
   if (!Number.isInteger(runs) || runs < 1) fail({ at: 'simulate', field: '--runs', value: flags.runs, rule: 'must be a positive integer', fix: `usage: ${USAGE}` });
   const out = repositoryPath(root, flags.out ?? SIMULATE_FOLDER, 'simulate', '--out', `write reports inside the repository, e.g. ${SIMULATE_FOLDER}`);
   const relativeOut = path.relative(root, out);
-  if (relativeOut === DIST || relativeOut.startsWith(`${DIST}${path.sep}`)) {
+  if (Layout.isInDist(relativeOut)) {
     fail({ at: 'simulate', field: '--out', value: flags.out, rule: 'argo cd reads every yaml file under dist/, and reports do not belong there', fix: `write them outside dist/, e.g. ${SIMULATE_FOLDER}` });
   }
   if (flags['in-process']) {
