@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeProblem, fail } from '../../lib/errors/problem';
-import { folderFiles, pruneProblems } from './prune-guard';
+import { folderFiles, handMadeFileProblems, stagedPruneProblems } from './prune-guard';
 
 /** The journal of a commit under way, at the repository root; its presence means "roll forward". */
 export const COMMIT_JOURNAL = '.synth-commit.json';
@@ -14,6 +14,8 @@ export const DIST = 'dist';
 const MANIFEST = '.manifest.json';
 /** A journal that failed its checks is renamed with this infix and kept for a person to read, never removed. */
 const REJECTED = '.rejected-';
+/** Where in its staging folder a commit moves the live tree before it puts the staged one in its place. */
+const RETIRED = `${DIST}.previous`;
 
 /** What the journal records: the staging folder, the tree it replaces, the files it holds besides, and its manifest. */
 interface Journal {
@@ -91,7 +93,8 @@ export interface Recovery {
  * completed (its new state is whole in the staging folder or already in place), and staging folders
  * without one, left before their commit point, are removed. A journal is trusted only once checked:
  * every path it names lies inside the repository, the staged files match the manifest written before
- * it, and the staged `dist/` passes the prune guard; one that fails is set aside and named in the error.
+ * it, and the staged `dist/` passes the prune guard against the `dist/` the command started from; one
+ * that fails is set aside and named in the error, and a live tree it had moved aside is put back.
  * Call it holding the repository lock.
  * @throws ConfigError naming the journal set aside, the check it failed and the command that resolves it
  */
@@ -126,11 +129,14 @@ export function pendingCommitWarning(root: string): string | undefined {
 
 /** The journal at `root` once every check passes; otherwise it is set aside and the command fails. */
 function trustedJournal(root: string): Journal {
+  // Once the journal names a staging folder and a tree it may touch, a rejection puts back the tree it moved aside.
+  let putBack = (): string | undefined => undefined;
   const reject = (field: string, value: unknown, rule: string): never => {
     const aside = `${COMMIT_JOURNAL}${REJECTED}${new Date().toISOString().replace(/[:.]/g, '-')}`;
     fs.renameSync(path.join(root, COMMIT_JOURNAL), path.join(root, aside));
+    const restored = putBack();
     return fail({
-      at: aside, field, value, rule: `the journal of an interrupted commit ${rule}, so it was set aside and nothing was rolled forward`,
+      at: aside, field, value, rule: `the journal of an interrupted commit ${rule}, so it was set aside${restored ? `, ${restored} was put back as it was,` : ''} and nothing was rolled forward`,
       fix: `check ${DIST}/, releases/ and .forgejo/ with 'git status', restore them with 'git checkout -- ${DIST} releases .forgejo' if they differ, then run npm run synth`,
     });
   };
@@ -154,19 +160,34 @@ function trustedJournal(root: string): Journal {
   if (typeof command !== 'string' || typeof startedAt !== 'string' || typeof files !== 'number' || typeof manifest !== 'string') {
     return reject('content', data, 'must record {staging, tree, otherFiles, command, startedAt, files, manifest}');
   }
+  putBack = () => (restoreRetired(root, staging, tree) ? `${tree}/` : undefined);
   const journal: Journal = { staging, tree, otherFiles: otherFiles as string[], command, startedAt, files, manifest };
   const incomplete = unverifiedFile(root, journal);
   if (incomplete) return reject('staging', staging, incomplete);
-  const stagedTree = path.join(root, staging, tree);
   // Once the staged tree is in place the guard has nothing left to stop.
-  if (fs.existsSync(stagedTree) && fs.existsSync(path.join(root, tree))) {
-    const live = path.join(root, DIST);
-    const next = new Map([...folderFiles(root, DIST)].filter(([file]) => file !== tree && !file.startsWith(`${tree}/`)));
-    for (const [file, content] of folderFiles(path.join(root, staging), tree)) next.set(file, content);
-    const pruned = pruneProblems(live, next);
+  if (fs.existsSync(path.join(root, staging, tree))) {
+    const rest = [...folderFiles(root, DIST)].filter(([file]) => !file.startsWith(`${tree}/`));
+    // A kill after the live tree was moved aside leaves it in the staging folder: it is what dist/ held.
+    const live = fs.existsSync(path.join(root, tree)) ? folderFiles(root, tree) : folderFiles(path.join(root, staging), RETIRED, tree);
+    const next = new Map([...rest, ...folderFiles(path.join(root, staging), tree)]);
+    const pruned = [...handMadeFileProblems(root, tree, next), ...stagedPruneProblems(new Map([...rest, ...live]), next)];
     if (pruned.length > 0) return reject('tree', tree, `would change ${DIST}/ past the prune guard (${describeProblem(pruned[0])})`);
   }
   return journal;
+}
+
+/**
+ * Moves the live tree a commit moved aside back into place, when the staged tree never took its place:
+ * the state before the command again, since nothing else is placed before the tree.
+ * @returns whether it was moved back
+ */
+function restoreRetired(root: string, staging: string, tree: string): boolean {
+  const retired = path.join(root, staging, RETIRED);
+  const live = path.join(root, tree);
+  if (!fs.existsSync(retired) || fs.existsSync(live)) return false;
+  fs.mkdirSync(path.dirname(live), { recursive: true });
+  fs.renameSync(retired, live);
+  return true;
 }
 
 /** Why the staged files do not match the manifest the journal names, or undefined when they all do. */
@@ -201,7 +222,7 @@ function rollForward(root: string, journal: Journal): void {
   checkWritable(root, staging, journal.tree, journal.otherFiles);
   const live = path.join(root, journal.tree);
   const stagedTree = path.join(staging, journal.tree);
-  const retired = path.join(staging, `${DIST}.previous`);
+  const retired = path.join(staging, RETIRED);
   if (fs.existsSync(stagedTree)) {
     if (fs.existsSync(live) && !fs.existsSync(retired)) fs.renameSync(live, retired);
     faultPoint('dist-retired');

@@ -42,16 +42,33 @@ export function pruneProblems(currentDist: string, nextDist: ReadonlyMap<string,
   const approved = (limits.approvedRemovals ?? []).map(folder => `${folder.slice(Layout.dist.length + 1)}/`);
   const current = live.size > 0 ? live : committedCounts(path.dirname(currentDist), path.basename(currentDist));
   const before = inventoryOf(new Map([...current].filter(([file]) => !approved.some(folder => file.startsWith(folder)))));
-  const after = inventoryOfFiles(nextDist);
+  return [
+    ...handMadeFileProblems(path.dirname(currentDist), path.basename(currentDist), nextDist),
+    ...removalProblems(before, inventoryOfFiles(nextDist), limits.maxDroppedShare),
+  ];
+}
+
+/**
+ * The guard on a commit already staged, as recovery finds it: `before` is what `dist/` held before the
+ * command, `next` what it holds once the commit completes, both as {@link folderFiles} lists them.
+ * The live tree may already be moved aside, so its hand-made files are {@link handMadeFileProblems}'s
+ * to find, and nothing is approved: a removal that was intended is made again by its command.
+ *
+ * @returns the reasons not to roll the commit forward
+ */
+export function stagedPruneProblems(before: ReadonlyMap<string, OutputFile>, next: ReadonlyMap<string, OutputFile>): Problem[] {
+  return removalProblems(inventoryOfFiles(before), inventoryOfFiles(next));
+}
+
+/** A folder of Argo CD's that disappears, or too large a share of the documents dropped. */
+function removalProblems(before: Inventory, after: Inventory, maxShare = 0.1): Problem[] {
   const problems: Problem[] = [];
   const fix = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
-  problems.push(...handMadeFileProblems(path.dirname(currentDist), path.basename(currentDist), nextDist));
   for (const folder of [...before.folders].sort()) {
     if (!after.folders.has(folder)) {
       problems.push({ at: 'prune guard', field: `dist/${folder}`, value: 'removed', rule: 'argo cd would prune everything it deployed', fix });
     }
   }
-  const maxShare = limits.maxDroppedShare ?? 0.1;
   const dropped = before.documents - after.documents;
   if (before.documents > 0 && dropped / before.documents > maxShare) {
     problems.push({ at: 'prune guard', field: 'dist/', value: `${dropped} of ${before.documents} documents dropped`, rule: `${Math.round((dropped / before.documents) * 100)}% is more than the ${Math.round(maxShare * 100)}% allowed`, fix });
@@ -73,14 +90,15 @@ export function handMadeFileProblems(root: string, folder: string, next: Readonl
 /**
  * The files under `root/folder` as the guard counts them, by path relative to `root`: what a staged or
  * live tree holds, compared like the output of a synth.
+ * @param as the folder they stand for, when they were moved: `dist/` moved aside is listed under `dist/`
  */
-export function folderFiles(root: string, folder: string): Map<string, OutputFile> {
+export function folderFiles(root: string, folder: string, as: string = folder): Map<string, OutputFile> {
   const files = new Map<string, OutputFile>();
   const top = path.join(root, folder);
   if (!fs.existsSync(top)) return files;
   for (const [file, documents] of countsOfFolder(top)) {
     // Only the count matters to the guard: one placeholder per document.
-    files.set(`${folder}/${file}`, { objects: Array.from({ length: documents }, () => ({ toJson: () => null })) });
+    files.set(`${as}/${file}`, { objects: Array.from({ length: documents }, () => ({ toJson: () => null })) });
   }
   return files;
 }

@@ -24,6 +24,8 @@ function journal(root: string, staging: string, change: Record<string, unknown> 
   fs.writeFileSync(path.join(root, COMMIT_JOURNAL), JSON.stringify({ staging: path.basename(staging), tree: 'dist', otherFiles: ['releases/staging.json'], command: 'release', startedAt: 'T', ...manifest, ...change }));
 }
 const state = (root: string) => Object.fromEntries(readTree(root));
+/** The files of dist/ and releases/ in a state. */
+const outputs = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => /^(dist|releases)\//.test(f)));
 
 describe('commitOutputs and recoverOutputs', () => {
   test('GIVEN a staged output WHEN committed THEN dist/ and the pins change together and nothing is left behind', () => {
@@ -112,13 +114,57 @@ describe('commitOutputs and recoverOutputs', () => {
     const rejected = Object.keys(after).filter(f => f.startsWith('.synth-commit.json.rejected-'));
     expect(rejected).toHaveLength(1);
     expect(after[rejected[0]]).toBe(before[COMMIT_JOURNAL]);
-    const outputs = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).filter(([f]) => /^(dist|releases)\//.test(f)));
     expect(outputs(after)).toEqual(outputs(before));
     expect(fs.existsSync(path.join(root, '..', '..', 'somewhere'))).toBe(false);
     // The next command finds no journal: it removes the staging folder and keeps the old state.
     recoverOutputs(root);
     expect(outputs(state(root))).toEqual(outputs(before));
     expect(Object.keys(state(root)).filter(f => f.startsWith('.synth-commit.json.rejected-'))).toHaveLength(1);
+  });
+
+  const kindsOf = (n: number) => Array.from({ length: n }, (_, i) => `kind: K${i}\n`).join('---\n');
+  test.each<[string, string, Record<string, string>, string]>([
+    ['dist/, staged without a service', 'dist', { 'dist/staging/api/a.yaml': 'new\n' },
+      "prune guard: 'dist/production' is 'removed': argo cd would prune everything it deployed"],
+    ['one folder, staged with one of its ten documents', 'dist/staging/api', { 'dist/staging/api/a.yaml': kindsOf(1) },
+      "prune guard: 'dist/' is '9 of 11 documents dropped': 82% is more than the 10% allowed"],
+  ])('GIVEN a journal of %s, the live tree already moved aside as a kill leaves it WHEN recovered THEN it is refused, the tree is put back, and dist/ and the pins hold the state before the command', (_, tree, stagedFiles, pruned) => {
+    // GIVEN the old dist/ (ten documents of api in staging, and web in production) and a staged tree that drops most of it
+    const { root, staging } = staged();
+    fs.writeFileSync(path.join(root, 'dist/staging/api/a.yaml'), kindsOf(10));
+    fs.mkdirSync(path.join(root, 'dist/production/web'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'dist/production/web/a.yaml'), 'kind: A\n');
+    fs.rmSync(path.join(staging, 'dist'), { recursive: true });
+    for (const [file, text] of Object.entries(stagedFiles)) {
+      fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
+      fs.writeFileSync(path.join(staging, file), text);
+    }
+    const before = outputs(state(root));
+    journal(root, staging, { tree });
+    const journalText = fs.readFileSync(path.join(root, COMMIT_JOURNAL), 'utf-8');
+    fs.renameSync(path.join(root, tree), path.join(staging, 'dist.previous'));
+    expect(outputs(state(root))).not.toEqual(before);
+
+    // WHEN the next command recovers
+    let error: Error | undefined;
+    try {
+      recoverOutputs(root);
+    } catch (e) {
+      error = e as Error;
+    }
+
+    // THEN one error names the journal set aside, the guard's problem and the fix; the old tree is back; the pins are as they were
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(error?.message).toMatch(new RegExp(`^\\.synth-commit\\.json\\.rejected-[0-9T-]+Z: 'tree' is '${escaped(tree)}': `
+      + escaped(`the journal of an interrupted commit would change dist/ past the prune guard (${pruned}; if the removal is intended, run again with --allow-prune `
+      + `(npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)), so it was set aside, ${tree}/ was put back as it was, and nothing was rolled forward; ${FIX}`) + '$'));
+    expect(outputs(state(root))).toEqual(before);
+    const rejected = fs.readdirSync(root).filter(f => f.startsWith('.synth-commit.json.rejected-'));
+    expect(rejected).toHaveLength(1);
+    expect(fs.readFileSync(path.join(root, rejected[0]), 'utf-8')).toBe(journalText);
+    // The next command finds no journal and removes the staging folder, which never committed.
+    expect(recoverOutputs(root).message).toBe('recovered: removed 1 unfinished staging folder; dist/ and the pins hold the state before the interrupted command');
+    expect(outputs(state(root))).toEqual(before);
   });
 
   test('GIVEN a pending journal WHEN a read-only command asks THEN it is warned how to complete it, and not without one', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pruneProblems } from '../../../delivery/commit';
+import { folderFiles, pruneProblems, stagedPruneProblems } from '../../../delivery/commit';
 import { describeProblem } from '../../../lib/errors';
 
 const ALLOW = 'if the removal is intended, run again with --allow-prune (npm run synth -- --allow-prune, or ALLOW_PRUNE=1 npx cdk8s synth)';
@@ -62,5 +62,22 @@ describe('pruneProblems', () => {
       `prune guard: 'dist/staging/cart' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`,
     ]);
     expect(pruneProblems(current, next, { approvedRemovals: ['dist/staging/web', 'dist/staging/cart'], maxDroppedShare: 0 })).toEqual([]);
+  });
+});
+
+describe('stagedPruneProblems', () => {
+  test('GIVEN a tree moved aside, listed as the folder it stands for WHEN the staged tree drops a service THEN the folder and the share are named', () => {
+    // GIVEN dist/ moved aside into a staging folder as dist.previous, and a staged dist/ without web
+    const staging = distWith({ 'dist.previous/staging/api/a.yaml': doc, 'dist.previous/staging/web/a.yaml': doc, 'dist/staging/api/a.yaml': doc });
+    const before = folderFiles(staging, 'dist.previous', 'dist');
+    expect([...before.keys()].sort()).toEqual(['dist/staging/api/a.yaml', 'dist/staging/web/a.yaml']);
+    // WHEN checked against the staged tree
+    const problems = stagedPruneProblems(before, folderFiles(staging, 'dist')).map(describeProblem);
+    // THEN the removed folder and the dropped share are both named, with the way to make the removal on purpose
+    expect(problems).toEqual([
+      `prune guard: 'dist/staging/web' is 'removed': argo cd would prune everything it deployed; ${ALLOW}`,
+      `prune guard: 'dist/' is '1 of 2 documents dropped': 50% is more than the 10% allowed; ${ALLOW}`,
+    ]);
+    expect(stagedPruneProblems(before, before)).toEqual([]);
   });
 });
