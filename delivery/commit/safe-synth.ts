@@ -86,9 +86,10 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
     filesWritten = writeFiles(staging, files, { previousRoot: props.root });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    // A write(2) error names no file: name the folder it was writing, so a full disk says where.
+    // The staging folder is gone: a file-system error (a full disk) names the output it was writing, e.g. dist/staging/api/rollout-api.yaml.
     const error = e as NodeJS.ErrnoException;
-    if (error.code && error.path === undefined) error.path = staging;
+    if (error.code !== undefined && error.path === undefined) error.path = staging;
+    else if (error.path?.startsWith(`${staging}${path.sep}`)) error.path = path.relative(staging, error.path).split(path.sep).join('/');
     throw e;
   }
   commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth', only);

@@ -53,7 +53,8 @@ try {
   }
   port.postMessage({ ok: true, written });
 } catch (e) {
-  port.postMessage({ error: String((e && e.stack) || e) });
+  // The file system's code and path cross over, so a full disk is reported like one in the main thread.
+  port.postMessage({ error: String((e && e.stack) || e), code: e && e.code, syscall: e && e.syscall, path: e && e.path });
 }
 port.close();
 Atomics.store(signal, 0, 1);
@@ -109,6 +110,16 @@ export interface WriteOptions {
   readonly previousRoot?: string;
 }
 
+/** What the worker posts: how many files it wrote, or its error with the file system's code and path, if any. */
+interface WorkerReply {
+  readonly ok?: boolean;
+  readonly written?: number;
+  readonly error?: string;
+  readonly code?: string;
+  readonly syscall?: string;
+  readonly path?: string;
+}
+
 function startWorker(dir: string, previousRoot: string | undefined, files: ReadonlyMap<string, unknown[]>): { wait(): number; stop(): void } {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
@@ -120,8 +131,12 @@ function startWorker(dir: string, previousRoot: string | undefined, files: Reado
   return {
     wait() {
       if (Atomics.wait(signal, 0, 0, WORKER_TIMEOUT_MS) === 'timed-out') throw new Error(`yaml worker: no result after ${WORKER_TIMEOUT_MS / 1000} s`);
-      const reply = receiveMessageOnPort(port1)?.message as { ok?: boolean; written?: number; error?: string } | undefined;
-      if (!reply?.ok) throw new Error(`yaml worker: ${reply?.error ?? 'ended without a result'}`);
+      const reply = receiveMessageOnPort(port1)?.message as WorkerReply | undefined;
+      if (!reply?.ok) {
+        const error: NodeJS.ErrnoException = new Error(`yaml worker: ${reply?.error ?? 'ended without a result'}`);
+        if (typeof reply?.code === 'string') Object.assign(error, { code: reply.code, syscall: reply.syscall, path: reply.path });
+        throw error;
+      }
       return reply.written ?? 0;
     },
     stop() {

@@ -1,8 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { releaseCommand } from '../../cli/release';
+import { systemProblem } from '../../cli/support/command';
 import { fleet } from '../fixtures/fleet';
 import { DIGEST, OTHER_DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
+
+jest.mock('fs', () => {
+  const actual = jest.requireActual<typeof import('fs')>('fs');
+  // The real write, which a test can make fail as a full disk does.
+  return { ...actual, writeFileSync: jest.fn(actual.writeFileSync) };
+});
 
 const NEW_API = `ghcr.io/acme/api:1.5.0@sha256:${DIGEST}`;
 
@@ -30,6 +37,32 @@ describe('release', () => {
     const root = tempRepo();
     const before = readTree(root);
     expect(() => releaseCommand(fleet, root, argv)).toThrow(message);
+    expect(readTree(root)).toEqual(before);
+  });
+
+  test.each([
+    ['ENOSPC', 'the disk is full; free some disk space and run the command again; nothing was committed'],
+    ['EDQUOT', 'the disk quota is used up; free some space and run the command again; nothing was committed'],
+  ])('GIVEN a disk that fills (%s) while the release writes the rollout WHEN released THEN one error line names that file and the fix, and dist/ and releases/ are as they were', (code, words) => {
+    // GIVEN a write(2) of the rollout that fails with no path, as a full disk makes it
+    const root = tempRepo();
+    const before = readTree(root);
+    const write = jest.requireActual<typeof import('fs')>('fs').writeFileSync;
+    jest.mocked(fs.writeFileSync).mockImplementation((file, ...rest) => {
+      if (String(file).endsWith(path.join('dist', 'staging', 'api', 'rollout-api.yaml'))) throw Object.assign(new Error(`${code}: no space left on device, write`), { code, syscall: 'write' });
+      return write(file, ...rest);
+    });
+    // WHEN released
+    let error: unknown;
+    try {
+      releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', NEW_API]);
+    } catch (e) {
+      error = e;
+    } finally {
+      jest.mocked(fs.writeFileSync).mockImplementation(write);
+    }
+    // THEN the line the command prints names the file, the call and the fix; nothing changed
+    expect(`error: ${systemProblem(error)}`).toBe(`error: dist/staging/api/rollout-api.yaml: 'write' is '${code}': ${words}`);
     expect(readTree(root)).toEqual(before);
   });
 

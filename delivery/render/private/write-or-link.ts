@@ -4,6 +4,7 @@
  * that changes a few files writes only those. Self-contained (`fs` comes in as a parameter) so that
  * the worker thread can evaluate its source.
  * @returns whether the file was written
+ * @throws the file system's error, naming `target` when the system named no file
  */
 export function writeOrLink(fs: typeof import('fs'), target: string, content: string, previous: string | undefined): boolean {
   if (previous !== undefined) {
@@ -17,6 +18,13 @@ export function writeOrLink(fs: typeof import('fs'), target: string, content: st
       }
     }
   }
-  fs.writeFileSync(target, content);
+  try {
+    fs.writeFileSync(target, content);
+  } catch (e) {
+    // A write(2) error (a full disk, a quota) names no file: name the one being written.
+    const error = e as NodeJS.ErrnoException;
+    if (error.code !== undefined && error.path === undefined) error.path = target;
+    throw error;
+  }
   return true;
 }

@@ -6,6 +6,12 @@ import { safeSynth } from '../../../delivery/commit';
 import { OutputFolder } from '../../../lib/output';
 import { readTree, tempRepo } from '../../helpers';
 
+jest.mock('fs', () => {
+  const actual = jest.requireActual<typeof import('fs')>('fs');
+  // The real write, which a test can make fail as a full disk does.
+  return { ...actual, writeFileSync: jest.fn(actual.writeFileSync) };
+});
+
 function appWithServices(names: string[], options: { invalid?: boolean } = {}): App {
   const app = new App();
   for (const name of names) {
@@ -53,5 +59,30 @@ describe('safeSynth', () => {
     const root = tempRepo();
     safeSynth({ root, build: () => appWithServices(['a']), allowPrune: true, extraFiles: new Map([['releases/staging.json', '{}\n']]) });
     expect(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).toBe('{}\n');
+  });
+
+  test.each([['ENOSPC'], ['EDQUOT']])('GIVEN a disk that fills (%s) while a file is staged WHEN synthesized THEN the error names that file by its output path, and dist/ and the pins are as they were', code => {
+    // GIVEN a synth of two services over a dist/ and a pin file, and a write(2) of b's ConfigMap failing with no path, as it does
+    const root = tempRepo();
+    safeSynth({ root, build: () => appWithServices(['a']), allowPrune: true });
+    const before = readTree(root);
+    const write = jest.requireActual<typeof import('fs')>('fs').writeFileSync;
+    jest.mocked(fs.writeFileSync).mockImplementation((file, ...rest) => {
+      if (String(file).endsWith(path.join('dist', 'staging', 'b', 'configmap-b.yaml'))) throw Object.assign(new Error(`${code}: no space left on device, write`), { code, syscall: 'write' });
+      return write(file, ...rest);
+    });
+    // WHEN synthesized
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      safeSynth({ root, build: () => appWithServices(['a', 'b']), extraFiles: new Map([['releases/staging.json', '{}\n']]) });
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    } finally {
+      jest.mocked(fs.writeFileSync).mockImplementation(write);
+    }
+    // THEN the file named is the one being written, not the staging folder, which is gone; nothing else changed
+    expect(error).toMatchObject({ code, syscall: 'write', path: 'dist/staging/b/configmap-b.yaml' });
+    expect(readTree(root)).toEqual(before);
+    expect(fs.readdirSync(root).filter(f => f.startsWith('.synth'))).toEqual([]);
   });
 });

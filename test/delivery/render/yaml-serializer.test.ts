@@ -44,4 +44,21 @@ describe('yaml serializer', () => {
     expect(readTree(after).get('dist/env/svc-3/configmap.yaml')).toBe('kind: ConfigMap\nchanged: true\n');
     expect(readTree(after).get('dist/argocd/root.yaml')).toBe(readTree(before).get('dist/argocd/root.yaml'));
   });
+
+  test('GIVEN a file the worker thread cannot write WHEN written THEN the error keeps the file system\'s code, call and path, as a failure in the main thread does', () => {
+    // GIVEN a folder where the worker's first file goes
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-fail-'));
+    const first = [...files.keys()][0];
+    fs.mkdirSync(path.join(dir, first), { recursive: true });
+    // WHEN written with a worker thread
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      writeFiles(dir, files, { parallelThreshold: 1 });
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    }
+    // THEN the command can name the file and the fix instead of printing a stack
+    expect(error?.message).toMatch(/^yaml worker: Error: EISDIR/);
+    expect(error).toMatchObject({ code: 'EISDIR', syscall: 'open', path: path.join(dir, first) });
+  });
 });
