@@ -8,11 +8,11 @@ import { Routing } from '../lib/patterns/routing';
  * The settings of a service that an environment may override: the {@link CanaryServiceProps} the
  * fleet decides per environment, documented there with their defaults. They merge in this order, later
  * winning: built-in defaults, the environment's defaults, the service's settings, the service's
- * override for that environment.
+ * override for that environment. `notSecret` goes with the `config` of its layer.
  */
 export type ServiceSettings = Pick<CanaryServiceProps,
   | 'replicas' | 'autoscaling' | 'resources' | 'canaryWeights' | 'minSuccessRate' | 'maxLatency' | 'expectedRequestRate'
-  | 'routing' | 'config' | 'secretEnv' | 'analysisInterval' | 'analysisCount'>;
+  | 'routing' | 'config' | 'secretEnv' | 'notSecret' | 'analysisInterval' | 'analysisCount'>;
 
 /** Settings with every default filled in, the autoscaler's included. */
 export interface ResolvedServiceSettings {
@@ -26,6 +26,8 @@ export interface ResolvedServiceSettings {
   readonly routing: Routing;
   readonly config: Readonly<Record<string, string>>;
   readonly secretEnv: Readonly<Record<string, SecretKeyRef>>;
+  /** The opt-outs of the layer whose `config` won: each reason stays with the keys it was written for. */
+  readonly notSecret: Readonly<Record<string, string>>;
   readonly analysisInterval: Duration;
   readonly analysisCount: number;
 }
@@ -39,6 +41,7 @@ const DEFAULT_SETTINGS: Omit<ResolvedServiceSettings, 'autoscaling'> = {
   routing: CANARY_SERVICE_DEFAULTS.routing,
   config: {},
   secretEnv: {},
+  notSecret: {},
   analysisInterval: CANARY_SERVICE_DEFAULTS.analysisInterval,
   analysisCount: CANARY_SERVICE_DEFAULTS.analysisCount,
 };
@@ -60,6 +63,8 @@ export function resolveSettings(...layers: (ServiceSettings | undefined)[]): Res
         ? { ...merged.autoscaling, ...defined.autoscaling }
         : defined.autoscaling ?? merged.autoscaling,
       resources: defined.resources ? mergeResources(merged.resources, defined.resources) : merged.resources,
+      // A layer's config replaces the one before it whole, and its opt-outs with it.
+      notSecret: defined.config ? defined.notSecret ?? {} : merged.notSecret,
     };
   }
   const { autoscaling, ...rest } = merged as ResolvedServiceSettings;

@@ -69,6 +69,9 @@ const settings: Probe[] = ([
   ['config.DATABASE_URL', { config: { DATABASE_URL: 'postgres://app:hunter2@db:5432/app' } }],
   ['config.TLS', { config: { TLS: '-----BEGIN RSA PRIVATE KEY-----\nabc' } }],
   ['secretEnv.LOG_LEVEL', { config: { LOG_LEVEL: 'info' }, secretEnv: { LOG_LEVEL: { name: 's', key: 'k' } } }],
+  ['notSecret.TOKEN_ISSUER_URL', { notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } }],
+  ['notSecret.TOKEN_ISSUER_URL', { config: { TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: '' } }],
+  ['config.TOKEN_ISSUER_URL', { config: { TOKEN_ISSUER_URL: 'https://app:hunter2@auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } }],
   ['metrics[error-rate-vs-stable].count', { analysisCount: 0 }], ['metrics[error-rate-vs-stable].count', { analysisCount: -1 }], ['metrics[error-rate-vs-stable].count', { analysisCount: 1.5 }],
   ['metrics[error-rate-vs-stable].interval', { analysisInterval: Duration.millis(1500) }], ['metrics[error-rate-vs-stable].interval', { analysisInterval: Duration.seconds(0) }],
   ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: [] }) }],
@@ -182,6 +185,9 @@ const commands: Probe[] = [
 
 const intended: [string, (root: string) => unknown][] = [
   ['a success rate of 1', root => synthCommand(new Fleet(withSettings({ minSuccessRate: 1 })), root, ['--allow-prune'])],
+  ['a config key named like a secret, with why it is none', root => synthCommand(new Fleet(withSettings({
+    config: { TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' },
+  })), root, [])],
   ['three increasing weights', root => synthCommand(new Fleet(withSettings({ canaryWeights: [5, 20, 60] })), root, [])],
   ['an autoscaler from 2 to 2', root => synthCommand(new Fleet(withSettings({ autoscaling: { minReplicas: 2, maxReplicas: 2 } })), root, [])],
   ['a release with its build', root => releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', image('api'), '--source-commit', 'abcdef1', '--built-at', '2026-01-01T00:00:00Z'])],

@@ -19,7 +19,7 @@ import { TrafficRouter } from '../rollout/traffic-router';
 import { ImageRef } from '../workload/image-ref';
 import { PodDisruptionBudget } from '../workload/pod-disruption-budget';
 import { PodMonitor } from '../workload/pod-monitor';
-import { EXPECTED_RPS_ANNOTATION } from './annotations';
+import { EXPECTED_RPS_ANNOTATION, NOT_SECRET_ANNOTATION } from './annotations';
 import { Routing } from './routing';
 
 /** Autoscaling of a {@link CanaryService}. */
@@ -157,6 +157,13 @@ export interface CanaryServiceProps {
    * @default - none
    */
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * Keys of `config` whose names look like a secret's (`TOKEN_ISSUER_URL`) but whose values are
+   * none, each with the reason, which the ConfigMap records in its `infra-delivery.io/not-secret`
+   * annotation. A value that carries a secret (a url with a password, a private key) is refused still.
+   * @default - none: a config key named like a secret is refused
+   */
+  readonly notSecret?: Readonly<Record<string, string>>;
   /**
    * How often the analysis measures. With the default window and scrape interval, a 20% error spike
    * is caught within about interval + 2 scrapes + 5% of the window.
@@ -384,7 +391,7 @@ export class CanaryService extends Construct {
   /** The container's environment: plain config from a ConfigMap, secrets by reference; returns the ConfigMap, if any. */
   private configuration(props: CanaryServiceProps, container: kplus.Container): Construct[] {
     const config = props.config ?? {};
-    const configMap = this.configMap(props.name, config);
+    const configMap = this.configMap(props.name, config, props.notSecret ?? {});
     for (const name of Object.keys(config)) {
       container.env.addVariable(this.envName('config', name), kplus.EnvValue.fromConfigMap(configMap!, name));
     }
@@ -419,12 +426,17 @@ export class CanaryService extends Construct {
 
   /**
    * The ConfigMap of the service's plain configuration. Its name carries a hash of the content, so a
-   * change makes a new pod template, which the Rollout releases as a canary.
+   * change makes a new pod template, which the Rollout releases as a canary. It records why each key
+   * named like a secret is none, for whoever reads the namespace or `dist/`.
    */
-  private configMap(serviceName: string, config: Readonly<Record<string, string>>): kplus.ConfigMap | undefined {
+  private configMap(
+    serviceName: string, config: Readonly<Record<string, string>>, notSecret: Readonly<Record<string, string>>,
+  ): kplus.ConfigMap | undefined {
     if (Object.keys(config).length === 0) return undefined;
     const hash = createHash('sha256').update(JSON.stringify(Object.entries(config).sort())).digest('hex').slice(0, 10);
-    return new kplus.ConfigMap(this, 'Config', { metadata: { name: `${serviceName}-config-${hash}` }, data: { ...config }, immutable: true });
+    const reasons = Object.entries(notSecret).filter(([name]) => Object.hasOwn(config, name)).sort(([a], [b]) => a.localeCompare(b));
+    const annotations = reasons.length ? { [NOT_SECRET_ANNOTATION]: JSON.stringify(Object.fromEntries(reasons)) } : undefined;
+    return new kplus.ConfigMap(this, 'Config', { metadata: { name: `${serviceName}-config-${hash}`, annotations }, data: { ...config }, immutable: true });
   }
 
   private envName(field: string, name: string): string {
@@ -505,12 +517,25 @@ export function canaryServiceSettingProblems(props: Partial<CanaryServiceProps>)
     if (!SECRET_KEY.test(ref.key)) problem(`secretEnv.${name}.key`, ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'", "name the key, e.g. 'url'");
     if (props.config && name in props.config) problem(`secretEnv.${name}`, name, 'is also set in config, and one would silently win', 'set each variable in one place');
   }
-  for (const [name, value] of Object.entries(props.config ?? {})) {
+  const config = props.config ?? {};
+  const notSecret = props.notSecret ?? {};
+  for (const [name, value] of Object.entries(config)) {
     // A ConfigMap is committed to dist/ in plain text and readable by anyone who can read the namespace.
-    const secret = SECRET_KEY_NAME.test(name) ? 'its name' : SECRET_VALUE.some(pattern => pattern.test(value)) ? 'its value' : undefined;
+    const byName = SECRET_KEY_NAME.test(name) && !Object.hasOwn(notSecret, name);
+    const secret = byName ? 'its name' : SECRET_VALUE.some(pattern => pattern.test(value)) ? 'its value' : undefined;
     if (secret) {
+      const store = `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`;
       problem(`config.${name}`, '<redacted>', `looks like a secret by ${secret}, and config is written in plain text to a ConfigMap in dist/`,
-        `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`);
+        byName ? `${store}, or, if it holds none, say why with notSecret: { ${name}: '<why it is public>' }` : store);
+    }
+  }
+  for (const [name, reason] of Object.entries(notSecret)) {
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      problem(`notSecret.${name}`, reason, 'must say why the value is not a secret, which the ConfigMap records', `write the reason, e.g. notSecret: { ${name}: 'the issuer url, public' }`);
+    } else if (!Object.hasOwn(config, name)) {
+      problem(`notSecret.${name}`, name, 'is not a key of the config beside it, so it lets nothing through', 'set it in the same settings as the config key it names, or remove it');
+    } else if (!SECRET_KEY_NAME.test(name)) {
+      problem(`notSecret.${name}`, name, 'is not named like a secret, so it needs no opt-out', 'remove it');
     }
   }
   return problems;

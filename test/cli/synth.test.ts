@@ -53,4 +53,24 @@ describe('synth of a broken fleet', () => {
     expect(() => synthCommand(brokenFleet(settings), root, [])).toThrow(message);
     expect(readTree(root)).toEqual(before);
   });
+
+  test('GIVEN a fleet whose api config holds an issuer url named like a token, with notSecret WHEN synthesized THEN dist/ holds the value and the reason on the ConfigMap', () => {
+    // GIVEN the fixture fleet, api's settings adding TOKEN_ISSUER_URL and why it is no secret
+    const [api, web] = FIXTURE_DEFINITION.services;
+    const settings: ServiceSettings = {
+      ...api.settings,
+      config: { LOG_LEVEL: 'info', TOKEN_ISSUER_URL: 'https://auth.example.com/' },
+      notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' },
+    };
+    const root = tempRepo();
+    // WHEN synthesized
+    synthCommand(new Fleet({ ...FIXTURE_DEFINITION, services: [{ ...api, settings }, web] }), root, []);
+    // THEN each environment's ConfigMap of api holds the value, and says why it is plain text
+    const configMaps = [...readTree(path.join(root, 'dist'))].filter(([file]) => /^(staging|production)\/api\/configmap-api-config-[0-9a-f]{10}\.yaml$/.test(file));
+    expect(configMaps).toHaveLength(2);
+    for (const [, text] of configMaps) {
+      expect(text).toContain('infra-delivery.io/not-secret: \'{"TOKEN_ISSUER_URL":"the issuer url, public"}\'');
+      expect(text).toContain('TOKEN_ISSUER_URL: https://auth.example.com/');
+    }
+  });
 });

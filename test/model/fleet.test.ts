@@ -1,7 +1,7 @@
 import { Cluster } from '../../lib/argocd';
 import { Language } from '../../lib/forgejo';
 import { ImageRef } from '../../lib/workload';
-import { Fleet, FleetDefinition, ReleasePins } from '../../model';
+import { Fleet, FleetDefinition, ReleasePins, ServiceDefinition } from '../../model';
 import { DIGEST } from '../helpers';
 
 const API = `ghcr.io/acme/api@sha256:${DIGEST}`;
@@ -73,6 +73,40 @@ describe('Fleet', () => {
       "  - fleet.ts: 'services[api].settings.minSuccessRate' is 2: must be above 0 and at most 1: below, every canary passes; above, every one fails; use a share such as 0.99",
       "  - fleet.ts: 'services[api].overrides.staging.canaryWeights[1]' is 5: must be above the weight before it (10); list the weights in increasing order, each once",
     ].join('\n'));
+  });
+
+  describe('a config key named like a secret, with notSecret beside it', () => {
+    // An issuer url is public, but its name reads as a token's.
+    const issuer = { config: { TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } };
+    const api = (change: Partial<ServiceDefinition>) => new Fleet({
+      ...definition, services: [{ ...definition.services[0], settings: issuer, ...change }],
+    });
+
+    test('GIVEN the opt-out in the service\'s settings WHEN deployed THEN every environment gets the config with its reason', () => {
+      const pins = ReleasePins.of({ staging: { api: API }, production: { api: API } });
+      expect(api({}).deployments(pins).map(d => [d.environment.name, d.settings.config, d.settings.notSecret])).toEqual([
+        ['staging', issuer.config, issuer.notSecret],
+        ['production', issuer.config, issuer.notSecret],
+      ]);
+    });
+
+    test.each<[string, Partial<ServiceDefinition>, string]>([
+      ['an override that replaces the config without it', { overrides: { production: { config: { TOKEN_ISSUER_URL: 'https://auth.example.com/v2' } } } },
+        "fleet.ts: 'services[api].overrides.production.config.TOKEN_ISSUER_URL' is '<redacted>': looks like a secret by its name, and config is written in plain text to a ConfigMap in dist/; "
+        + "store it in a Secret and reference it with secretEnv: { TOKEN_ISSUER_URL: { name: '<secret>', key: '<key>' } }, or, if it holds none, say why with notSecret: { TOKEN_ISSUER_URL: '<why it is public>' }"],
+      ['an override that names it without the config', { overrides: { production: { notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } } } },
+        "fleet.ts: 'services[api].overrides.production.notSecret.TOKEN_ISSUER_URL' is 'TOKEN_ISSUER_URL': is not a key of the config beside it, so it lets nothing through; set it in the same settings as the config key it names, or remove it"],
+      ['an empty reason', { settings: { ...issuer, notSecret: { TOKEN_ISSUER_URL: '' } } },
+        "fleet.ts: 'services[api].settings.notSecret.TOKEN_ISSUER_URL' is '': must say why the value is not a secret, which the ConfigMap records; write the reason, e.g. notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' }"],
+    ])('GIVEN %s WHEN the fleet is defined THEN one error names the layer, the key and the fix', (_, change, message) => {
+      let error: Error | undefined;
+      try {
+        api(change);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).toBe(message);
+    });
   });
 
   test('GIVEN a definition with several problems WHEN loaded THEN every one is reported at once', () => {

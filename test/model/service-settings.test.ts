@@ -37,4 +37,11 @@ describe('resolveSettings', () => {
     expect(resources.memory?.limit?.toMebibytes()).toBe(256);
     expect(resolveSettings({ resources: { memory: { limit: Size.mebibytes(512) } } }).resources.memory?.request?.toMebibytes()).toBe(256);
   });
+
+  test('GIVEN config and its notSecret in one layer WHEN a later layer replaces the config THEN the opt-outs go with the config they were written for', () => {
+    const issuer = { config: { TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } };
+    expect(resolveSettings(issuer, { replicas: 4 }).notSecret).toEqual(issuer.notSecret);
+    expect(resolveSettings(issuer, { config: { LOG_LEVEL: 'debug' } })).toMatchObject({ config: { LOG_LEVEL: 'debug' }, notSecret: {} });
+    expect(resolveSettings().notSecret).toEqual({});
+  });
 });

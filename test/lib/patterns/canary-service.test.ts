@@ -135,14 +135,47 @@ describe('CanaryService', () => {
       .toThrow("test/Api: 'secretEnv.db url' is 'db url': is not a valid environment variable name");
   });
 
+  const STORE = (name: string) => `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`;
   test.each([
     ['a secret by name', { DB_PASSWORD: 'hunter2' }, 'DB_PASSWORD', 'its name'],
     ['a token by name', { GITHUB_TOKEN: 'x' }, 'GITHUB_TOKEN', 'its name'],
     ['a url with a password', { DATABASE_URL: 'postgres://app:hunter2@db:5432/app' }, 'DATABASE_URL', 'its value'],
     ['a private key', { TLS_KEY_PEM: '-----BEGIN EC PRIVATE KEY-----\nMHc' }, 'TLS_KEY_PEM', 'its value'],
   ])('GIVEN config holding %s WHEN synthesized THEN it is refused without printing the value, pointing at secretEnv', (_, config, name, by) => {
-    expect(() => canaryService({ config })).toThrow(`test/Api: 'config.${name}' is '<redacted>': looks like a secret by ${by}, and config is written in plain text to a ConfigMap in dist/; `
-      + `store it in a Secret and reference it with secretEnv: { ${name}: { name: '<secret>', key: '<key>' } }`);
+    // A name can be excused with a reason; a value that carries a secret cannot.
+    const fix = by === 'its name' ? `${STORE(name)}, or, if it holds none, say why with notSecret: { ${name}: '<why it is public>' }` : STORE(name);
+    expect(() => canaryService({ config })).toThrow(`test/Api: 'config.${name}' is '<redacted>': looks like a secret by ${by}, and config is written in plain text to a ConfigMap in dist/; ${fix}`);
+  });
+
+  test('GIVEN a config key named like a secret, with the reason it is none WHEN synthesized THEN it is accepted, and the ConfigMap records the reason', () => {
+    // GIVEN an issuer url, public, under a name the secret rule reads as a token
+    const { app, byKind } = canaryService({
+      config: { TOKEN_ISSUER_URL: 'https://auth.example.com/', LOG_LEVEL: 'info' },
+      notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' },
+    });
+    // THEN there is no problem, and the reason is on the ConfigMap beside the value
+    expect(validationProblems(app)).toEqual([]);
+    const [configMap] = byKind('ConfigMap');
+    expect(configMap.data).toEqual({ TOKEN_ISSUER_URL: 'https://auth.example.com/', LOG_LEVEL: 'info' });
+    expect(configMap.metadata.annotations['infra-delivery.io/not-secret']).toBe('{"TOKEN_ISSUER_URL":"the issuer url, public"}');
+    expect(canaryService({ config: { LOG_LEVEL: 'info' } }).byKind('ConfigMap')[0].metadata.annotations).not.toHaveProperty(['infra-delivery.io/not-secret']);
+  });
+
+  test.each<[string, Partial<CanaryServiceProps>, string]>([
+    ['an empty reason', { config: { TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: ' ' } },
+      "test/Api: 'notSecret.TOKEN_ISSUER_URL' is ' ': must say why the value is not a secret, which the ConfigMap records; write the reason, e.g. notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' }"],
+    ['a key that is not in config', { config: { LOG_LEVEL: 'info' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } },
+      "test/Api: 'notSecret.TOKEN_ISSUER_URL' is 'TOKEN_ISSUER_URL': is not a key of the config beside it, so it lets nothing through; set it in the same settings as the config key it names, or remove it"],
+    ['a key not named like a secret', { config: { LOG_LEVEL: 'info' }, notSecret: { LOG_LEVEL: 'a log level' } },
+      "test/Api: 'notSecret.LOG_LEVEL' is 'LOG_LEVEL': is not named like a secret, so it needs no opt-out; remove it"],
+    ['a value that carries a password', { config: { TOKEN_ISSUER_URL: 'https://app:hunter2@auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } },
+      `test/Api: 'config.TOKEN_ISSUER_URL' is '<redacted>': looks like a secret by its value, and config is written in plain text to a ConfigMap in dist/; ${STORE('TOKEN_ISSUER_URL')}`],
+    ['a value that is a private key', { config: { SIGNING_SECRET: '-----BEGIN PRIVATE KEY-----\nMC4' }, notSecret: { SIGNING_SECRET: 'a test key' } },
+      `test/Api: 'config.SIGNING_SECRET' is '<redacted>': looks like a secret by its value, and config is written in plain text to a ConfigMap in dist/; ${STORE('SIGNING_SECRET')}`],
+  ])('GIVEN an opt-out with %s WHEN synthesized THEN it is one problem naming the field and the fix', (_, props, message) => {
+    // WHEN the settings are checked and the service synthesized; THEN exactly this problem, once
+    expect(canaryServiceSettingProblems(props)).toHaveLength(1);
+    expect(() => canaryService(props)).toThrow(message);
   });
 
   test('GIVEN config of plain settings and a url without a password WHEN synthesized THEN it is accepted', () => {
