@@ -5,13 +5,16 @@ import { fail } from '../lib/errors';
 import { ImageRef } from '../lib/workload';
 import { Fleet, ReleasePins } from '../model';
 import { Command, parseFlags, required } from './support/command';
+import { Gates, OVERRIDE_HINT } from './support/gates';
+import { ClosedGate } from './support/verdict-gates';
 
 const USAGE = 'npm run rollback -- --service NAME --env ENV [--to IMAGE [--override "REASON"]]';
 
 /**
  * `npm run rollback`: pins a service in an environment back to the image it had before, from the
  * pin file's Git history, or to `--to`, and re-synthesizes; it says what it reverts. The only way a
- * pin goes back.
+ * pin goes back. A `--to` never deployed there needs `--override "reason"`, which the output ends with
+ * as commit trailers, as `release` and `promote` record theirs.
  */
 export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): string {
   const flags = parseFlags(argv, { service: 'string', env: 'string', to: 'string', override: 'string' }, USAGE);
@@ -21,7 +24,8 @@ export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): str
   if (flags.override !== undefined && (flags.to === undefined || !override || /[\u0000-\u001f]/.test(flags.override))) {
     fail({ at: 'rollback', field: '--override', value: flags.override, rule: 'must be a one-line reason, given with --to', fix: 'say why the image was never deployed here, e.g. --to IMAGE --override "hotfix built for incident 42"' });
   }
-  return synthFleet(fleet, root, {
+  const gates = new Gates('rollback', override);
+  const output = synthFleet(fleet, root, {
     command: 'rollback',
     edit: pins => {
       const current = pins.get(env, service);
@@ -35,23 +39,25 @@ export function rollbackCommand(fleet: Fleet, root: string, argv: string[]): str
         fail({ at: 'rollback', field: '--to', value: flags.to, rule: `is what ${service} runs in ${env} already`, fix: 'name an earlier image' });
       }
       fleet.checkPin(env, service, target.image, 'rollback', '--to');
-      if (flags.to !== undefined && !override) checkDeployed(fleet, root, pins, env, service, target.image);
+      const undeployed = flags.to === undefined ? undefined : undeployedGate(fleet, root, pins, env, service, target.image);
+      if (undeployed) gates.close(undeployed.problem, undeployed.trailer);
       const next = pins.with(env, service, target.image);
       const extraFiles = new Map([[next.file(env), next.render(env)]]);
       // The build record named the image rolled away from: without it, the next release of any build lands.
       const builds = BuildRecords.load(root, env);
       if (builds.get(service)) extraFiles.set(builds.file, builds.without(service).render());
-      const source = override ? `${target.source}; override: ${JSON.stringify(override)}` : target.source;
-      return { pins: next, extraFiles, message: `rolled back ${service} in ${env}: ${current} → ${target.image} (${source})`, only: { environment: env, service } };
+      return { pins: next, extraFiles, message: `rolled back ${service} in ${env}: ${current} → ${target.image} (${target.source})`, only: { environment: env, service } };
     },
   });
+  return [output, ...gates.trailers()].join('\n');
 }
 
 /**
- * Refuses a digest never deployed in the environment (no pin of it in the pin file's Git history, nor
- * a build record) nor pinned in the environment before it: a rollback goes back, never to an untested build.
+ * The gate on a digest never deployed in the environment (no pin of it in the pin file's Git history,
+ * nor a build record) nor pinned in the environment before it: a rollback goes back, never to an
+ * untested build, unless overridden.
  */
-function checkDeployed(fleet: Fleet, root: string, pins: ReleasePins, env: string, service: string, image: ImageRef): void {
+function undeployedGate(fleet: Fleet, root: string, pins: ReleasePins, env: string, service: string, image: ImageRef): ClosedGate | undefined {
   const order = fleet.environments.map(e => e.name);
   const previous = order[order.indexOf(env) - 1];
   const known = [
@@ -59,12 +65,16 @@ function checkDeployed(fleet: Fleet, root: string, pins: ReleasePins, env: strin
     BuildRecords.load(root, env).get(service)?.image,
     previous === undefined ? undefined : pins.get(previous, service)?.toString(),
   ];
-  if (known.some(ref => typeof ref === 'string' && ref.endsWith(`@sha256:${image.digest}`))) return;
-  fail({
-    at: 'rollback', field: '--to', value: image.toString(),
-    rule: `was never deployed in ${env} (no pin of that digest in the Git history of ${pins.file(env)}) nor is it pinned in ${previous ?? 'an environment before it'}`,
-    fix: 'roll back to a digest that ran here, or name why it may anyway with --override "REASON"',
-  });
+  if (known.some(ref => typeof ref === 'string' && ref.endsWith(`@sha256:${image.digest}`))) return undefined;
+  const before = previous ?? 'an environment before it';
+  return {
+    problem: {
+      at: 'rollback', field: '--to', value: image.toString(),
+      rule: `was never deployed in ${env} (no pin of that digest in the Git history of ${pins.file(env)}) nor is it pinned in ${before}`,
+      fix: `roll back to a digest that ran here, ${OVERRIDE_HINT}`,
+    },
+    trailer: `Undeployed-Rollback: sha256:${image.digest} (never deployed in ${env} nor pinned in ${before})`,
+  };
 }
 
 /** The pin file at each commit that changed it, newest first; none outside Git. */

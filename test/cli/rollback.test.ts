@@ -30,11 +30,27 @@ describe('rollback', () => {
     expect(fs.readFileSync(path.join(root, 'dist/staging/api/rollout-api.yaml'), 'utf-8')).toContain(`@sha256:${DIGEST}`);
   });
 
-  test('GIVEN an image WHEN rolled back to it THEN that image is pinned', () => {
+  test('GIVEN an image never deployed there WHEN rolled back to it with --override THEN it is pinned, and the output ends with the trailers the commit records', () => {
+    // GIVEN a digest production never ran and staging does not run
     const root = tempRepo();
-    const output = rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', `ghcr.io/acme/web@sha256:${DIGEST}`, '--override', 'hotfix for incident 42']);
+    // WHEN rolled back to it with a reason
+    const output = rollbackCommand(fleet, root, ['--service', 'web', '--env', 'production', '--to', `ghcr.io/acme/web@sha256:${DIGEST}`, '--override', ' hotfix for incident 42 ']);
+    // THEN it is pinned, and scripts/commit-and-push.sh finds the gate passed and the reason as the output's last lines (Key: value)
     expect(pinOf(root, 'production', 'web')).toBe(`ghcr.io/acme/web@sha256:${DIGEST}`);
-    expect(output).toContain('(given with --to; override: "hotfix for incident 42")');
+    const lines = output.split('\n');
+    expect(lines[0]).toBe(`rolled back web in production: ${pinOf(tempRepo(), 'production', 'web')} → ghcr.io/acme/web@sha256:${DIGEST} (given with --to)`);
+    expect(lines.slice(-2)).toEqual([
+      `Undeployed-Rollback: sha256:${DIGEST} (never deployed in production nor pinned in staging)`,
+      'Override-Reason: hotfix for incident 42',
+    ]);
+    expect(lines.at(-3)).not.toMatch(/^[A-Z][A-Za-z0-9-]*: /);
+  });
+
+  test('GIVEN a digest deployed there before WHEN rolled back to it with --override THEN no gate was passed, and no trailer claims one', () => {
+    const root = repoWithHistory();
+    const output = rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`, '--override', 'not needed']);
+    expect(pinOf(root, 'staging', 'api')).toBe(`ghcr.io/acme/api@sha256:${DIGEST}`);
+    expect(output).not.toMatch(/^(Undeployed-Rollback|Override-Reason): /m);
   });
 
   test('GIVEN a recorded build WHEN rolled back THEN its record goes too, so the next build of any age can be released', () => {
@@ -62,7 +78,7 @@ describe('rollback', () => {
 
   test.each([
     ['a digest never deployed', ['--service', 'api', '--env', 'production', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`],
-      `rollback: '--to' is 'ghcr.io/acme/api@sha256:${DIGEST}': was never deployed in production (no pin of that digest in the Git history of releases/production.json) nor is it pinned in staging; roll back to a digest that ran here, or name why it may anyway with --override "REASON"`],
+      `rollback: '--to' is 'ghcr.io/acme/api@sha256:${DIGEST}': was never deployed in production (no pin of that digest in the Git history of releases/production.json) nor is it pinned in staging; roll back to a digest that ran here, or give --override "why" to record in the commit`],
     ['an empty override', ['--service', 'api', '--env', 'staging', '--to', `ghcr.io/acme/api@sha256:${DIGEST}`, '--override', ' '], "rollback: '--override' is ' ': must be a one-line reason, given with --to"],
     ['an override without --to', ['--service', 'api', '--env', 'staging', '--override', 'x'], "rollback: '--override' is 'x': must be a one-line reason, given with --to"],
     ['no history and no --to', ['--service', 'api', '--env', 'staging'], "rollback: '--to' is unset: releases/staging.json has no earlier pin of api in Git's history; name the image to go back to with --to"],
