@@ -81,8 +81,21 @@ export function verdictFromRequest(
       fix: 'pass the issue\'s created_at as Forgejo gives it',
     });
   }
-  return recordVerdict(fleet, root, { ...filed, at: new Date(created).toISOString() });
+  return recordVerdict(fleet, root, { ...filed, at: new Date(created).toISOString() }, REQUEST_FIELDS);
 }
+
+/** Where a verdict's fields came from, as its errors name them: the command's flags, or the lines of a verdict request. */
+interface VerdictFields {
+  /** The command or the request, e.g. `verdict`. */
+  readonly at: string;
+  readonly environment: string;
+  readonly service: string;
+  readonly image: string;
+}
+
+const FLAGS: VerdictFields = { at: 'verdict', environment: '--env', service: '--service', image: '--image' };
+/** A request has no flags: its errors name the lines of its body (`parseVerdictIssue`). */
+const REQUEST_FIELDS: VerdictFields = { at: 'verdict request', environment: 'environment', service: 'service', image: 'image' };
 
 /** The phase `--analysis-run NAME` alone stands for: the run the verdict names is the one that decided it. */
 const NAMED_RUN_PHASE: Record<Verdict, string> = { completed: 'Successful', aborted: 'Failed', inconclusive: 'Inconclusive' };
@@ -92,13 +105,14 @@ const NAMED_RUN_PHASE: Record<Verdict, string> = { completed: 'Successful', abor
  * infra workflow's request handler share. An unknown service or environment or a malformed image
  * fails before anything is read; the same verdict twice changes nothing.
  *
+ * @param fields what the errors call the verdict's environment, service and image: flags, or a request's lines
  * @returns what the command prints, ending with the commit trailers
  */
-export function recordVerdict(fleet: Fleet, root: string, request: VerdictRequest): string {
-  const service = fleet.service(request.service, '--service').name;
-  const env = fleet.environment(request.environment, '--env').name;
-  const image = ImageRef.parse(request.image, 'verdict', '--image');
-  fleet.checkPin(env, service, image, 'verdict', '--image');
+export function recordVerdict(fleet: Fleet, root: string, request: VerdictRequest, fields: VerdictFields = FLAGS): string {
+  const service = fleet.service(request.service, fields.service).name;
+  const env = fleet.environment(request.environment, fields.environment).name;
+  const image = ImageRef.parse(request.image, fields.at, fields.image);
+  fleet.checkPin(env, service, image, fields.at, fields.image);
   const environments = fleet.environments.map(e => e.name);
   const digest = digestOf(image.toString());
   if (isRecorded(VerdictRecords.load(root, env), service, image, request)) return alreadyRecorded(service, env, digest, request);

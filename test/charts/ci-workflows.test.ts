@@ -8,8 +8,7 @@ import * as YAML from 'yaml';
 import { CiWorkflows } from '../../charts/ci-workflows';
 import { parseReleaseRequest } from '../../delivery/requests';
 import { Workflow } from '../../lib/forgejo';
-import { Fleet } from '../../model';
-import { fleet } from '../fixtures/fleet';
+import { autoPromoteFleet } from '../fixtures/fleet';
 import { DIGEST, ROOT, tempRepo } from '../helpers';
 
 // The package root also loads its ESM-only CLI (chalk); the linter itself is CommonJS, so it is loaded
@@ -210,10 +209,8 @@ describe('synthesized workflows', () => {
 
 describe('the scheduled promotion', () => {
   test('GIVEN an environment with autoPromote WHEN the workflows are built THEN the infra workflow promotes on a schedule in a job of its own, lints clean, and the other jobs skip the schedule', async () => {
-    const environments = [{ ...fleet.environments[0], autoPromote: true }, fleet.environments[1]];
-    const auto = new Fleet({ name: fleet.name, repoUrl: fleet.repoUrl, services: [...fleet.services], environments });
     const app = new App();
-    new CiWorkflows(app, 'ci', { fleet: auto, runnerLabel: auto.runnerLabel });
+    new CiWorkflows(app, 'ci', { fleet: autoPromoteFleet, runnerLabel: autoPromoteFleet.runnerLabel });
     const infra = app.node.findAll().find((c): c is Workflow => c instanceof Workflow && c.outputPath === '.forgejo/workflows/infra.yaml')!;
     const text = infra.render();
     const json = YAML.parse(text);

@@ -5,7 +5,7 @@ import { releaseCommand } from '../../cli/release';
 import { verdictCommand } from '../../cli/verdict';
 import { Cluster } from '../../lib/argocd';
 import { Fleet } from '../../model';
-import { fleet } from '../fixtures/fleet';
+import { autoPromoteFleet, fleet } from '../fixtures/fleet';
 import { DIGEST, changedFiles, readTree, tempRepo } from '../helpers';
 
 const STAGING_API = 'ghcr.io/acme/api:2.0.1@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc';
@@ -126,14 +126,9 @@ describe('promote', () => {
   });
 
   describe('--auto', () => {
-    const auto = new Fleet({
-      name: fleet.name, repoUrl: fleet.repoUrl, services: [...fleet.services],
-      environments: [{ ...fleet.environments[0], autoPromote: true }, fleet.environments[1]],
-    });
-
     test('GIVEN a digest verified and soaked in an environment with autoPromote WHEN promoted automatically THEN it lands, and what waits says why', () => {
       const root = verifiedAt('2026-12-03T09:00:00Z');
-      const output = promoteCommand(auto, root, ['--auto'], NOW).split('\n');
+      const output = promoteCommand(autoPromoteFleet, root, ['--auto'], NOW).split('\n');
       expect(output[0]).toBe(`pinned api in production to ${STAGING_API}`);
       // web runs the same digest in both environments: nothing waits.
       expect(output.filter(l => l.startsWith('waiting:'))).toEqual([]);
@@ -143,7 +138,7 @@ describe('promote', () => {
     test('GIVEN a digest within its soak WHEN promoted automatically THEN nothing lands and the line says when it will be ready', () => {
       const root = verifiedAt('2026-12-03T09:45:00Z');
       const before = readTree(root);
-      expect(promoteCommand(auto, root, ['--auto'], NOW).split('\n')).toEqual([
+      expect(promoteCommand(autoPromoteFleet, root, ['--auto'], NOW).split('\n')).toEqual([
         `waiting: api staging → production: ${STAGING_DIGEST} of api was verified in staging at 2026-12-03T09:45:00.000Z, and its soak time of 30 minutes ends at 2026-12-03T10:15:00.000Z (in 15 minutes)`,
         'nothing to promote: no verified, soaked digest waits in an environment with autoPromote',
       ]);
@@ -155,7 +150,7 @@ describe('promote', () => {
     });
 
     test('GIVEN --auto with a named promotion WHEN run THEN it is refused', () => {
-      expect(() => promoteCommand(auto, tempRepo(), ['--auto', '--service', 'api'], NOW)).toThrow("promote: '--service' is 'api': is not taken with --auto; give --auto alone, or name one promotion without it");
+      expect(() => promoteCommand(autoPromoteFleet, tempRepo(), ['--auto', '--service', 'api'], NOW)).toThrow("promote: '--service' is 'api': is not taken with --auto; give --auto alone, or name one promotion without it");
     });
   });
 });

@@ -168,8 +168,8 @@ describe('verdict', () => {
     });
 
     test.each([
-      ['a wrong service', () => completed('db', STAGING_API), '2026-12-03T09:00:00Z', "fleet: '--service' is 'db': is not a service of the fleet"],
-      ["another service's image", () => completed('web', STAGING_API), '2026-12-03T09:00:00Z', "is not from 'ghcr.io/acme/web', the imageRepository of service 'web'"],
+      ['a wrong service', () => completed('db', STAGING_API), '2026-12-03T09:00:00Z', "fleet: 'service' is 'db': is not a service of the fleet"],
+      ["another service's image", () => completed('web', STAGING_API), '2026-12-03T09:00:00Z', `verdict request: 'image' is '${STAGING_API}': is not from 'ghcr.io/acme/web', the imageRepository of service 'web'`],
       ['a creation time in the future', () => completed('api', STAGING_API), '2026-12-03T11:00:00Z', "verdict request: 'created_at' is '2026-12-03T11:00:00Z': must be an ISO 8601 time, not in the future"],
       ['an issue that is no verdict', () => 'please release api', '2026-12-03T09:00:00Z', "verdict request: 'body' is 'please release api': does not start with"],
     ])('GIVEN %s WHEN handled THEN it changes nothing', (_, given, createdAt, message) => {
