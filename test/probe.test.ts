@@ -16,7 +16,7 @@ import { simulateCommand } from '../cli/simulate';
 import { runCommand } from '../cli/support/command';
 import { synthCommand } from '../cli/synth';
 import { ConfigError } from '../lib/errors';
-import { Routing } from '../lib/patterns';
+import { IstioDataPlane, Routing } from '../lib/patterns';
 import { EnvironmentDefinition, Fleet, FleetDefinition, ServiceDefinition, ServiceSettings } from '../model';
 import { fleet } from './fixtures/fleet';
 import { DIGEST, FIXTURE_ROOT, OTHER_DIGEST, ROOT, readTree, tempRepo } from './helpers';
@@ -79,6 +79,7 @@ const settings: Probe[] = ([
   ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['a..b'] }) }],
   ['hostnames', { routing: Routing.gatewayApi({ gateway: { name: 'public' }, hostnames: ['-x.example.com'] }) }],
   ['hosts', { routing: Routing.istio({ hosts: [] }) }],
+  ['gateways', { routing: Routing.istio({ dataPlane: IstioDataPlane.AMBIENT, gateways: ['istio-system/public'] }) }],
 ] as [string, ServiceSettings][]).map(([field, value]) => [`settings ${JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`, root => synthCommand(new Fleet(withSettings(value)), root, []), `${field}' is`]);
 
 const fleetDefinitions: Probe[] = ([

@@ -64,6 +64,7 @@ interface SimulatedRollout {
   readonly canaryService: string;
   readonly stableService: string;
   readonly servicePort: number;
+  readonly istioReporter: 'source' | 'waypoint';
   readonly scrapeIntervalS: number;
   readonly requestsPerSecond: number;
   /** The nominal release: every measurement successful at once. */
@@ -130,6 +131,8 @@ async function readRollouts(dist: string): Promise<SimulatedRollout[]> {
       canaryService,
       stableService: canary.stableService ?? `${plan.service}-stable`,
       servicePort: servicePort(folder, canaryService),
+      // The reporter the template selects: the waypoint's in Istio's ambient mode (MetricSource.ISTIO_WAYPOINT).
+      istioReporter: plan.steps.some(step => step.metrics.some(m => m.query.includes('reporter="waypoint"'))) ? 'waypoint' : 'source',
       scrapeIntervalS: plan.scrapeIntervalS ?? 10,
       requestsPerSecond: plan.expectedRps ?? DEFAULT_REQUESTS_PER_SECOND,
       nominal,
@@ -159,6 +162,7 @@ function scenariosOf(rollout: SimulatedRollout, healthyRuns: number): Replay[] {
       canaryService: rollout.canaryService,
       stableService: rollout.stableService,
       servicePort: rollout.servicePort,
+      istioReporter: rollout.istioReporter,
       requestsPerSecond: options.rps ?? rollout.requestsPerSecond,
       shares: rollout.nominal.shares,
       errorRate,

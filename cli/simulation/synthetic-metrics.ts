@@ -13,6 +13,11 @@ export interface SyntheticRelease {
   readonly stableService: string;
   /** The Service port, which names the canary upstream in ingress-nginx's labels. */
   readonly servicePort: number;
+  /**
+   * The Istio proxy that reports the requests: the calling sidecar, or the waypoint in ambient mode.
+   * @default 'source'
+   */
+  readonly istioReporter?: 'source' | 'waypoint';
   /** Requests per second at full traffic. */
   readonly requestsPerSecond: number;
   /** The canary's share of traffic, in percent, from each time on. */
@@ -116,8 +121,8 @@ function requestLabels(release: SyntheticRelease, canary: boolean, code: string)
     case 'app':
       return `namespace="${ns}",rollouts_pod_template_hash="${canary ? release.canaryHash : 'stable'}",code="${code}"`;
     case 'istio':
-      // As the calling proxy reports a request it sent to the canary or the stable Service.
-      return `reporter="source",destination_service_namespace="${ns}",destination_service_name="${canary ? release.canaryService : release.stableService}",response_code="${code}"`;
+      // As the calling proxy (or, in ambient mode, the waypoint) reports a request it sent to the canary or the stable Service.
+      return `reporter="${release.istioReporter ?? 'source'}",destination_service_namespace="${ns}",destination_service_name="${canary ? release.canaryService : release.stableService}",response_code="${code}"`;
     case 'nginx':
       // ingress-nginx labels a canary request with the stable Ingress and Service, and the canary upstream.
       return `exported_namespace="${ns}",ingress="${release.stableService}",service="${release.stableService}",`

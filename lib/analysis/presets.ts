@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { fail } from '../errors/problem';
 import { goDuration } from '../private/durations';
+import { PORT_NAME_RULE, isPortName } from '../private/names';
 import { AnalysisArg } from './analysis-arg';
 import { ComparisonOptions, ResolvedComparison, comparisonQuery, criticalZ, resolveComparison } from './canary-comparison';
 import { DEFAULT_ANALYSIS_INTERVAL } from './metric';
@@ -55,36 +56,75 @@ export class MetricSource {
    * would count the canary's requests under the entry Service and find none. Argo Rollouts' own Istio
    * example queries `reporter="source"` for the same reason. Istio reports durations in milliseconds.
    */
-  public static readonly ISTIO = new MetricSource({
-    requests: 'istio_requests_total',
-    durationBuckets: 'istio_request_duration_milliseconds_bucket',
-    serverErrors: 'response_code=~"5.."',
-    selector: `reporter="source",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.canaryService}}}"`,
-    stableSelector: `reporter="source",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${PRESET_ARGS.stableService}}}"`,
-    args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
-    stableArgs: [PRESET_ARGS.stableService],
-    durationUnit: 'milliseconds',
-  });
+  public static readonly ISTIO = MetricSource.istio('source');
+
+  /**
+   * Istio's standard metrics in ambient mode, as the waypoint that applies the VirtualService reports
+   * them. Without sidecars no proxy reports `reporter="source"`: ztunnel counts TCP connections and
+   * bytes only (istio/ztunnel src/proxy/metrics.rs, Metrics::new). istiod configures a waypoint's stats
+   * filter as SERVER_GATEWAY (istio/istio pilot/pkg/model/telemetry.go, generateStatsConfig), which
+   * reports `reporter="waypoint"` and takes destination_service_name and _namespace from the Service of
+   * the cluster the route chose (istio/proxy source/extensions/filters/http/istio_stats/istio_stats.cc);
+   * that cluster carries the one Service it was built for (pilot/pkg/networking/core/cluster_waypoint.go,
+   * buildWaypointInboundVIPCluster; cluster_builder.go, addTelemetryMetadata, for a Service of another
+   * waypoint), so the canary Service is told from stable as a calling sidecar tells it.
+   */
+  public static readonly ISTIO_WAYPOINT = MetricSource.istio('waypoint');
 
   /**
    * ingress-nginx's controller metrics for the requests it sends to the canary. ingress-nginx labels
-   * a canary request with the stable Ingress and Service and names the canary upstream,
-   * `<namespace>-<service>-<port>`, in the `canary` label (rootfs/etc/nginx/lua/monitor.lua reads
-   * `proxy_alternative_upstream_name`, which balancer.lua sets when it picks the canary backend).
-   * The object's namespace is `exported_namespace`, because prometheus-operator's default
-   * `honorLabels: false` renames the controller's own `namespace` label.
+   * a canary request with the stable Ingress and Service and names the canary upstream in the `canary`
+   * label (rootfs/etc/nginx/lua/monitor.lua reads `proxy_alternative_upstream_name`, which balancer.lua
+   * sets when it picks the canary backend): `<namespace>-<service>-<port>`, the port as the Ingress
+   * backend refers to it, its number or else its name (internal/ingress/controller/util.go, upstreamName).
+   * Argo Rollouts copies the stable Ingress's backend into the canary Ingress and changes only the
+   * Service name (v1.9.1 rollout/trafficrouting/nginx/nginx.go, canaryIngress), so `backendPort` is the
+   * stable Ingress's. The object's namespace is `exported_namespace`, because prometheus-operator's
+   * default `honorLabels: false` renames the controller's own `namespace` label.
+   *
+   * @param backendPort the Service port as the Ingress backend refers to it: `service.port.number`, or
+   * `service.port.name` when it refers to the port by name
    */
-  public static readonly NGINX = new MetricSource({
-    requests: 'nginx_ingress_controller_requests',
-    durationBuckets: 'nginx_ingress_controller_request_duration_seconds_bucket',
-    serverErrors: 'status=~"5.."',
-    selector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",canary=~"{{args.${PRESET_ARGS.namespace}}}-{{args.${PRESET_ARGS.canaryService}}}-[0-9]+"`,
-    // The stable requests: those to the stable Service that balancer.lua did not send to the canary.
-    stableSelector: `exported_namespace="{{args.${PRESET_ARGS.namespace}}}",service="{{args.${PRESET_ARGS.stableService}}}",canary=""`,
-    args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
-    stableArgs: [PRESET_ARGS.stableService],
-    durationUnit: 'seconds',
-  });
+  public static nginx(backendPort: number | string): MetricSource {
+    const valid = typeof backendPort === 'number'
+      ? Number.isInteger(backendPort) && backendPort >= 1 && backendPort <= 65535
+      : isPortName(backendPort);
+    if (!valid) {
+      fail({
+        at: 'MetricSource.nginx', field: 'backendPort', value: backendPort,
+        rule: `must be the Ingress backend's service port as the Ingress refers to it: a number from 1 to 65535, or a name of ${PORT_NAME_RULE}`,
+        fix: 'pass service.port.number of the Ingress backend, or service.port.name when it names the port',
+      });
+    }
+    const ns = `{{args.${PRESET_ARGS.namespace}}}`;
+    return new MetricSource({
+      requests: 'nginx_ingress_controller_requests',
+      durationBuckets: 'nginx_ingress_controller_request_duration_seconds_bucket',
+      serverErrors: 'status=~"5.."',
+      selector: `exported_namespace="${ns}",canary="${ns}-{{args.${PRESET_ARGS.canaryService}}}-${backendPort}"`,
+      // The stable requests: those to the stable Service that balancer.lua did not send to the canary.
+      stableSelector: `exported_namespace="${ns}",service="{{args.${PRESET_ARGS.stableService}}}",canary=""`,
+      args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+      stableArgs: [PRESET_ARGS.stableService],
+      durationUnit: 'seconds',
+    });
+  }
+
+  /** Istio's standard metrics of the requests sent to the canary or stable Service, as `reporter` reports them. */
+  private static istio(reporter: 'source' | 'waypoint'): MetricSource {
+    const service = (arg: string) =>
+      `reporter="${reporter}",destination_service_namespace="{{args.${PRESET_ARGS.namespace}}}",destination_service_name="{{args.${arg}}}"`;
+    return new MetricSource({
+      requests: 'istio_requests_total',
+      durationBuckets: 'istio_request_duration_milliseconds_bucket',
+      serverErrors: 'response_code=~"5.."',
+      selector: service(PRESET_ARGS.canaryService),
+      stableSelector: service(PRESET_ARGS.stableService),
+      args: [PRESET_ARGS.canaryService, PRESET_ARGS.namespace],
+      stableArgs: [PRESET_ARGS.stableService],
+      durationUnit: 'milliseconds',
+    });
+  }
 
   private constructor(private readonly source: {
     readonly requests: string;

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MetricSource } from '../analysis/presets';
+import { reportAt } from '../errors/problem';
 import { GatewayRef, HttpRoute } from '../rollout/http-route';
 import { TrafficRouter } from '../rollout/traffic-router';
 import { VirtualService } from '../rollout/virtual-service';
@@ -39,6 +40,29 @@ export interface GatewayApiRoutingOptions {
   readonly hostnames?: string[];
 }
 
+/** Which Istio data plane carries a service's traffic: which proxy applies the VirtualService and reports the requests. */
+export class IstioDataPlane {
+  /** Sidecars: the calling pod's proxy applies the VirtualService and reports each request (`reporter="source"`). */
+  public static readonly SIDECAR = new IstioDataPlane('sidecar');
+  /**
+   * Ambient mode: the waypoint of the entry Service applies the VirtualService and reports each request
+   * (`reporter="waypoint"`). The entry Service or its namespace must use a waypoint
+   * (`istio.io/use-waypoint`): without one nothing applies the VirtualService, ztunnel spreads
+   * connections over all the entry Service's pods and counts no requests, so every measurement is
+   * Inconclusive and the Rollout pauses. Istio rates VirtualService on waypoints Alpha
+   * (istio.io/latest/docs/ambient/migrate/migrate-policies); Argo Rollouts v1.9.1 only rewrites its
+   * weights, whichever proxy applies it.
+   */
+  public static readonly AMBIENT = new IstioDataPlane('ambient');
+
+  private constructor(public readonly value: 'sidecar' | 'ambient') {}
+
+  /** The metrics that see the canary's requests on this data plane. */
+  public get metricSource(): MetricSource {
+    return this === IstioDataPlane.AMBIENT ? MetricSource.ISTIO_WAYPOINT : MetricSource.ISTIO;
+  }
+}
+
 /** Options of {@link Routing.istio}. */
 export interface IstioRoutingOptions {
   /**
@@ -47,10 +71,17 @@ export interface IstioRoutingOptions {
    */
   readonly hosts?: string[];
   /**
-   * The gateways the VirtualService applies to.
+   * The gateways the VirtualService applies to. In ambient mode it must include `mesh`, and only
+   * requests between workloads of the mesh are measured: those an Istio gateway splits are not the
+   * waypoint's to report.
    * @default ['mesh']
    */
   readonly gateways?: string[];
+  /**
+   * The data plane, which decides the proxy whose metrics judge the canary.
+   * @default IstioDataPlane.SIDECAR
+   */
+  readonly dataPlane?: IstioDataPlane;
 }
 
 /** Options of {@link Routing.nginx}. */
@@ -129,11 +160,21 @@ class IstioRouting extends Routing {
   }
 
   public _bind(scope: Construct, services: RoutedServices): BoundRouting {
+    const dataPlane = this.options.dataPlane ?? IstioDataPlane.SIDECAR;
+    const gateways = this.options.gateways ?? ['mesh'];
     const virtualService = new VirtualService(scope, 'VirtualService', {
-      metadata: { name: services.name }, hosts: this.options.hosts ?? [services.name], gateways: this.options.gateways,
+      metadata: { name: services.name }, hosts: this.options.hosts ?? [services.name], gateways,
       stableService: services.stable, canaryService: services.canary, port: services.port,
     });
-    return { router: TrafficRouter.istio(virtualService), metricSource: MetricSource.ISTIO, objects: [virtualService] };
+    // A waypoint applies only the VirtualServices bound to `mesh` (istio/istio pilot/pkg/model/sidecar.go,
+    // DefaultSidecarScopeForGateway): bound to gateways alone, no waypoint splits or reports the traffic. A
+    // gateway's stats filter has no reporter set and reports as a client, reporter="source" (istio_stats.cc, Config).
+    if (dataPlane === IstioDataPlane.AMBIENT && !gateways.includes('mesh')) {
+      reportAt(virtualService, 'gateways', gateways,
+        "leaves out 'mesh': in ambient mode the waypoint splits and reports the canary's requests, and a waypoint applies only VirtualServices bound to 'mesh'",
+        "add 'mesh' to gateways, or leave dataPlane at IstioDataPlane.SIDECAR when only an Istio gateway splits the traffic (it reports as reporter=\"source\")");
+    }
+    return { router: TrafficRouter.istio(virtualService), metricSource: dataPlane.metricSource, objects: [virtualService] };
   }
 }
 
@@ -147,6 +188,8 @@ class NginxRouting extends Routing {
   public _bind(scope: Construct, services: RoutedServices): BoundRouting {
     const ingress = new kplus.Ingress(scope, 'Ingress', { metadata: { name: services.name }, className: this.options.ingressClassName });
     ingress.addHostRule(this.options.host, '/', kplus.IngressBackend.fromService(services.stable, { port: services.port }), kplus.HttpIngressPathType.PREFIX);
-    return { router: TrafficRouter.nginx(ingress), metricSource: MetricSource.NGINX, objects: [ingress] };
+    // The backend refers to the port by number: cdk8s-plus-28 IngressBackend.fromService renders `port: { number }`,
+    // which names the canary upstream `<namespace>-<service>-<number>` (see MetricSource.nginx).
+    return { router: TrafficRouter.nginx(ingress), metricSource: MetricSource.nginx(services.port), objects: [ingress] };
   }
 }

@@ -15,3 +15,14 @@ export function dnsLabelRule(maxLength = 63): string {
 export function firstDuplicate(names: readonly string[]): string | undefined {
   return names.find((name, i) => names.indexOf(name) !== i);
 }
+
+/** An IANA service name, what Kubernetes takes as a named port: a letter among lowercase alphanumerics and single inner '-'. */
+const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The rule text of {@link isPortName}. */
+export const PORT_NAME_RULE = "at most 15 lowercase letters, digits and single inner '-', with a letter";
+
+/** True when `name` is a valid port name, as k8s.io/apimachinery pkg/util/validation IsValidPortName checks it. */
+export function isPortName(name: string): boolean {
+  return name.length <= 15 && PORT_NAME.test(name);
+}

@@ -1,9 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { reportAt } from '../errors/problem';
-
-/** An IANA service name, what Kubernetes takes as a named port: at most 15 characters, a letter among them. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { PORT_NAME_RULE, isPortName } from '../private/names';
 
 /**
  * Makes a Service target its pods' container port by name instead of by number, as the Argo Rollouts
@@ -21,8 +19,8 @@ export function targetPortByName(service: kplus.Service, port: number, targetPor
     reportAt(service, 'ports', service.ports.map(p => p.port), `has no port ${port} whose target could be named`, `add the port, or name the target of one of: ${service.ports.map(p => p.port).join(', ') || '(none)'}`);
     return;
   }
-  if (targetPortName.length > 15 || !PORT_NAME.test(targetPortName)) {
-    reportAt(service, `ports[${index}].targetPort`, targetPortName, 'is not a port name: at most 15 lowercase letters, digits and \'-\', with a letter', 'use the container port\'s name, e.g. \'http\'');
+  if (!isPortName(targetPortName)) {
+    reportAt(service, `ports[${index}].targetPort`, targetPortName, `is not a port name: ${PORT_NAME_RULE}`, 'use the container port\'s name, e.g. \'http\'');
     return;
   }
   // The patch applies before the L1's own filter, which reads int-or-string values as IntOrString (as in CanaryService).

@@ -3,17 +3,18 @@ import { ServiceChart } from '../../charts/service-chart';
 import { loadPins } from '../../delivery/pins';
 import { validationProblems } from '../../lib/errors';
 import { OutputFolder } from '../../lib/output';
-import { ServiceDeployment } from '../../model';
-import { fleet } from '../fixtures/fleet';
+import { IstioDataPlane, Routing } from '../../lib/patterns';
+import { Fleet, ServiceDeployment } from '../../model';
+import { FIXTURE_DEFINITION, fleet } from '../fixtures/fleet';
 import { FIXTURE_ROOT } from '../helpers';
 
-function deploymentOf(environment: string, service: string): ServiceDeployment {
-  return fleet.deployments(loadPins(fleet, FIXTURE_ROOT)).find(d => d.environment.name === environment && d.service.name === service)!;
+function deploymentOf(environment: string, service: string, of = fleet): ServiceDeployment {
+  return of.deployments(loadPins(of, FIXTURE_ROOT)).find(d => d.environment.name === environment && d.service.name === service)!;
 }
 
-function chartFor(environment: string, service: string) {
+function chartFor(environment: string, service: string, of = fleet) {
   const app = new App();
-  const chart = new ServiceChart(app, `${environment}-${service}`, { fleet, deployment: deploymentOf(environment, service) });
+  const chart = new ServiceChart(app, `${environment}-${service}`, { fleet: of, deployment: deploymentOf(environment, service, of) });
   const objects = Testing.synth(chart);
   return { app, chart, objects, byKind: (kind: string) => objects.filter(o => o.kind === kind) };
 }
@@ -57,5 +58,27 @@ describe('ServiceChart', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 3000, scheme: 'HTTP' });
     expect(byKind('AnalysisTemplate')[0].spec.metrics.map((m: { name: string }) => m.name)).toEqual(['error-rate-vs-stable', 'latency-p99']);
     expect(byKind('HTTPRoute')[0].spec.hostnames).toEqual(['shop.example.com']);
+  });
+
+  test('GIVEN api in production on Istio in ambient mode WHEN synthesized THEN the analysis reads the waypoint\'s metrics', () => {
+    // GIVEN the fixture fleet with api's production routing switched to ambient mode
+    const [api, web] = FIXTURE_DEFINITION.services;
+    const ambient = new Fleet({
+      ...FIXTURE_DEFINITION,
+      services: [{
+        ...api,
+        overrides: { ...api.overrides, production: { ...api.overrides?.production, routing: Routing.istio({ dataPlane: IstioDataPlane.AMBIENT }) } },
+      }, web],
+    });
+    // WHEN its chart is synthesized
+    const { app, byKind } = chartFor('production', 'api', ambient);
+    // THEN the same VirtualService splits, and the comparison selects both Services as the waypoint reports them
+    expect(validationProblems(app)).toEqual([]);
+    expect(byKind('VirtualService')[0].spec.gateways).toEqual(['mesh']);
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric.provider.prometheus.query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}"}');
+    expect(metric.provider.prometheus.query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.stable-service}}"}');
+    expect(metric.provider.prometheus.query).not.toContain('reporter="source"');
+    expect(chartFor('production', 'api').byKind('AnalysisTemplate')[0].spec.metrics[0].provider.prometheus.query).toContain('reporter="source"');
   });
 });

@@ -61,4 +61,13 @@ describe('synthetic metrics', () => {
     expect(values).toEqual([...values].sort((x, y) => x - y));
     expect(text.endsWith('# EOF\n')).toBe(true);
   });
+
+  test('GIVEN an Istio release in ambient mode WHEN written THEN its requests carry the waypoint as reporter, as MetricSource.ISTIO_WAYPOINT selects them', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'om-')), 'm.om');
+    writeOpenMetrics(file, [release({ source: 'istio', namespace: 'sim-4', istioReporter: 'waypoint' })], 1_700_000_000);
+    const text = fs.readFileSync(file, 'utf-8');
+    expect(text).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="sim-4",destination_service_name="web-canary",response_code="500"}');
+    expect(text).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="sim-4",destination_service_name="web-stable",response_code="200"}');
+    expect(text).not.toContain('reporter="source"');
+  });
 });

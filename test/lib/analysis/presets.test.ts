@@ -1,10 +1,13 @@
 import { Duration } from 'cdk8s';
 import {
-  latencyMetric, longestRangeSeconds, MetricSource, promqlSyntaxError, referencedArgs, successRateMetric, Verdict,
+  canaryComparisonMetric, latencyMetric, longestRangeSeconds, MetricSource, promqlSyntaxError, referencedArgs, successRateMetric, Verdict,
 } from '../../../lib/analysis';
 
 const ADDRESS = 'http://prometheus:9090';
-const SOURCES = [['app', MetricSource.APP], ['istio', MetricSource.ISTIO], ['nginx', MetricSource.NGINX]] as const;
+const SOURCES = [
+  ['app', MetricSource.APP], ['istio', MetricSource.ISTIO], ['nginx', MetricSource.nginx(80)],
+  ['istio waypoint', MetricSource.ISTIO_WAYPOINT], ['nginx named-port', MetricSource.nginx('http')],
+] as const;
 
 describe('presets', () => {
   test.each(SOURCES)('GIVEN the %s success rate WHEN built THEN it parses, guards the 5xx numerator and measures over one interval', (_, source) => {
@@ -30,7 +33,8 @@ describe('presets', () => {
     const bound = (source: MetricSource) => latencyMetric(source, { address: ADDRESS, maxLatency: Duration.millis(250) }).threshold.bound;
     expect(bound(MetricSource.ISTIO)).toBe(250);
     expect(bound(MetricSource.APP)).toBe(0.25);
-    expect(bound(MetricSource.NGINX)).toBe(0.25);
+    expect(bound(MetricSource.ISTIO_WAYPOINT)).toBe(250);
+    expect(bound(MetricSource.nginx(80))).toBe(0.25);
     expect(MetricSource.ISTIO.latencyQuery(0.99, '1m')).toContain('istio_request_duration_milliseconds_bucket');
   });
 
@@ -40,10 +44,41 @@ describe('presets', () => {
     expect(MetricSource.ISTIO.successRateQuery('1m'))
       .toContain('reporter="source",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}"');
     // ingress-nginx names the canary upstream <namespace>-<service>-<port> in `canary`; `service` is the stable one.
-    const nginx = MetricSource.NGINX.successRateQuery('1m');
-    expect(nginx).toContain('canary=~"{{args.namespace}}-{{args.canary-service}}-[0-9]+"');
+    const nginx = MetricSource.nginx(80).successRateQuery('1m');
+    expect(nginx).toContain('exported_namespace="{{args.namespace}}",canary="{{args.namespace}}-{{args.canary-service}}-80"');
     expect(nginx).not.toContain('service="{{args.canary-service}}"');
   });
+
+  test('GIVEN Istio in ambient mode WHEN its selectors are read THEN both the canary and the stable Service are selected as the waypoint reports them', () => {
+    // istio/proxy istio_stats.cc: a SERVER_GATEWAY (waypoint) stats filter sets reporter="waypoint" and the routed Service's name and namespace.
+    const query = canaryComparisonMetric(MetricSource.ISTIO_WAYPOINT, { address: ADDRESS, comparison: { measurements: 10 } }).query;
+    expect(promqlSyntaxError(query)).toBeUndefined();
+    expect(query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}",response_code=~"5.."}');
+    expect(query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.stable-service}}"}');
+    expect(query).not.toContain('reporter="source"');
+    expect(MetricSource.ISTIO_WAYPOINT.comparisonArgNames).toEqual(MetricSource.ISTIO.comparisonArgNames);
+  });
+
+  test.each<[string, number | string, string]>([
+    ['a port number', 8080, 'canary="{{args.namespace}}-{{args.canary-service}}-8080"'],
+    // ingress-nginx internal/ingress/controller/util.go, upstreamName: the name when the backend refers to the port by name.
+    ['a port name', 'http', 'canary="{{args.namespace}}-{{args.canary-service}}-http"'],
+  ])('GIVEN an Ingress backend that refers to %s WHEN the nginx comparison is built THEN it parses and selects exactly that canary upstream', (_, port, canary) => {
+    const query = canaryComparisonMetric(MetricSource.nginx(port), { address: ADDRESS, comparison: { measurements: 10 } }).query;
+    expect(promqlSyntaxError(query)).toBeUndefined();
+    expect(query).toContain(`nginx_ingress_controller_requests{exported_namespace="{{args.namespace}}",${canary},status=~"5.."}`);
+    expect(query).toContain('nginx_ingress_controller_requests{exported_namespace="{{args.namespace}}",service="{{args.stable-service}}",canary=""}');
+    expect(query).not.toContain('canary=~');
+  });
+
+  test.each<[number | string]>([[0], [65536], [80.5], [''], ['HTTP'], ['8080'], ['http-for-the-shop'], ['-http']])(
+    'GIVEN the backend port %j WHEN the nginx source is built THEN it throws one line naming the field and the fix', port => {
+      const value = typeof port === 'string' ? `'${port}'` : String(port);
+      expect(() => MetricSource.nginx(port)).toThrow(
+        `MetricSource.nginx: 'backendPort' is ${value}: must be the Ingress backend's service port as the Ingress refers to it: a number from 1 to 65535, `
+        + "or a name of at most 15 lowercase letters, digits and single inner '-', with a letter; pass service.port.number of the Ingress backend, or service.port.name when it names the port",
+      );
+    });
 
   test('GIVEN a success rate WHEN its query is built THEN errors count at their lower confidence bound, and no traffic stays NaN', () => {
     const metric = successRateMetric(MetricSource.APP, { address: ADDRESS, minSuccessRate: 0.99, interval: Duration.seconds(30) });

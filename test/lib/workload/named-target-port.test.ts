@@ -21,8 +21,8 @@ describe('targetPortByName', () => {
 
   test.each<[string, number, string, string]>([
     ['a port the Service does not have', 443, 'https', "test/Svc: 'ports' is [80,9090]: has no port 443 whose target could be named; add the port, or name the target of one of: 80, 9090"],
-    ['a name longer than 15 characters', 80, 'http-for-the-shop', "test/Svc: 'ports[0].targetPort' is 'http-for-the-shop': is not a port name: at most 15 lowercase letters, digits and '-', with a letter; use the container port's name, e.g. 'http'"],
-    ['a name of digits only', 80, '8080', "test/Svc: 'ports[0].targetPort' is '8080': is not a port name: at most 15 lowercase letters, digits and '-', with a letter; use the container port's name, e.g. 'http'"],
+    ['a name longer than 15 characters', 80, 'http-for-the-shop', "test/Svc: 'ports[0].targetPort' is 'http-for-the-shop': is not a port name: at most 15 lowercase letters, digits and single inner '-', with a letter; use the container port's name, e.g. 'http'"],
+    ['a name of digits only', 80, '8080', "test/Svc: 'ports[0].targetPort' is '8080': is not a port name: at most 15 lowercase letters, digits and single inner '-', with a letter; use the container port's name, e.g. 'http'"],
   ])('GIVEN %s WHEN named THEN the problem names the Service, field and fix', (_, port, name, message) => {
     const { app, svc } = service();
     targetPortByName(svc, port, name);
