@@ -16,7 +16,7 @@ export const fleet = new Fleet({
       name: 'staging',
       cluster: Cluster.inCluster(),
       namespace: 'shop-staging',
-      defaults: { replicas: 2, analysisCount: 3 },
+      defaults: { replicas: 2 },
       verdictRequester: 'staging-rollouts-bot',
     },
     {

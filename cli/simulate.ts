@@ -4,7 +4,7 @@ import { DIST } from '../delivery/commit';
 import { RolloutPlan, chartFileName, planChart, planRollout, readServiceFolders } from '../delivery/plan';
 import { fail } from '../lib/errors';
 import { Layout } from '../model';
-import { comparisonMatrix, lateRows, targetSummary } from './simulation/comparison-matrix';
+import { comparisonMatrix, targetSummary } from './simulation/comparison-matrix';
 import { ScenarioResult, simulate } from './simulation/replay';
 import { Command, CommandResult, parseFlags, repositoryPath } from './support/command';
 
@@ -36,11 +36,10 @@ export async function simulateCommand(root: string, argv: string[], log: (messag
     const lines = rows.map(r => JSON.stringify(r));
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'matrix.json'), `${lines.join('\n')}\n`);
-    // As with a real Prometheus below: an abort later than the plan's bound fails the command.
-    const late = lateRows(rows);
-    for (const line of targetSummary(rows)) log(line);
-    for (const r of late) log(`${r.rollout} ${r.scenario} at ${r.rps} rps: abort after ${r.abort_s_max} s, later than the plan's bound of ${r.plan_bound_s} s`);
-    return { output: lines.join('\n'), failed: late.length > 0 };
+    // A target of #24 not met fails the command, as a late abort does with a real Prometheus below.
+    const targets = targetSummary(rows, plans);
+    for (const line of targets.lines) log(line);
+    return { output: lines.join('\n'), failed: !targets.met };
   }
   const { results, plans } = await simulate({ root, healthyRuns: runs, log });
   if (plans.length === 0) fail({ at: 'simulate', field: DIST, value: [], rule: 'holds no canary rollout to replay', fix: 'run npm run synth first' });

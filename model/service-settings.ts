@@ -29,7 +29,8 @@ export interface ResolvedServiceSettings {
   /** The opt-outs of the layer whose `config` won: each reason stays with the keys it was written for. */
   readonly notSecret: Readonly<Record<string, string>>;
   readonly analysisInterval: Duration;
-  readonly analysisCount: number;
+  /** Unset: the pattern derives it from the declared request rate (CanaryServiceProps.analysisCount). */
+  readonly analysisCount?: number;
 }
 
 /** The built-in layer: the canary service pattern's own defaults. */
@@ -43,7 +44,6 @@ const DEFAULT_SETTINGS: Omit<ResolvedServiceSettings, 'autoscaling'> = {
   secretEnv: {},
   notSecret: {},
   analysisInterval: CANARY_SERVICE_DEFAULTS.analysisInterval,
-  analysisCount: CANARY_SERVICE_DEFAULTS.analysisCount,
 };
 
 /**

@@ -78,7 +78,8 @@ export async function runAnalysisDemo(options: AnalysisDemoOptions): Promise<Dem
   const log = options.log ?? (() => undefined);
   const [chart] = deployedCharts(options.fleet, options.root, options.service ?? 'web', options.environment ?? 'staging');
   const { environment } = chart.deployment;
-  const metrics = chart.service.analysis.templates.flatMap(t => t.metrics ?? []).filter(isThresholdMetric);
+  // The first analysis: every step's (the last step may have a longer one of its own).
+  const metrics = chart.service.analyses[0].templates.flatMap(t => t.metrics ?? []).filter(isThresholdMetric);
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
 
   const pods = [

@@ -1,7 +1,8 @@
 import { RolloutPlan } from '../../delivery/plan';
-import { comparisonOf, comparisonStatistic } from '../../lib/analysis/canary-comparison';
+import { alignedWindowCounts, comparisonOf, comparisonStatistic, IntervalCounts } from '../../lib/analysis/canary-comparison';
 import { replayRelease, ReplayResult } from './controller-model';
-import { poisson, seededRandom, shareAt } from './synthetic-metrics';
+import { poisson, seededRandom } from '../../delivery/plan';
+import { shareAt } from './synthetic-metrics';
 
 /** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts, canaryComparisonMetric). */
 export const COMPARISON_METRIC = 'error-rate-vs-stable';
@@ -29,14 +30,6 @@ export interface ComparisonOutcome extends ReplayResult {
   readonly badRequests: number;
 }
 
-/** Cumulative counters at each scrape (index k is the scrape at k × scrapeS). */
-interface Counters {
-  readonly canaryErrors: number[];
-  readonly canaryRequests: number[];
-  readonly stableErrors: number[];
-  readonly stableRequests: number[];
-}
-
 /**
  * Replays one release on the v1.9.1 controller's schedule (./controller-model.ts) with Poisson traffic
  * generated per scrape interval, each comparison measurement computed in process by
@@ -50,35 +43,29 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
   const horizonS = nominal.endS + 900;
   const random = seededRandom(replay.seed * 7919 + 17);
   const s = replay.scrapeS;
-  const counters: Counters = { canaryErrors: [0], canaryRequests: [0], stableErrors: [0], stableRequests: [0] };
-  const canaryErrorsAt: number[] = [0];
-  for (let k = 1; k * s <= horizonS; k++) {
-    const share = shareAt(nominal.shares, (k - 0.5) * s) / 100;
-    const cn = poisson(replay.rps * share * s, random);
-    const ce = Math.min(cn, poisson(cn * replay.canaryErrorRate((k - 0.5) * s), random));
-    const sn = poisson(replay.rps * (1 - share) * s, random);
-    const se = Math.min(sn, poisson(sn * replay.stableErrorRate((k - 0.5) * s), random));
-    counters.canaryRequests.push(counters.canaryRequests[k - 1] + cn);
-    counters.canaryErrors.push(counters.canaryErrors[k - 1] + ce);
-    counters.stableRequests.push(counters.stableRequests[k - 1] + sn);
-    counters.stableErrors.push(counters.stableErrors[k - 1] + se);
-    canaryErrorsAt.push(ce);
+  // The scrapes fall anywhere relative to the release's start: intervals[k] is what the scrape at
+  // phase + k × scrapeS added to each counter, intervals[1] the release's first part-interval.
+  const phaseS = random() * s;
+  const intervals: IntervalCounts[] = [{ canaryErrors: 0, canaryRequests: 0, stableErrors: 0, stableRequests: 0 }];
+  for (let k = 1; phaseS + (k - 1) * s <= horizonS; k++) {
+    const fromS = Math.max(0, phaseS + (k - 1) * s - s);
+    const toS = phaseS + (k - 1) * s;
+    const middleS = (fromS + toS) / 2;
+    const share = shareAt(nominal.shares, middleS) / 100;
+    const canaryRequests = poisson(replay.rps * share * (toS - fromS), random);
+    const canaryErrors = Math.min(canaryRequests, poisson(canaryRequests * replay.canaryErrorRate(middleS), random));
+    const stableRequests = poisson(replay.rps * (1 - share) * (toS - fromS), random);
+    const stableErrors = Math.min(stableRequests, poisson(stableRequests * replay.stableErrorRate(middleS), random));
+    intervals.push({ canaryErrors, canaryRequests, stableErrors, stableRequests });
   }
-  const at = (series: number[], atS: number) => (atS < 0 ? 0 : series[Math.min(series.length - 1, Math.floor(atS / s))]);
-  const windowOf = (series: number[], atS: number, windowS: number) => at(series, atS) - at(series, atS - windowS);
   const outcome = await replayRelease(replay.plan, async (metric, atS) => {
     if (replay.prometheus && metric.provider === 'prometheus') return { phase: 'Error', durationS: replay.prometheus === 'down' ? 0.05 : metric.timeoutS };
     if (metric.name !== COMPARISON_METRIC || !metric.threshold) return { phase: 'Successful', durationS: 0.05 };
-    const counts = {
-      canaryErrors: windowOf(counters.canaryErrors, atS, metric.windowS),
-      canaryRequests: windowOf(counters.canaryRequests, atS, metric.windowS),
-      stableErrors: windowOf(counters.stableErrors, atS, metric.windowS),
-      stableRequests: windowOf(counters.stableRequests, atS, metric.windowS),
-    };
+    const counts = alignedWindowCounts(intervals, s, atS, metric.windowS, phaseS - s);
     const phase = metric.threshold.evaluate([comparisonStatistic(counts, comparisonOf(metric))]).phase as 'Successful' | 'Failed' | 'Inconclusive';
     return { phase, durationS: 0.05 };
   });
   const untilS = outcome.verdict === 'Aborted' ? outcome.endS : Math.min(outcome.endS, horizonS);
-  const badRequests = canaryErrorsAt.filter((_, k) => k * s <= untilS).reduce((a, b) => a + b, 0);
+  const badRequests = intervals.filter((_, k) => phaseS + (k - 1) * s <= untilS).reduce((sum, i) => sum + i.canaryErrors, 0);
   return { ...outcome, badRequests };
 }

@@ -7,7 +7,8 @@ import { MetricPlan, RECONCILE_SECONDS, RolloutPlan, ServiceObjects, abortBounds
 import { measureOnce } from '../../lib/analysis';
 import { PrometheusServer } from '../support/prometheus-server';
 import { Measure, MeasurementResult, ReplayResult, replayRelease } from './controller-model';
-import { IntervalCount, MetricsSource, SyntheticRelease, seededRandom, writeOpenMetrics } from './synthetic-metrics';
+import { seededRandom } from '../../delivery/plan';
+import { IntervalCount, MetricsSource, SyntheticRelease, writeOpenMetrics } from './synthetic-metrics';
 
 /** The error rate of a bad release and of a spike; the plan's bounds are stated for the same. */
 const BAD_ERROR_RATE = 0.2;

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { poisson, seededRandom } from '../../delivery/plan';
 
 /** Which system's request metrics a Rollout's analysis reads; each names and labels them its own way. */
 export type MetricsSource = 'app' | 'istio' | 'nginx';
@@ -55,29 +56,6 @@ const BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1];
 
 /** The stable version's error rate unless a release says otherwise: the healthy baseline of #24. */
 const DEFAULT_STABLE_ERROR_RATE = 0.001;
-
-/** A small seeded generator (Park and Miller's minimal standard), so that a seed replays the same traffic. */
-export function seededRandom(seed: number): () => number {
-  const modulus = 2147483647;
-  let state = (Math.abs(Math.floor(seed)) % (modulus - 1)) + 1;
-  return () => {
-    state = (state * 48271) % modulus;
-    return (state - 1) / (modulus - 1);
-  };
-}
-
-/** A Poisson draw: exact for small means, normal beyond. */
-export function poisson(mean: number, random: () => number): number {
-  if (mean <= 0) return 0;
-  if (mean > 50) {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
-  }
-  const limit = Math.exp(-mean);
-  let k = 0;
-  for (let p = random(); p > limit; p *= random()) k += 1;
-  return k;
-}
 
 /** The canary share, in percent, at a time. */
 export function shareAt(shares: SyntheticRelease['shares'], atS: number): number {

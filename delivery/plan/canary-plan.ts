@@ -2,7 +2,6 @@ import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argopro
 import type { IClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import { REVIEWED_CONDITIONS_ANNOTATION } from '../../lib/analysis/analysis-template-base';
-import { comparisonOf, errorsToFail as comparisonErrorsToFail, poissonTail } from '../../lib/analysis/canary-comparison';
 import { metricCanFail } from '../../lib/analysis/metric';
 import { ERROR_COUNT_Z } from '../../lib/analysis/presets';
 import { longestRangeSeconds } from '../../lib/analysis/promql';
@@ -345,73 +344,6 @@ function detectable(metric: MetricPlan, sharePct: number, expectedRps: number | 
   if (expectedRps === undefined || metric.minSuccessRate === undefined) return true;
   const errors = expectedRps * (sharePct / 100) * metric.windowS * REFERENCE_ERROR_RATE;
   return errors >= POISSON_MARGIN * errorsToFail(metric.minSuccessRate);
-}
-
-/** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts). */
-export const COMPARISON_METRIC_NAME = 'error-rate-vs-stable';
-/** The stable error rate the plan assumes for the comparison's bounds: the healthy baseline of #24. */
-export const PLAN_STABLE_ERROR_RATE = 0.001;
-/** The probability with which a stated bad-from-start bound catches a release at {@link REFERENCE_ERROR_RATE}. */
-export const BOUND_CONFIDENCE = 0.99;
-
-/** What the comparison against stable does with a release bad from the start of one step. */
-export type ComparisonStartBound =
-  /** The abort comes by `boundS` seconds after the step started, with probability {@link BOUND_CONFIDENCE}. */
-  | { readonly kind: 'abort'; readonly boundS: number }
-  /** More measurements than inconclusiveLimit fall below the data floor first: the release pauses. */
-  | { readonly kind: 'pauses' }
-  /** Too few requests for any measurement of the step to fail it with that probability: no bound. */
-  | { readonly kind: 'none' };
-
-/**
- * The bad-from-start abort bound of a step's `error-rate-vs-stable` metric at `rps` requests/s in
- * total (#24): measurement k comes at reconcile + initialDelay + k × interval after the step started
- * (analysis/analysis.go schedules the first after initialDelay, each next an interval later); its
- * window holds min(t, W) − S seconds of canary traffic (one scrape lost to the series appearing and
- * to the scrape grid); below the data floor it is Inconclusive, and more than inconclusiveLimit of
- * those pause the run; the first k whose expected requests N give P(Poisson(e × N) ≥ errorsToFail(N))
- * ≥ {@link BOUND_CONFIDENCE} at e = {@link REFERENCE_ERROR_RATE} fails, failureLimit more measurements
- * later the run fails, and the controller acts on the failed run one reconcile later
- * ({@link RECONCILE_SECONDS}). Undefined when the step has no such metric.
- */
-export function comparisonStartBound(
-  step: Pick<StepPlan, 'metrics' | 'share'>, rps: number, scrapeIntervalS: number,
-): ComparisonStartBound | undefined {
-  const metric = step.metrics.find(m => m.name === COMPARISON_METRIC_NAME && m.threshold !== undefined && m.canFail);
-  if (!metric?.threshold) return undefined;
-  const options = comparisonOf(metric);
-  const zCrit = metric.threshold.bound;
-  const canaryRps = rps * step.share / 100;
-  const measurements = Number.isFinite(metric.count) ? metric.count : 100;
-  let inconclusive = 0;
-  for (let k = 0; k + metric.failureLimit < measurements; k++) {
-    const sinceStartS = RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS;
-    const requests = Math.floor(canaryRps * Math.max(0, Math.min(sinceStartS, metric.windowS) - scrapeIntervalS));
-    if (requests < options.minRequests) {
-      inconclusive += 1;
-      if (inconclusive > metric.inconclusiveLimit) return { kind: 'pauses' };
-      continue;
-    }
-    const needed = comparisonErrorsToFail(requests, PLAN_STABLE_ERROR_RATE, options, zCrit);
-    if (poissonTail(needed, requests * REFERENCE_ERROR_RATE) >= BOUND_CONFIDENCE) {
-      return { kind: 'abort', boundS: sinceStartS + metric.failureLimit * metric.intervalS + RECONCILE_SECONDS };
-    }
-  }
-  return { kind: 'none' };
-}
-
-/**
- * The bad-from-start abort bound of a whole release at `rps`, from its first request: the first
- * analysed step whose comparison states a bound, at that step's start plus its bound. Undefined when a
- * step before it pauses the release, or when no step states one.
- */
-export function releaseStartBoundS(plan: Pick<RolloutPlan, 'steps'>, rps: number, scrapeIntervalS: number): number | undefined {
-  for (const step of plan.steps) {
-    const bound = comparisonStartBound(step, rps, scrapeIntervalS);
-    if (bound?.kind === 'abort') return step.startS + bound.boundS;
-    if (bound?.kind === 'pauses') return undefined;
-  }
-  return undefined;
 }
 
 /** `90` → `1m 30s`; Infinity → `∞`. */

@@ -1,4 +1,5 @@
-import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RolloutPlan, abortBounds, comparisonStartBound, formatDuration } from './canary-plan';
+import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
+import { comparisonStartBound } from './comparison-judgement';
 
 const WIDTH = 760;
 const HEIGHT = 280;
@@ -75,7 +76,7 @@ export function planChart(plan: RolloutPlan): string {
  * states none), else the spike bound of the step's success-rate metrics (none without one).
  */
 function stepBound(plan: RolloutPlan, step: RolloutPlan['steps'][number]): { boundS: number; label: string } | undefined {
-  const comparison = comparisonStartBound(step, plan.expectedRps ?? 0, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS);
+  const comparison = comparisonStartBound(plan, step, plan.expectedRps ?? 0, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS);
   if (comparison !== undefined) {
     if (plan.expectedRps === undefined || comparison.kind !== 'abort') return undefined;
     return { boundS: comparison.boundS, label: ' (bad from start)' };

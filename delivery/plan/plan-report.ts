@@ -1,8 +1,11 @@
-import { comparisonOf, minimumDetectableRate, normalCdf } from '../../lib/analysis/canary-comparison';
+import { comparisonOf, normalCdf } from '../../lib/analysis/canary-comparison';
+import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RECONCILE_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
 import {
-  ASSUMED_SCRAPE_INTERVAL_SECONDS, BOUND_CONFIDENCE, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, REFERENCE_ERROR_RATE, RolloutPlan,
-  abortBounds, comparisonStartBound, formatDuration,
-} from './canary-plan';
+  BOUND_CONFIDENCE, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, comparisonStartBound, expectedWindow, releaseDetectableRate, stepDetectableRate,
+} from './comparison-judgement';
+
+/** How far above stable's error rate the error rate a release catches by its end may be, at the declared rate (#24). */
+export const DETECTABLE_EFFECT_TARGET = 0.02;
 
 /** The file name of a Rollout's chart in the report folder. */
 export function chartFileName(plan: RolloutPlan): string {
@@ -69,8 +72,9 @@ function rolloutSection(plan: RolloutPlan): string[] {
 
 /**
  * What the comparison against stable can see per analysed step at the declared rate (#24): canary
- * requests per window, when a window first holds the data floor, the error rate one measurement catches
- * with 80% power against a 0.1% stable, and the release's false-abort bound m × (1 − Φ(z_crit)) over its m
+ * requests in the window of the step's last measurement, when a window first holds the data floor, the
+ * error rate the step catches by its end with 80% power against a 0.1% stable (stepDetectableRate), the
+ * release's, and the release's false-abort bound m × (1 − Φ(z_crit)) over its m
  * comparison measurements (Bonferroni). Below the floor a measurement is Inconclusive and enough of
  * them pause the release. The last column is the bad-from-start abort bound from the step's start
  * (see comparisonStartBound), or why there is none.
@@ -87,15 +91,22 @@ export function judgementLines(plan: RolloutPlan): string[] {
       + 'and more than inconclusiveLimit of them pause the release (never abort it).',
   ];
   if (plan.expectedRps === undefined) return [...lines, '', 'No request rate is declared, so the data per step cannot be stated.', ''];
-  lines.push('', `| step | canary requests per window at ${plan.expectedRps} rps | data floor reached after | detectable error rate (80%, one measurement) | abort: bad from start (${REFERENCE_ERROR_RATE * 100}%, ${BOUND_CONFIDENCE * 100}% of releases, incl. the controller's reconcile delay) |`, '|---|---|---|---|---|');
+  const scrapeS = plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS;
+  const rps = plan.expectedRps;
+  const percent = (rate: number | undefined) => (rate === undefined || Number.isNaN(rate) ? 'none: pauses' : `${(rate * 100).toFixed(2)}%`);
+  lines.push('', `| step | canary requests in the last window at ${rps} rps | data floor reached after | detectable error rate (80%, by the step's end) | abort: bad from start (${REFERENCE_ERROR_RATE * 100}%, ${BOUND_CONFIDENCE * 100}% of releases, incl. the controller's reconcile delay) |`, '|---|---|---|---|---|');
   for (const { step, metric } of judged) {
     const options = comparisonOf(metric);
-    const canaryRps = plan.expectedRps * step.share / 100;
-    const perWindow = canaryRps * metric.windowS;
+    const canaryRps = rps * step.share / 100;
+    const lastS = step.startS + RECONCILE_SECONDS + metric.initialDelayS + (metric.count - 1) * metric.intervalS;
+    const requests = Number.isFinite(lastS) ? expectedWindow(plan, metric, lastS, rps, scrapeS).canaryRequests : 0;
     const floorS = canaryRps > 0 ? options.minRequests / canaryRps : Infinity;
-    const mde = minimumDetectableRate(Math.floor(perWindow), PLAN_STABLE_ERROR_RATE, options, zCrit);
-    lines.push(`| ${step.index} | ${Math.floor(perWindow)} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${Number.isNaN(mde) ? 'none: pauses' : `${(mde * 100).toFixed(2)}%`} | ${boundText(comparisonStartBound(step, plan.expectedRps, plan.scrapeIntervalS ?? ASSUMED_SCRAPE_INTERVAL_SECONDS))} |`);
+    lines.push(`| ${step.index} | ${requests} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${percent(stepDetectableRate(plan, step, rps, scrapeS))} | ${boundText(comparisonStartBound(plan, step, rps, scrapeS))} |`);
   }
+  const release = releaseDetectableRate(plan, rps, scrapeS);
+  const met = release !== undefined && !Number.isNaN(release) && release <= PLAN_STABLE_ERROR_RATE + DETECTABLE_EFFECT_TARGET;
+  lines.push('', `By its end the release catches a canary error rate of ${percent(release)} with 80% power at ${rps} rps, against a stable at ${PLAN_STABLE_ERROR_RATE * 100}%: `
+    + (met ? `within the ${DETECTABLE_EFFECT_TARGET * 100} points the analysis aims for.` : `more than ${DETECTABLE_EFFECT_TARGET * 100} points above stable; longer steps (analysisCount) would see more.`));
   lines.push('', `"abort: bad from start" counts from the step's start: the first measurement (reconcile + initialDelay + k × interval) whose window, `
     + `less one scrape, holds the data floor and enough errors at ${REFERENCE_ERROR_RATE * 100}% to exceed z_crit in ${BOUND_CONFIDENCE * 100}% of releases, `
     + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');

@@ -40,10 +40,11 @@ export async function checkAnalysis(
   const { environment, service } = chart.deployment;
   const context = { name: service.name, namespace: environment.namespace, ...hashes };
   const checks: AnalysisCheck[] = [];
-  for (const template of chart.service.analysis.templates) {
+  const runs = chart.service.analyses.flatMap(analysis => analysis.templates.map(template => ({ analysis, template })));
+  for (const { analysis, template } of runs) {
     const args: Record<string, string> = {};
     for (const arg of template.args) {
-      const value = chart.service.analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
+      const value = analysis.args?.[arg.name]?.resolve(context) ?? arg.value;
       if (value === undefined) {
         fail({ at: `${environment.name}/${service.name}`, field: `${template.name}.args.${arg.name}`, value: undefined, rule: 'has no value outside the cluster', fix: "pass --canary-hash (the canary pods' rollouts-pod-template-hash label) or --stable-hash" });
       }

@@ -114,6 +114,9 @@ export function criticalZ(alpha: number, measurements: number): number {
 /** Anscombe's variance-stabilising offset for a Poisson count. */
 export const ANSCOMBE_OFFSET = 0.375;
 
+/** Errors added to stable's count where its variance is estimated, so that a stable window without errors is not taken as certain. */
+export const STABLE_PRIOR_ERRORS = 1;
+
 /** One window's counts of the canary and the stable pods. */
 export interface WindowCounts {
   readonly canaryErrors: number;
@@ -133,7 +136,21 @@ export function comparisonStatistic(counts: WindowCounts, options: ResolvedCompa
   if (cn >= options.minRequests && ce >= options.ceiling * cn) return Infinity;
   if (cn < options.minRequests || sn < options.minRequests) return NaN;
   const lambda0 = cn * (options.ratio * se / sn + options.allowance);
-  return 2 * (Math.sqrt(ce + ANSCOMBE_OFFSET) - Math.sqrt(lambda0 + ANSCOMBE_OFFSET));
+  return 2 * (Math.sqrt(ce + ANSCOMBE_OFFSET) - Math.sqrt(lambda0 + ANSCOMBE_OFFSET)) / spread(cn, sn, se, lambda0, options);
+}
+
+/**
+ * The standard deviation of the score's numerator: 1 for the canary's own count, plus what stable's
+ * count adds through λ0 = k × E_s + allowance × N_c, k = ratio × N_c / N_s. By the delta method,
+ * Var(2√(λ0 + 3/8)) ≈ k² Var(E_s) / (λ0 + 3/8), with Var(E_s) estimated as E_s + 1
+ * ({@link STABLE_PRIOR_ERRORS}): a stable window without errors does not make its rate certain. Without
+ * it, a canary split 50/50 with a stable at 1% errors aborted up to 4% of healthy releases in
+ * `npm run simulate` (stable's count alone was too low by chance); it matters little at small canary
+ * shares, where k is small.
+ */
+function spread(cn: number, sn: number, se: number, lambda0: number, options: ResolvedComparison): number {
+  const k = options.ratio * cn / sn;
+  return Math.sqrt(1 + k * k * (se + STABLE_PRIOR_ERRORS) / (lambda0 + ANSCOMBE_OFFSET));
 }
 
 /** Series selectors of one metric source, with the template args already in them. */
@@ -149,37 +166,77 @@ export interface ComparisonSelectors {
 }
 
 /**
- * How many times `series` counted over the last `window`, without extrapolation: per series, its value
- * now minus its value `window` ago (last scrapes at or before each time); a series absent `window` ago
- * counts from zero (`or`), since a counter that did not exist had counted nothing: the client library
- * creates a 5xx series at its first error, and `increase()` would extrapolate that series alone (in
+ * How many times `series` counted over the last `window`, in the scrape intervals in which the canary
+ * took requests, without extrapolation. A subquery at the scrape interval `step` takes each interval's
+ * increment of every series (its value minus its value one step before; a series absent then counts
+ * from zero, since a counter that did not exist had counted nothing: the client library creates a 5xx
+ * series at its first error, and `increase()` would extrapolate that series alone: in
  * promql/functions.go, extrapolatedRate extends to the window's start by up to half an interval, and
- * to zero only when the first sample is small enough: 3 raw errors read as 7.55 in the issue's replay).
- * A counter reset inside the window counts as zero (clamp_min), undercounting; pods are not restarted
- * during a healthy step. `or vector(0)` makes the count one sample even when no series exists.
+ * to zero only when the first sample is small enough, so 3 raw errors read as 7.55 in the issue's
+ * replay), keeps it only where the canary's own requests rose in that interval, and sums them. So the
+ * stable version is counted over the same time as the canary: never before the canary took its first
+ * request, when an outage that began early in the release would dilute stable's rate but not the
+ * canary's (#24), and never while the canary had no traffic. A counter reset counts as zero
+ * (clamp_min), undercounting; pods are not restarted during a healthy step. `or vector(0)` makes the
+ * count one sample even when no series exists.
+ *
+ * Prometheus evaluates the subquery at the multiples of `step` from `t − window` to `t`, the first
+ * one included when it falls exactly on `t − window` (promql/engine.go, SubqueryExpr, up to 2.x;
+ * 3.x left-opens ranges): {@link alignedWindowCounts} does the same.
  */
-export function windowCount(series: string, window: string): string {
+export function alignedCount(series: string, canaryRequests: string, window: string, step: string): string {
   // The parentheses keep the offset on the selector for every reader: lezer-promql (the grammar the
   // checks use) would otherwise read `a - b offset w` as an offset of the whole difference.
-  return `(sum(clamp_min(${series} - (${series} offset ${window}), 0) or ${series}) or vector(0))`;
+  const increments = (s: string) => `sum(clamp_min(${s} - (${s} offset ${step}), 0) or ${s})`;
+  return `(sum_over_time((${increments(series)} and on() (${increments(canaryRequests)} > 0))[${window}:${step}]) or vector(0))`;
+}
+
+/** One scrape interval's increments of the four counters the comparison reads. */
+export type IntervalCounts = WindowCounts;
+
+/**
+ * What {@link alignedCount} counts at `atS` seconds over `windowS`, from each scrape's increments
+ * (`intervals[k]` is what the scrape at `phaseS + k × scrapeS` added; the subquery's steps fall on the
+ * scrapes): the intervals whose scrape is at or after `atS − windowS` and at or before `atS`, each
+ * only when the canary took requests in it.
+ */
+export function alignedWindowCounts(intervals: readonly IntervalCounts[], scrapeS: number, atS: number, windowS: number, phaseS = 0): WindowCounts {
+  let canaryErrors = 0;
+  let canaryRequests = 0;
+  let stableErrors = 0;
+  let stableRequests = 0;
+  const first = Math.max(1, Math.ceil((atS - windowS - phaseS) / scrapeS - 1e-9));
+  const last = Math.min(intervals.length - 1, Math.floor((atS - phaseS) / scrapeS + 1e-9));
+  for (let k = first; k <= last; k++) {
+    const i = intervals[k];
+    if (i.canaryRequests <= 0) continue;
+    canaryErrors += i.canaryErrors;
+    canaryRequests += i.canaryRequests;
+    stableErrors += i.stableErrors;
+    stableRequests += i.stableRequests;
+  }
+  return { canaryErrors, canaryRequests, stableErrors, stableRequests };
 }
 
 /**
- * The PromQL of the comparison: exactly one sample, the number {@link comparisonStatistic} computes.
+ * The PromQL of the comparison: exactly one sample, the number {@link comparisonStatistic} computes
+ * from {@link alignedWindowCounts}, with `step` the scrape interval of the queried metrics.
  * `result[0]` on an empty vector is a measurement Error in v1.9.1 (metricproviders/prometheus/prometheus.go
  * processResponse hands an empty slice to utils/evaluate/evaluate.go), so the last `or vector(NaN)`
  * guarantees one sample; all operands are label-free one-sample vectors, so `and`/`or` match them.
  */
-export function comparisonQuery(selectors: ComparisonSelectors, window: string, options: ResolvedComparison): string {
+export function comparisonQuery(selectors: ComparisonSelectors, window: string, step: string, options: ResolvedComparison): string {
   const { requests, serverErrors, canary, stable } = selectors;
-  const ce = windowCount(`${requests}{${canary},${serverErrors}}`, window);
-  const cn = windowCount(`${requests}{${canary}}`, window);
-  const se = windowCount(`${requests}{${stable},${serverErrors}}`, window);
-  const sn = windowCount(`${requests}{${stable}}`, window);
+  const count = (series: string) => alignedCount(series, `${requests}{${canary}}`, window, step);
+  const ce = count(`${requests}{${canary},${serverErrors}}`);
+  const cn = count(`${requests}{${canary}}`);
+  const se = count(`${requests}{${stable},${serverErrors}}`);
+  const sn = count(`${requests}{${stable}}`);
   const lambda0 = `${cn} * (${options.ratio} * ${se} / ${sn} + ${options.allowance})`;
+  const spreadQuery = `sqrt(1 + (${options.ratio} * ${cn} / ${sn}) ^ 2 * (${se} + ${STABLE_PRIOR_ERRORS}) / (${lambda0} + ${ANSCOMBE_OFFSET}))`;
   return [
     `(vector(+Inf) and on() (${ce} >= ${options.ceiling} * ${cn}) and on() (${cn} >= ${options.minRequests}))`,
-    `or (2 * (sqrt(${ce} + ${ANSCOMBE_OFFSET}) - sqrt(${lambda0} + ${ANSCOMBE_OFFSET}))`,
+    `or (2 * (sqrt(${ce} + ${ANSCOMBE_OFFSET}) - sqrt(${lambda0} + ${ANSCOMBE_OFFSET})) / ${spreadQuery}`,
     `  and on() (${cn} >= ${options.minRequests}) and on() (${sn} >= ${options.minRequests}))`,
     'or vector(NaN)',
   ].join('\n');
@@ -211,26 +268,69 @@ export function poissonTail(k: number, mean: number): number {
   return Math.max(0, 1 - sum);
 }
 
-/** The fewest canary errors that fail a measurement with `canaryRequests` requests at this stable rate. */
-export function errorsToFail(canaryRequests: number, stableRate: number, options: ResolvedComparison, zCrit: number): number {
-  const lambda0 = canaryRequests * (options.ratio * stableRate + options.allowance);
-  const byScore = Math.floor((zCrit / 2 + Math.sqrt(lambda0 + ANSCOMBE_OFFSET)) ** 2 - ANSCOMBE_OFFSET) + 1;
-  return Math.min(byScore, Math.ceil(options.ceiling * canaryRequests));
+/** The requests a measurement's window is expected to hold, and stable's error rate. */
+export interface ExpectedWindow {
+  readonly canaryRequests: number;
+  readonly stableRequests: number;
+  readonly stableRate: number;
+}
+
+/** The fewest canary errors that fail a measurement of this window, stable's errors at their expected count. */
+export function errorsToFail(window: ExpectedWindow, options: ResolvedComparison, zCrit: number): number {
+  return errorsToFailGiven(window.canaryRequests, window.stableRequests, window.stableRequests * window.stableRate, options, zCrit);
+}
+
+/** The fewest canary errors that fail a measurement with these counts; Infinity below the data floor, where it is Inconclusive. */
+function errorsToFailGiven(cn: number, sn: number, se: number, options: ResolvedComparison, zCrit: number): number {
+  if (cn < options.minRequests || sn < options.minRequests) return Infinity;
+  const lambda0 = cn * (options.ratio * se / sn + options.allowance);
+  const byScore = Math.floor((zCrit * spread(cn, sn, se, lambda0, options) / 2 + Math.sqrt(lambda0 + ANSCOMBE_OFFSET)) ** 2 - ANSCOMBE_OFFSET) + 1;
+  return Math.min(byScore, Math.ceil(options.ceiling * cn));
+}
+
+/** Expected counts above which their Poisson spread barely moves the threshold, and the expected count stands for them all. */
+const EXACT_BELOW = 400;
+
+/** The values of a Poisson count with this mean worth summing over, with their probabilities. */
+function poissonTerms(mean: number): { readonly value: number; readonly p: number }[] {
+  if (mean <= 0) return [{ value: 0, p: 1 }];
+  if (mean >= EXACT_BELOW) return [{ value: Math.round(mean), p: 1 }];
+  const from = Math.max(0, Math.floor(mean - 7 * Math.sqrt(mean) - 3));
+  const to = Math.ceil(mean + 7 * Math.sqrt(mean) + 3);
+  const terms = [];
+  for (let value = from; value <= to; value++) terms.push({ value, p: Math.exp(-mean + value * Math.log(mean) - logFactorial(value)) });
+  return terms;
 }
 
 /**
- * The smallest canary error rate caught with probability `power` by one measurement of `canaryRequests`
- * requests, stable at `stableRate`: the rate whose Poisson count reaches {@link errorsToFail} with that
- * probability; bisection on the rate.
+ * The probability that one measurement of this window fails a canary at `errorRate`: the canary's
+ * requests and stable's errors are Poisson around their expected counts, and each pair has its own
+ * threshold (fewer requests than the floor never fail); stable's requests stand at their expected count.
  */
-export function minimumDetectableRate(canaryRequests: number, stableRate: number, options: ResolvedComparison, zCrit: number, power = 0.8): number {
-  if (canaryRequests < options.minRequests) return NaN;
-  const k = errorsToFail(canaryRequests, stableRate, options, zCrit);
+export function failProbability(window: ExpectedWindow, errorRate: number, options: ResolvedComparison, zCrit: number): number {
+  let total = 0;
+  for (const n of poissonTerms(window.canaryRequests)) {
+    for (const e of poissonTerms(window.stableRequests * window.stableRate)) {
+      const needed = errorsToFailGiven(n.value, window.stableRequests, e.value, options, zCrit);
+      if (Number.isFinite(needed)) total += n.p * e.p * poissonTail(needed, errorRate * n.value);
+    }
+  }
+  return Math.min(1, total);
+}
+
+/**
+ * The smallest canary error rate caught with probability `power` by one measurement of this window:
+ * the rate whose Poisson count reaches {@link errorsToFail} with that probability; bisection on the
+ * rate. NaN below the data floor, where the measurement is Inconclusive.
+ */
+export function minimumDetectableRate(window: ExpectedWindow, options: ResolvedComparison, zCrit: number, power = 0.8): number {
+  if (window.canaryRequests < options.minRequests || window.stableRequests < options.minRequests) return NaN;
+  const k = errorsToFail(window, options, zCrit);
   let low = 0;
   let high = 1;
   for (let i = 0; i < 60; i++) {
     const mid = (low + high) / 2;
-    if (poissonTail(k, canaryRequests * mid) >= power) high = mid;
+    if (poissonTail(k, window.canaryRequests * mid) >= power) high = mid;
     else low = mid;
   }
   return high;
@@ -248,9 +348,9 @@ export function comparisonOf(metric: { readonly query: string }): ResolvedCompar
   return {
     ...COMPARISON_DEFAULTS,
     measurements: 1,
-    ratio: number(/\* \((\d+(?:\.\d+)?) \* \(sum/, COMPARISON_DEFAULTS.ratio),
+    ratio: number(/\* \((\d+(?:\.\d+)?) \* \(sum_over_time/, COMPARISON_DEFAULTS.ratio),
     allowance: number(/\) \+ ([\d.e-]+)\) \+ 0\.375/, COMPARISON_DEFAULTS.allowance),
-    ceiling: number(/\) >= ([\d.]+) \* \(sum/, COMPARISON_DEFAULTS.ceiling),
+    ceiling: number(/\) >= ([\d.]+) \* \(sum_over_time/, COMPARISON_DEFAULTS.ceiling),
     minRequests: number(/\) >= (\d+)\)/, COMPARISON_DEFAULTS.minRequests),
   };
 }

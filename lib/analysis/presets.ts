@@ -153,12 +153,12 @@ export class MetricSource {
   }
 
   /**
-   * The comparison of the canary against the stable version over the same `window`; see
-   * {@link comparisonQuery} for the statistic and why it returns exactly one sample.
+   * The comparison of the canary against the stable version over the same `window`, counted per scrape
+   * interval `step`; see {@link comparisonQuery} for the statistic and why it returns exactly one sample.
    */
-  public comparisonQuery(window: string, options: ResolvedComparison): string {
+  public comparisonQuery(window: string, step: string, options: ResolvedComparison): string {
     const { requests, serverErrors, selector, stableSelector } = this.source;
-    return comparisonQuery({ requests, serverErrors, canary: selector, stable: stableSelector }, window, options);
+    return comparisonQuery({ requests, serverErrors, canary: selector, stable: stableSelector }, window, step, options);
   }
 
   /**
@@ -289,6 +289,11 @@ export interface CanaryComparisonOptions extends Omit<PresetOptions, 'dataPolicy
   /** The statistical test: false-abort budget, number of measurements, data floor, tolerance, ceiling. */
   readonly comparison: ComparisonOptions;
   /**
+   * How often Prometheus scrapes the queried metrics: the comparison counts each scrape interval's
+   * increments, and only those in which the canary took requests.
+   */
+  readonly scrapeInterval: Duration;
+  /**
    * The fewest conclusive measurements a run needs to succeed. The metric's `inconclusiveLimit` is
    * `count − minConclusive`: in v1.9.1 analysis/analysis.go (assessMetricFailureInconclusiveOrError) a
    * metric turns Inconclusive, and the Rollout pauses (rollout/analysis.go, reconcileStepBasedAnalysisRun:
@@ -320,7 +325,7 @@ export function canaryComparisonMetric(source: MetricSource, options: CanaryComp
   return new PrometheusMetric({
     name: 'error-rate-vs-stable',
     address: options.address,
-    query: source.comparisonQuery(goDuration(window), comparison),
+    query: source.comparisonQuery(goDuration(window), goDuration(options.scrapeInterval), comparison),
     interval,
     initialDelay: options.initialDelay,
     count,

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretKeyRef } from '../analysis/analysis-arg';
 import { AnalysisTemplate } from '../analysis/analysis-template';
-import { COMPARISON_DEFAULTS } from '../analysis/canary-comparison';
+import { COMPARISON_DEFAULTS, ComparisonOptions, criticalZ, minimumDetectableRate, resolveComparison } from '../analysis/canary-comparison';
 import { MetricSource, PRESET_ARGS, canaryComparisonMetric, latencyMetric } from '../analysis/presets';
 import { Verdict } from '../analysis/threshold';
 import { SyncWave } from '../argocd/sync-wave';
@@ -215,6 +215,11 @@ const TOLERANCE_SHARE_OF_ERROR_BUDGET = 1 / 20;
 const WINDOW_REQUESTS = 2 * COMPARISON_DEFAULTS.minRequests;
 /** The longest window derived from a declared rate; a rate that needs more is refused. */
 const MAX_WINDOW_S = 600;
+/** The error rate above stable's that a release must catch by its end at the declared rate (#24), and the stable rate it is stated against. */
+const DETECTABLE_EFFECT = 0.02;
+const BASELINE_ERROR_RATE = 0.001;
+/** The longest analysed step derived from a declared rate; a rate that needs more is refused with the step it would need. */
+const MAX_STEP_S = 1800;
 /** What the shell and the kernel accept as an environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variable names that hold secrets by convention (DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY). */
@@ -231,8 +236,11 @@ const SECRET_VALUE = [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, /-----BEGIN
  */
 export class CanaryService extends Construct {
   public readonly rollout: Rollout;
-  /** The analysis every canary step runs: its template and the args the Rollout passes. */
-  public readonly analysis: AnalysisRunProps;
+  /**
+   * The analyses the canary steps run, each with its template and the args the Rollout passes: every
+   * step's, then the last step's when the declared request rate needs it longer (analysisTiming).
+   */
+  public readonly analyses: readonly AnalysisRunProps[];
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
@@ -242,8 +250,10 @@ export class CanaryService extends Construct {
     const routing = (props.routing ?? CANARY_SERVICE_DEFAULTS.routing)._bind(this, {
       name: props.name, stable: services.stable, canary: services.canary, port: props.servicePort ?? CANARY_SERVICE_DEFAULTS.servicePort,
     });
-    const template = this.analysisTemplate(props, routing.metricSource);
-    this.analysis = this.analysisRun(template, routing.metricSource, services);
+    const timing = analysisTiming(props, routing.metricSource);
+    for (const p of timing.problems) reportAt(this, p.field, p.value, p.rule, p.fix);
+    const templates = this.analysisTemplates(props, routing.metricSource, timing);
+    this.analyses = templates.map(template => this.analysisRun(template, routing.metricSource, services));
     this.rollout = this.canaryRollout(props, services, routing.router);
     const container = this.container(props);
     const configuration = this.configuration(props, container);
@@ -251,7 +261,7 @@ export class CanaryService extends Construct {
     const guards = this.guards(props);
     // An autoscaler with bad bounds is reported above; kplus would throw on it without naming the field.
     if (props.autoscaling && !problems.some(p => p.includes("'autoscaling."))) this.autoscaler(props.name, props.autoscaling);
-    for (const construct of [template, ...services.all, ...routing.objects, ...configuration, ...guards]) SyncWave.REFERENCED.applyTo(construct);
+    for (const construct of [...templates, ...services.all, ...routing.objects, ...configuration, ...guards]) SyncWave.REFERENCED.applyTo(construct);
     SyncWave.WORKLOAD.applyTo(this.rollout);
   }
 
@@ -286,37 +296,43 @@ export class CanaryService extends Construct {
     return { stable, canary, all: [stable, canary, entry] };
   }
 
-  /** The analysis every canary step runs: errors against stable, and latency when bounded. */
-  private analysisTemplate(props: CanaryServiceProps, source: MetricSource): AnalysisTemplate {
-    const defaults = CANARY_SERVICE_DEFAULTS;
-    const timing = analysisTiming(props, source);
-    for (const p of timing.problems) reportAt(this, p.field, p.value, p.rule, p.fix);
+  /**
+   * The analyses the steps run: errors against stable, and latency when bounded; a second template
+   * for the last step when it measures more, or over a longer window, than the others.
+   */
+  private analysisTemplates(props: CanaryServiceProps, source: MetricSource, timing: AnalysisTiming): AnalysisTemplate[] {
+    const weights = props.canaryWeights ?? CANARY_SERVICE_DEFAULTS.canaryWeights;
+    // A count that is not a positive integer is the metric's own problem (reported with its field); 1 keeps this defined.
+    const countOf = (count: number) => (Number.isInteger(count) && count >= 1 ? count : 1);
+    const measurements = Math.max(0, weights.length - 1) * countOf(timing.count) + countOf(timing.final?.count ?? timing.count);
+    const comparison = comparisonSettings(props, measurements);
+    const template = (id: string, name: string, count: number, window: Duration) => this.analysisTemplate(props, source, timing, { id, name, count, window, comparison });
+    const every = template('Analysis', `${props.name}-canary`, timing.count, timing.window);
+    return timing.final ? [every, template('FinalAnalysis', `${props.name}-canary-final`, timing.final.count, timing.final.window)] : [every];
+  }
+
+  /** One analysis template: `count` measurements over `window`, judged with the release's comparison options. */
+  private analysisTemplate(
+    props: CanaryServiceProps, source: MetricSource, timing: AnalysisTiming,
+    step: { readonly id: string; readonly name: string; readonly count: number; readonly window: Duration; readonly comparison: ComparisonOptions },
+  ): AnalysisTemplate {
     const measure = {
-      address: props.prometheusAddress ?? defaults.prometheusAddress,
+      address: props.prometheusAddress ?? CANARY_SERVICE_DEFAULTS.prometheusAddress,
       interval: timing.interval,
-      window: timing.window,
+      window: step.window,
       initialDelay: timing.initialDelay,
-      count: timing.count,
+      count: step.count,
     };
-    const minSuccessRate = props.minSuccessRate ?? defaults.minSuccessRate;
-    const comparison = {
-      alpha: props.falseAbortBudget ?? defaults.falseAbortBudget,
-      // Bonferroni over every comparison measurement of one release; the latency metric is a fixed bound outside this budget.
-      // A count that is not a positive integer is the metric's own problem (reported with its field); 1 keeps this defined.
-      measurements: Math.max(1, (props.canaryWeights ?? defaults.canaryWeights).length)
-        * (Number.isInteger(timing.count) && timing.count >= 1 ? timing.count : 1),
-      allowance: Math.max(1e-6, +((1 - minSuccessRate) * TOLERANCE_SHARE_OF_ERROR_BUDGET).toPrecision(6)),
-    };
-    return new AnalysisTemplate(this, 'Analysis', {
-      metadata: { name: `${props.name}-canary` },
+    return new AnalysisTemplate(this, step.id, {
+      metadata: { name: step.name },
       metrics: [
-        canaryComparisonMetric(source, { ...measure, comparison }),
+        canaryComparisonMetric(source, { ...measure, comparison: step.comparison, scrapeInterval: timing.scrape }),
         // No traffic gives a NaN quantile: Inconclusive like the comparison's data floor, so an idle release pauses instead of
         // aborting; +Inf (the quantile in the +Inf bucket) is a slow canary and fails.
         ...props.maxLatency ? [latencyMetric(source, {
           ...measure, window: timing.latencyWindow, maxLatency: props.maxLatency,
           dataPolicy: { onNaN: Verdict.INCONCLUSIVE, onEmpty: Verdict.INCONCLUSIVE, onInf: Verdict.FAIL },
-          inconclusiveLimit: Number.isInteger(timing.count) && timing.count >= 1 ? timing.count - Math.ceil(timing.count / 2) : undefined,
+          inconclusiveLimit: Number.isInteger(step.count) && step.count >= 1 ? step.count - Math.ceil(step.count / 2) : undefined,
         })] : [],
       ],
       args: source.comparisonArgNames.map(name => ({ name })),
@@ -337,10 +353,11 @@ export class CanaryService extends Construct {
     return { templates: [template], args: Object.fromEntries(source.comparisonArgNames.map(name => [name, argValues[name]])) };
   }
 
-  /** The Rollout: each weight, then the analysis that gates it. */
+  /** The Rollout: each weight, then the analysis that gates it (the last step's own, when it has one). */
   private canaryRollout(props: CanaryServiceProps, services: CanaryServices, trafficRouter: TrafficRouter | undefined): Rollout {
     const defaults = CANARY_SERVICE_DEFAULTS;
-    const runAnalysis = CanaryStep.analysis(this.analysis);
+    const weights = props.canaryWeights ?? defaults.canaryWeights;
+    const runAnalysis = (index: number) => CanaryStep.analysis(index === weights.length - 1 ? this.analyses[this.analyses.length - 1] : this.analyses[0]);
     return new Rollout(this, 'Rollout', {
       metadata: {
         name: props.name,
@@ -353,7 +370,7 @@ export class CanaryService extends Construct {
         stableService: services.stable,
         canaryService: services.canary,
         trafficRouter,
-        steps: (props.canaryWeights ?? defaults.canaryWeights).flatMap(weight => [CanaryStep.setWeight(weight), runAnalysis]),
+        steps: weights.flatMap((weight, index) => [CanaryStep.setWeight(weight), runAnalysis(index)]),
       }),
     });
   }
@@ -541,6 +558,58 @@ export function canaryServiceSettingProblems(props: Partial<CanaryServiceProps>)
   return problems;
 }
 
+/**
+ * The comparison's options for `props` with `measurements` comparison measurements in one release:
+ * Bonferroni over all of them (the latency metric is a fixed bound outside this budget), and a
+ * tolerance of 1/20 of the error budget.
+ */
+function comparisonSettings(props: Partial<CanaryServiceProps>, measurements: number): ComparisonOptions {
+  const defaults = CANARY_SERVICE_DEFAULTS;
+  const minSuccessRate = props.minSuccessRate ?? defaults.minSuccessRate;
+  return {
+    alpha: props.falseAbortBudget ?? defaults.falseAbortBudget,
+    measurements: Math.max(1, measurements),
+    allowance: Math.max(1e-6, +((1 - minSuccessRate) * TOLERANCE_SHARE_OF_ERROR_BUDGET).toPrecision(6)),
+  };
+}
+
+/**
+ * The fewest measurements of the last analysed step, from `minCount`, and then the shortest window (in
+ * whole scrapes, at most the step), with which its last measurement catches a canary
+ * {@link DETECTABLE_EFFECT} above a stable at {@link BASELINE_ERROR_RATE} with 80% power at the declared
+ * rate (#24, item 5). Every measurement more is one more in the Bonferroni budget, so the count is
+ * searched, not solved; the window's first scrape only creates the canary's series, as the plan
+ * counts it (delivery/plan, expectedWindow). Undefined when no step up to {@link MAX_STEP_S} reaches it.
+ */
+function detectionTiming(
+  props: Partial<CanaryServiceProps>, rate: number, initialDelayS: number, intervalS: number, scrapeS: number, minCount: number,
+): { readonly count: number; readonly windowS: number } | undefined {
+  const weights = props.canaryWeights ?? CANARY_SERVICE_DEFAULTS.canaryWeights;
+  const share = Math.max(...weights) / 100;
+  const otherMeasurements = (weights.length - 1) * minCount;
+  for (let count = minCount; initialDelayS + (count - 1) * intervalS <= MAX_STEP_S; count++) {
+    const options = resolveComparison(comparisonSettings(props, otherMeasurements + count));
+    const zCrit = criticalZ(options.alpha, options.measurements);
+    const stepS = initialDelayS + (count - 1) * intervalS;
+    const catches = (windowS: number) => {
+      const seenS = Math.min(windowS, stepS) - scrapeS;
+      const window = { canaryRequests: Math.floor(rate * share * seenS), stableRequests: Math.floor(rate * (1 - share) * seenS), stableRate: BASELINE_ERROR_RATE };
+      return minimumDetectableRate(window, options, zCrit) <= BASELINE_ERROR_RATE + DETECTABLE_EFFECT;
+    };
+    const longest = Math.ceil(stepS / scrapeS);
+    if (!catches(longest * scrapeS)) continue;
+    let low = 1;
+    let high = longest;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (catches(middle * scrapeS)) high = middle;
+      else low = middle + 1;
+    }
+    return { count, windowS: high * scrapeS };
+  }
+  return undefined;
+}
+
 /** When and over what window an analysis step measures, derived from the scrape it queries and the declared rate. */
 export interface AnalysisTiming {
   /** The scrape interval of the metrics the analysis queries. */
@@ -551,7 +620,14 @@ export interface AnalysisTiming {
   readonly window: Duration;
   /** The latency metric's rate window: as before #24, the analysis window or the interval. */
   readonly latencyWindow: Duration;
+  /** Measurements per analysed step. */
   readonly count: number;
+  /**
+   * The last analysed step's own count and comparison window, when the declared request rate needs
+   * it to measure longer than the others to catch {@link DETECTABLE_EFFECT} (#24, item 5).
+   * @default - the same as every other step
+   */
+  readonly final?: { readonly count: number; readonly window: Duration };
   /** Combinations that cannot work. */
   readonly problems: SettingProblem[];
 }
@@ -572,7 +648,6 @@ export function analysisTiming(props: Partial<CanaryServiceProps>, source: Metri
   const secondsOf = (d: Duration) => d.toMilliseconds() / 1000;
   const scrapeS = secondsOf(scrape);
   const interval = props.analysisInterval ?? defaults.analysisInterval;
-  const count = props.analysisCount ?? defaults.analysisCount;
   const scrapeField = source === MetricSource.APP || props.routerScrapeInterval === undefined ? 'scrapeInterval' : 'routerScrapeInterval';
   if (secondsOf(interval) < scrapeS) {
     problems.push({ field: 'analysisInterval', value: `${secondsOf(interval)}s`, rule: `must be at least the ${scrapeField} of the queried metrics (${scrapeS}s): measurements in between see no new sample`, fix: `raise analysisInterval to ${scrapeS}s or more` });
@@ -589,18 +664,34 @@ export function analysisTiming(props: Partial<CanaryServiceProps>, source: Metri
         fix: `raise the first canary weight, or set analysisWindow to ${dataS}s and analysisCount so that a step lasts that long` });
     }
   }
+  const initialDelayS = 2 * scrapeS + FIRST_MEASUREMENT_MARGIN_S;
+  const count = props.analysisCount ?? defaults.analysisCount;
   const derived = Math.ceil(Math.max(secondsOf(interval), 4 * scrapeS, Math.min(dataS, MAX_WINDOW_S)));
+  let final: AnalysisTiming['final'];
+  // An explicit analysisCount or analysisWindow opts out: the plan then states what the release can catch.
+  if (rate !== undefined && rate > 0 && weights.length > 0 && props.analysisCount === undefined && props.analysisWindow === undefined
+    && secondsOf(interval) >= scrapeS && Number.isInteger(count) && count >= 1) {
+    const needed = detectionTiming(props, rate, initialDelayS, secondsOf(interval), scrapeS, count);
+    if (!needed) {
+      problems.push({ field: 'expectedRequestRate', value: rate,
+        rule: `is too low for the last canary step (${Math.max(...weights)}%) to catch an error rate ${DETECTABLE_EFFECT * 100} points above stable's within a ${MAX_STEP_S / 60}-minute step`,
+        fix: 'raise the last canary weight, or set analysisCount (and analysisWindow) to accept what `npm run plan` says such steps catch' });
+    } else if (needed.count > count || needed.windowS > derived) {
+      final = { count: needed.count, window: Duration.seconds(Math.max(derived, needed.windowS)) };
+    }
+  }
   const window = props.analysisWindow ?? Duration.seconds(derived);
   if (secondsOf(window) < 4 * scrapeS) {
     problems.push({ field: 'analysisWindow', value: `${secondsOf(window)}s`, rule: `must span at least four scrapes of the queried metrics (${4 * scrapeS}s at ${scrapeS}s)`, fix: `raise analysisWindow to ${4 * scrapeS}s or more` });
   }
   return {
     scrape,
-    initialDelay: Duration.seconds(2 * scrapeS + FIRST_MEASUREMENT_MARGIN_S),
+    initialDelay: Duration.seconds(initialDelayS),
     interval,
     window,
     latencyWindow: props.analysisWindow ?? interval,
     count,
+    final,
     problems,
   };
 }
