@@ -1,18 +1,24 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
-/** A stand-in for Prometheus's query API: answers each query with `answer(query)` and records the queries and URLs. */
+/** A stand-in for Prometheus's query API: answers each query with `answer(query)` and records the queries and requests (`METHOD path?parameters`). */
 export async function fakePrometheus(
   answer: (query: string) => object,
 ): Promise<{ url: string; queries: string[]; urls: string[]; close: () => Promise<void> }> {
   const queries: string[] = [];
   const urls: string[] = [];
   const server = http.createServer((request, response) => {
-    const query = new URL(request.url!, 'http://x').searchParams.get('query') ?? '';
-    queries.push(query);
-    urls.push(request.url!);
-    response.setHeader('Content-Type', 'application/json');
-    response.end(JSON.stringify(answer(query)));
+    // Prometheus's API takes its parameters in the URL or, posted, as a form (web/api/v1/api.go, ParseForm).
+    let body = '';
+    request.on('data', chunk => { body += chunk; });
+    request.on('end', () => {
+      const params = new URLSearchParams(body);
+      const query = params.get('query') ?? new URL(request.url!, 'http://x').searchParams.get('query') ?? '';
+      queries.push(query);
+      urls.push(body ? `${request.method} ${request.url!}?${body}` : `${request.method} ${request.url!}`);
+      response.setHeader('Content-Type', 'application/json');
+      response.end(JSON.stringify(answer(query)));
+    });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

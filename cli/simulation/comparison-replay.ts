@@ -1,7 +1,6 @@
-import { RolloutPlan } from '../../delivery/plan';
+import { RolloutPlan, poisson, seededRandom } from '../../delivery/plan';
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, IntervalCounts } from '../../lib/analysis/canary-comparison';
 import { replayRelease, ReplayResult } from './controller-model';
-import { poisson, seededRandom } from '../../delivery/plan';
 import { shareAt } from './synthetic-metrics';
 
 /** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts, canaryComparisonMetric). */

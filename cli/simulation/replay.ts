@@ -3,11 +3,10 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DIST } from '../../delivery/commit';
-import { MetricPlan, RECONCILE_SECONDS, RolloutPlan, ServiceObjects, abortBounds, asKind, planRollout, readServiceFolders } from '../../delivery/plan';
+import { MetricPlan, RECONCILE_SECONDS, RolloutPlan, ServiceObjects, abortBounds, asKind, planRollout, readServiceFolders, seededRandom } from '../../delivery/plan';
 import { measureOnce } from '../../lib/analysis';
 import { PrometheusServer } from '../support/prometheus-server';
 import { Measure, MeasurementResult, ReplayResult, replayRelease } from './controller-model';
-import { seededRandom } from '../../delivery/plan';
 import { IntervalCount, MetricsSource, SyntheticRelease, writeOpenMetrics } from './synthetic-metrics';
 
 /** The error rate of a bad release and of a spike; the plan's bounds are stated for the same. */

@@ -19,7 +19,7 @@ export type ComparisonStartBound =
   | { readonly kind: 'none' };
 
 /** Releases the plan draws for a bound, seeded so that the plan reads the same every time. */
-const BOUND_DRAWS = 4000;
+export const BOUND_DRAWS = 2000;
 const BOUND_SEED = 24;
 
 /**
@@ -61,10 +61,10 @@ function drawStartBound(
       const metric = comparisonMetric(later);
       if (!metric) return [];
       const count = Number.isFinite(metric.count) ? metric.count : 100;
-      return [{ metric, options: comparisonOf(metric), times: Array.from({ length: count }, (_, k) => later.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS) }];
+      const times = Array.from({ length: count }, (_, k) => later.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS);
+      return [{ metric, options: comparisonOf(metric), times }];
     });
   const s = scrapeIntervalS;
-  const lastS = Math.max(...runs.map(run => run.times[run.times.length - 1]));
   const random = seededRandom(BOUND_SEED);
   const aborts: number[] = [];
   let paused = 0;
@@ -72,21 +72,25 @@ function drawStartBound(
     // The scrapes fall anywhere relative to the release's start: intervals[k] ends at phaseS + k × S (k ≥ 1).
     const phaseS = -random() * s;
     const intervals: IntervalCounts[] = [{ canaryErrors: 0, canaryRequests: 0, stableErrors: 0, stableRequests: 0 }];
-    for (let endS = phaseS + s; endS - s < lastS; endS += s) {
-      const fromS = Math.max(0, endS - s);
-      const middleS = (fromS + endS) / 2;
-      const share = shareAtS(plan, middleS) / 100;
-      const canaryRequests = poisson(rps * share * (endS - fromS), random);
-      const stableRequests = poisson(rps * (1 - share) * (endS - fromS), random);
-      const errorRate = middleS >= step.startS ? REFERENCE_ERROR_RATE : PLAN_STABLE_ERROR_RATE;
-      intervals.push({
-        canaryRequests,
-        canaryErrors: Math.min(canaryRequests, poisson(canaryRequests * errorRate, random)),
-        stableRequests,
-        stableErrors: Math.min(stableRequests, poisson(stableRequests * PLAN_STABLE_ERROR_RATE, random)),
-      });
-    }
-    const outcome = judgeRuns(runs, intervals, s, phaseS);
+    // Drawn as far as the measurements reach: most bad releases end at their first measurements.
+    const drawUntil = (atS: number) => {
+      for (let endS = phaseS + intervals.length * s; endS <= atS; endS += s) {
+        const fromS = Math.max(0, endS - s);
+        const middleS = (fromS + endS) / 2;
+        const share = shareAtS(plan, middleS) / 100;
+        const canaryRequests = poisson(rps * share * (endS - fromS), random);
+        const stableRequests = poisson(rps * (1 - share) * (endS - fromS), random);
+        const errorRate = middleS >= step.startS ? REFERENCE_ERROR_RATE : PLAN_STABLE_ERROR_RATE;
+        intervals.push({
+          canaryRequests,
+          canaryErrors: Math.min(canaryRequests, poisson(canaryRequests * errorRate, random)),
+          stableRequests,
+          stableErrors: Math.min(stableRequests, poisson(stableRequests * PLAN_STABLE_ERROR_RATE, random)),
+        });
+      }
+      return intervals;
+    };
+    const outcome = judgeRuns(runs, drawUntil, s, phaseS);
     if (outcome === 'paused') paused += 1;
     else if (outcome !== 'promoted') aborts.push(outcome - step.startS + RECONCILE_SECONDS);
   }
@@ -107,13 +111,14 @@ function comparisonMetric(step: Pick<StepPlan, 'metrics'>): MetricPlan | undefin
  */
 function judgeRuns(
   runs: readonly { readonly metric: MetricPlan; readonly options: ReturnType<typeof comparisonOf>; readonly times: readonly number[] }[],
-  intervals: readonly IntervalCounts[], scrapeS: number, phaseS: number,
+  drawUntil: (atS: number) => readonly IntervalCounts[], scrapeS: number, phaseS: number,
 ): number | 'paused' | 'promoted' {
   for (const { metric, options, times } of runs) {
     let failed = 0;
     let inconclusive = 0;
     for (const atS of times) {
-      const phase = metric.threshold!.evaluate([comparisonStatistic(alignedWindowCounts(intervals, scrapeS, atS, metric.windowS, phaseS), options)]).phase;
+      const counts = alignedWindowCounts(drawUntil(atS), scrapeS, atS, metric.windowS, phaseS);
+      const phase = metric.threshold!.evaluate([comparisonStatistic(counts, options)]).phase;
       if (phase === 'Failed' && ++failed > metric.failureLimit) return atS;
       if (phase === 'Inconclusive' && ++inconclusive > metric.inconclusiveLimit) return 'paused';
     }
@@ -172,7 +177,8 @@ export function stepDetectableRate(
   const options = comparisonOf(metric);
   let inconclusive = 0;
   for (let k = 0; k < metric.count; k++) {
-    const window = expectedWindow(plan, metric, step.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS, rps, scrapeIntervalS, stableRate);
+    const atS = step.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS;
+    const window = expectedWindow(plan, metric, atS, rps, scrapeIntervalS, stableRate);
     if (k === metric.count - 1) return minimumDetectableRate(window, options, metric.threshold.bound);
     if (window.canaryRequests < options.minRequests || window.stableRequests < options.minRequests) inconclusive += 1;
     if (inconclusive > metric.inconclusiveLimit) return NaN;

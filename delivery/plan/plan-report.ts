@@ -1,7 +1,8 @@
 import { comparisonOf, normalCdf } from '../../lib/analysis/canary-comparison';
 import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RECONCILE_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
 import {
-  BOUND_CONFIDENCE, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, comparisonStartBound, expectedWindow, releaseDetectableRate, stepDetectableRate,
+  BOUND_CONFIDENCE, BOUND_DRAWS, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, comparisonStartBound, expectedWindow, releaseDetectableRate,
+  stepDetectableRate,
 } from './comparison-judgement';
 
 /** How far above stable's error rate the error rate a release catches by its end may be, at the declared rate (#24). */
@@ -107,9 +108,10 @@ export function judgementLines(plan: RolloutPlan): string[] {
   const met = release !== undefined && !Number.isNaN(release) && release <= PLAN_STABLE_ERROR_RATE + DETECTABLE_EFFECT_TARGET;
   lines.push('', `By its end the release catches a canary error rate of ${percent(release)} with 80% power at ${rps} rps, against a stable at ${PLAN_STABLE_ERROR_RATE * 100}%: `
     + (met ? `within the ${DETECTABLE_EFFECT_TARGET * 100} points the analysis aims for.` : `more than ${DETECTABLE_EFFECT_TARGET * 100} points above stable; longer steps (analysisCount) would see more.`));
-  lines.push('', `"abort: bad from start" counts from the step's start: the first measurement (reconcile + initialDelay + k × interval) whose window, `
-    + `less one scrape, holds the data floor and enough errors at ${REFERENCE_ERROR_RATE * 100}% to exceed z_crit in ${BOUND_CONFIDENCE * 100}% of releases, `
-    + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
+  lines.push('', `"abort: bad from start" counts from the step's start: the time by which ${BOUND_CONFIDENCE * 100}% of ${BOUND_DRAWS} releases the plan draws `
+    + `(Poisson traffic per scrape interval, ${REFERENCE_ERROR_RATE * 100}% errors from the step's start, the scrapes at a random phase) are aborted, `
+    + 'each measurement judged by the query\'s own statistic on the controller\'s schedule, this step and the ones after it, one reconcile included '
+    + 'for the controller to act; "none" where fewer abort, and no mark on the chart.');
   return [...lines, ''];
 }
 

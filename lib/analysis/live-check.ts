@@ -58,11 +58,13 @@ export async function measureOnce(
   prometheusUrl: string,
   options: MeasureOptions = {},
 ): Promise<LiveMeasurement> {
-  const query = substituteArgs(metric.query, args);
-  const time = options.atEpochSeconds === undefined ? '' : `&time=${options.atEpochSeconds}`;
-  const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}${time}`;
+  const form = new URLSearchParams({ query: substituteArgs(metric.query, args) });
+  if (options.atEpochSeconds !== undefined) form.set('time', String(options.atEpochSeconds));
+  const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query`;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    // A form POST, as the provider's client sends it (prometheus/client_golang api/prometheus/v1/api.go, Query →
+    // DoGetFallback: POST, and GET only on 405 or 501): the comparison's query is longer than many servers take in a URL.
+    const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
     const body = await response.json() as PrometheusResponse;
     if (body.status !== 'success' || !body.data) return { metric: metric.name, phase: 'Error', values: [], error: body.error ?? `http ${response.status}` };
     if (body.data.resultType !== 'vector') {

@@ -137,7 +137,7 @@ export class Threshold {
    * (utils/evaluate/evaluate.go, EvaluateResult).
    */
   public failureCondition(): string | undefined {
-    if (!this.failureOnly && !this.policies.includes(Verdict.INCONCLUSIVE)) return undefined;
+    if (!this.hasFailureCondition) return undefined;
     const fails = this.valuePredicate(Verdict.FAIL, `!(# ${this.operator} ${this.bound})`);
     const any = `any(result, {${fails}})`;
     return this.onEmpty === Verdict.FAIL ? `len(result) == 0 || ${any}` : any;
@@ -152,7 +152,7 @@ export class Threshold {
     };
     const verdicts = result.map(verdictOf);
     const success = (result.length > 0 || this.onEmpty === Verdict.PASS) && verdicts.every(v => v === Verdict.PASS);
-    if (this.failureCondition() === undefined) return success ? Verdict.PASS : Verdict.FAIL;
+    if (!this.hasFailureCondition) return success ? Verdict.PASS : Verdict.FAIL;
     const failure = (result.length === 0 && this.onEmpty === Verdict.FAIL) || verdicts.includes(Verdict.FAIL);
     if (failure) return Verdict.FAIL;
     if (this.failureOnly) return Verdict.PASS;
@@ -173,6 +173,11 @@ export class Threshold {
         'drop failureOnly, or make the no-data verdicts pass or fail']);
     }
     return problems;
+  }
+
+  /** Whether a failure condition is rendered (see {@link failureCondition}); evaluate asks without building it. */
+  private get hasFailureCondition(): boolean {
+    return this.failureOnly || this.policies.includes(Verdict.INCONCLUSIVE);
   }
 
   private get policies(): Verdict[] {

@@ -306,7 +306,8 @@ export class CanaryService extends Construct {
     const countOf = (count: number) => (Number.isInteger(count) && count >= 1 ? count : 1);
     const measurements = Math.max(0, weights.length - 1) * countOf(timing.count) + countOf(timing.final?.count ?? timing.count);
     const comparison = comparisonSettings(props, measurements);
-    const template = (id: string, name: string, count: number, window: Duration) => this.analysisTemplate(props, source, timing, { id, name, count, window, comparison });
+    const template = (id: string, name: string, count: number, window: Duration) =>
+      this.analysisTemplate(props, source, timing, { id, name, count, window, comparison });
     const every = template('Analysis', `${props.name}-canary`, timing.count, timing.window);
     return timing.final ? [every, template('FinalAnalysis', `${props.name}-canary-final`, timing.final.count, timing.final.window)] : [every];
   }
@@ -357,7 +358,8 @@ export class CanaryService extends Construct {
   private canaryRollout(props: CanaryServiceProps, services: CanaryServices, trafficRouter: TrafficRouter | undefined): Rollout {
     const defaults = CANARY_SERVICE_DEFAULTS;
     const weights = props.canaryWeights ?? defaults.canaryWeights;
-    const runAnalysis = (index: number) => CanaryStep.analysis(index === weights.length - 1 ? this.analyses[this.analyses.length - 1] : this.analyses[0]);
+    const last = this.analyses[this.analyses.length - 1];
+    const runAnalysis = (index: number) => CanaryStep.analysis(index === weights.length - 1 ? last : this.analyses[0]);
     return new Rollout(this, 'Rollout', {
       metadata: {
         name: props.name,
@@ -593,7 +595,9 @@ function detectionTiming(
     const stepS = initialDelayS + (count - 1) * intervalS;
     const catches = (windowS: number) => {
       const seenS = Math.min(windowS, stepS) - scrapeS;
-      const window = { canaryRequests: Math.floor(rate * share * seenS), stableRequests: Math.floor(rate * (1 - share) * seenS), stableRate: BASELINE_ERROR_RATE };
+      const window = {
+        canaryRequests: Math.floor(rate * share * seenS), stableRequests: Math.floor(rate * (1 - share) * seenS), stableRate: BASELINE_ERROR_RATE,
+      };
       return minimumDetectableRate(window, options, zCrit) <= BASELINE_ERROR_RATE + DETECTABLE_EFFECT;
     };
     const longest = Math.ceil(stepS / scrapeS);

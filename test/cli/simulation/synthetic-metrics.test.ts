@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SyntheticRelease, canaryTraffic, poisson, seededRandom, shareAt, writeOpenMetrics } from '../../../cli/simulation/synthetic-metrics';
+import { SyntheticRelease, canaryTraffic, shareAt, writeOpenMetrics } from '../../../cli/simulation/synthetic-metrics';
 
 const release = (overrides: Partial<SyntheticRelease> = {}): SyntheticRelease => ({
   source: 'app', namespace: 'sim-1', canaryHash: 'c1', canaryService: 'web-canary', stableService: 'web-stable', servicePort: 80,
@@ -11,16 +11,6 @@ const release = (overrides: Partial<SyntheticRelease> = {}): SyntheticRelease =>
 });
 
 describe('synthetic metrics', () => {
-  test('GIVEN a seed WHEN drawn twice THEN the numbers repeat, and Poisson draws average their mean', () => {
-    const a = seededRandom(7);
-    const b = seededRandom(7);
-    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
-    const random = seededRandom(1);
-    const draws = Array.from({ length: 2000 }, () => poisson(3, random));
-    expect(draws.reduce((s, d) => s + d, 0) / draws.length).toBeCloseTo(3, 0);
-    expect(poisson(0, random)).toBe(0);
-  });
-
   test('GIVEN shares over time WHEN read THEN the latest share at or before the time counts', () => {
     const { shares } = release();
     expect([shareAt(shares, -1), shareAt(shares, 0), shareAt(shares, 59), shareAt(shares, 60)]).toEqual([0, 10, 10, 50]);

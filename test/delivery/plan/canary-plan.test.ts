@@ -1,9 +1,7 @@
-import * as path from 'path';
-import { abortBounds, comparisonStartBound, errorsToFail, formatDuration, KubeObject, metricPlan, otherRolloutOptOuts, planRollout, planServices, readServiceFolders, releaseStartBoundS, RolloutPlan, ServiceObjects } from '../../../delivery/plan';
+import { abortBounds, errorsToFail, formatDuration, KubeObject, metricPlan, otherRolloutOptOuts, planRollout, planServices, ServiceObjects } from '../../../delivery/plan';
 import { REVIEWED_CONDITIONS_ANNOTATION, Threshold } from '../../../lib/analysis';
 import { EXPECTED_RPS_ANNOTATION } from '../../../lib/patterns';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../../lib/rollout';
-import { tempRepo } from '../../helpers';
 
 const template = (name: string, metric: object): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec: { metrics: [metric] },
@@ -281,35 +279,5 @@ describe('durations', () => {
 
   test('GIVEN a metric without interval or count WHEN planned THEN Argo Rollouts defaults apply: one measurement', () => {
     expect(metricPlan('t', { name: 'm', provider: { prometheus: { query: 'up' } } })).toMatchObject({ count: 1, durationS: 1, consecutiveErrorLimit: 4, errorAbortS: 1 + 5 * 30 + 4 * 10 });
-  });
-});
-
-describe('comparisonStartBound and releaseStartBoundS', () => {
-  const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
-  const production = plans.find(p => p.environment === 'production' && p.service === 'api')!;
-  const firstAnalysis = production.steps.find(s => s.metrics.length > 0)!;
-
-  test('GIVEN production/api at 10% and 150 rps WHEN bounded THEN the first measurement (1 s reconcile + 25 s initialDelay) fails, and the controller acts a reconcile later: 27 s', () => {
-    expect(comparisonStartBound(firstAnalysis, 150, 10)).toEqual({ kind: 'abort', boundS: 27 });
-  });
-
-  test('GIVEN production/api at 0.5 rps WHEN bounded THEN more measurements than inconclusiveLimit fall below the data floor: it pauses', () => {
-    expect(comparisonStartBound(firstAnalysis, 0.5, 10)).toEqual({ kind: 'pauses' });
-  });
-
-  test('GIVEN staging/api at 33% and its declared 2 rps WHEN bounded THEN the floor is reached but no measurement fails a 20% release in 99%: none', () => {
-    const staging = plans.find(p => p.environment === 'staging' && p.service === 'api')!;
-    expect(comparisonStartBound(staging.steps.find(s => s.metrics.length > 0)!, 2, 10)).toEqual({ kind: 'none' });
-    // The release's bound is then its second analysed step's: starts at 1m 26s, bound 1m 27s.
-    expect(releaseStartBoundS(staging, 2, 10)).toBe(86 + 87);
-  });
-
-  test('GIVEN a step that does not judge against stable WHEN bounded THEN there is no comparison bound', () => {
-    expect(comparisonStartBound({ metrics: [], share: 10 }, 150, 10)).toBeUndefined();
-  });
-
-  test('GIVEN a release whose first analysed step pauses WHEN its release bound is asked THEN there is none', () => {
-    expect(releaseStartBoundS(production, 0.5, 10)).toBeUndefined();
-    expect(releaseStartBoundS(production, 200, 10)).toBe(27);
   });
 });

@@ -28,9 +28,8 @@ describe('planChart', () => {
     const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
     const chartOf = (name: string) => planChart(plans.find(p => `${p.environment}/${p.service}` === name)!);
 
-    test('WHEN staging/api is charted THEN only the step whose table states a bound is marked, with that bound', () => {
-      const marks = chartOf('staging/api').match(/abort ≤ [^<]*/g);
-      expect(marks).toEqual(['abort ≤ 1m 27s (bad from start)']);
+    test('WHEN staging/api is charted THEN no step is marked: at 2 rps its table states no bound', () => {
+      expect(chartOf('staging/api')).not.toContain('abort ≤');
     });
 
     test('WHEN staging/web is charted THEN each analysed step is marked with the table\'s bound', () => {

@@ -34,18 +34,29 @@ describe('judgementLines', () => {
     const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'web')!);
     expect(lines[0]).toBe('**Judgement against stable**: false-abort bound of a healthy release 1.00% (6 measurements at z > 2.9352); '
       + 'below 10 canary requests a measurement is Inconclusive, and more than inconclusiveLimit of them pause the release (never abort it).');
+    // Step 1 at 10% of 20 rps: 2 requests/s over the 40 s window; its last measurement catches 8.4% errors 80% of the time.
     expect(lines).toContain('| 1 | 80 | 5s | 8.40% | 57s |');
-    expect(lines).toContain('| 3 | 400 | 1s | 2.27% | 27s |');
-    expect(lines).toContain('"abort: bad from start" counts from the step\'s start: the first measurement (reconcile + initialDelay + k × interval) whose window, '
-      + 'less one scrape, holds the data floor and enough errors at 20% to exceed z_crit in 99% of releases, '
-      + 'plus failureLimit × interval and one reconcile for the controller to act; "none" where no measurement of the step can, and no mark on the chart.');
+    // Step 3 at 50%, its window reaching back 5 s into step 1 at 10%.
+    expect(lines).toContain('| 3 | 400 | 1s | 4.53% | 27s |');
+    expect(lines).toContain('By its end the release catches a canary error rate of 4.53% with 80% power at 20 rps, against a stable at 0.1%: '
+      + 'more than 2 points above stable; longer steps (analysisCount) would see more.');
+    expect(lines).toContain('"abort: bad from start" counts from the step\'s start: the time by which 99% of 2000 releases the plan draws '
+      + '(Poisson traffic per scrape interval, 20% errors from the step\'s start, the scrapes at a random phase) are aborted, '
+      + 'each measurement judged by the query\'s own statistic on the controller\'s schedule, this step and the ones after it, one reconcile included '
+      + 'for the controller to act; "none" where fewer abort, and no mark on the chart.');
   });
 
-  test('GIVEN staging/api of the example fleet at its declared 2 rps WHEN its judgement is stated THEN the first step says it has no bad-from-start bound and the second states one', () => {
+  test('GIVEN production/api of the fixture fleet at its declared 150 rps WHEN its judgement is stated THEN the release catches less than 2 points above stable', () => {
+    const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
+    const lines = judgementLines(plans.find(p => p.environment === 'production' && p.service === 'api')!);
+    expect(lines).toContain('By its end the release catches a canary error rate of 0.97% with 80% power at 150 rps, against a stable at 0.1%: within the 2 points the analysis aims for.');
+  });
+
+  test('GIVEN staging/api of the fixture fleet at its declared 2 rps WHEN its judgement is stated THEN neither step states a bad-from-start bound', () => {
     const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
     const lines = judgementLines(plans.find(p => p.environment === 'staging' && p.service === 'api')!);
     expect(lines.find(l => l.startsWith('| 1 |'))).toMatch(/\| none: too few requests \|$/);
-    expect(lines.find(l => l.startsWith('| 3 |'))).toMatch(/\| 1m 27s \|$/);
+    expect(lines.find(l => l.startsWith('| 3 |'))).toMatch(/\| none: too few requests \|$/);
   });
 });
 

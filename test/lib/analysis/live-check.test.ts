@@ -37,7 +37,18 @@ describe('live check', () => {
     const prometheus = await fakePrometheus(() => vector('0.999'));
     try {
       await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, prometheus.url, { atEpochSeconds: 1700000000 });
-      expect(prometheus.urls[0]).toContain('&time=1700000000');
+      expect(prometheus.urls[0]).toMatch(/^POST \/api\/v1\/query\?query=.*&time=1700000000$/);
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test('GIVEN a query of 20 KB WHEN measured THEN it is posted as a form, as the provider does, and not cut short by a URL limit', async () => {
+    const prometheus = await fakePrometheus(() => vector('0.999'));
+    try {
+      const long = { ...metric, query: `${'(vector(1) or '.repeat(1500)}vector(1)${')'.repeat(1500)}` };
+      expect((await measureOnce(long, {}, prometheus.url)).phase).toBe('Successful');
+      expect(prometheus.queries[0]).toBe(long.query);
     } finally {
       await prometheus.close();
     }

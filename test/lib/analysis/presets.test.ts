@@ -51,8 +51,12 @@ describe('presets', () => {
 
   test('GIVEN Istio in ambient mode WHEN its selectors are read THEN both the canary and the stable Service are selected as the waypoint reports them', () => {
     // istio/proxy istio_stats.cc: a SERVER_GATEWAY (waypoint) stats filter sets reporter="waypoint" and the routed Service's name and namespace.
-    const query = canaryComparisonMetric(MetricSource.ISTIO_WAYPOINT, { address: ADDRESS, comparison: { measurements: 10 } }).query;
+    const options = { address: ADDRESS, comparison: { measurements: 10 }, scrapeInterval: Duration.seconds(15) };
+    const query = canaryComparisonMetric(MetricSource.ISTIO_WAYPOINT, options).query;
     expect(promqlSyntaxError(query)).toBeUndefined();
+    // The subquery steps at the queried metrics' own scrape interval, over the window (the interval, 1m by default).
+    expect(query).toContain('offset 15s');
+    expect(query).toContain('[1m:15s]');
     expect(query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.canary-service}}",response_code=~"5.."}');
     expect(query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.stable-service}}"}');
     expect(query).not.toContain('reporter="source"');
@@ -64,7 +68,8 @@ describe('presets', () => {
     // ingress-nginx internal/ingress/controller/util.go, upstreamName: the name when the backend refers to the port by name.
     ['a port name', 'http', 'canary="{{args.namespace}}-{{args.canary-service}}-http"'],
   ])('GIVEN an Ingress backend that refers to %s WHEN the nginx comparison is built THEN it parses and selects exactly that canary upstream', (_, port, canary) => {
-    const query = canaryComparisonMetric(MetricSource.nginx(port), { address: ADDRESS, comparison: { measurements: 10 } }).query;
+    const options = { address: ADDRESS, comparison: { measurements: 10 }, scrapeInterval: Duration.seconds(10) };
+    const query = canaryComparisonMetric(MetricSource.nginx(port), options).query;
     expect(promqlSyntaxError(query)).toBeUndefined();
     expect(query).toContain(`nginx_ingress_controller_requests{exported_namespace="{{args.namespace}}",${canary},status=~"5.."}`);
     expect(query).toContain('nginx_ingress_controller_requests{exported_namespace="{{args.namespace}}",service="{{args.stable-service}}",canary=""}');

@@ -231,8 +231,34 @@ describe('CanaryService', () => {
     expect(longestRangeSeconds(metric.provider.prometheus.query)).toBe(100);
   });
 
+  test('GIVEN 2 requests/s declared WHEN synthesized THEN the last step runs its own, longer analysis, long enough to catch 2 points above stable', () => {
+    const { byKind, rollout } = canaryService({ expectedRequestRate: 2 });
+    const templates = byKind('AnalysisTemplate');
+    expect(templates.map(t => t.metadata.name)).toEqual(['api-canary', 'api-canary-final']);
+    type Step = { analysis?: { templates: { templateName: string }[] } };
+    expect(rollout.spec.strategy.canary.steps.map((s: Step) => s.analysis?.templates[0].templateName)).toEqual([undefined, 'api-canary', undefined, 'api-canary-final']);
+    const [every, final] = templates.map(t => t.spec.metrics[0]);
+    // Step 1 keeps 5 measurements every 30 s; the last step at 50% (1 canary request/s) measures 40 times over a window as long as the step.
+    expect([every.count, every.interval, longestRangeSeconds(every.provider.prometheus.query)]).toEqual([5, '30s', 100]);
+    expect([final.count, final.interval, final.inconclusiveLimit, longestRangeSeconds(final.provider.prometheus.query)]).toEqual([40, '30s', 20, 1190]);
+    // Bonferroni over all 45 comparison measurements of the release, the same bound in both templates.
+    expect(every.successCondition).toContain('# <= 3.5122');
+    expect(final.successCondition).toContain('# <= 3.5122');
+  });
+
+  test('GIVEN 150 requests/s declared WHEN synthesized THEN every step already catches 2 points: one template, as without a rate', () => {
+    const { byKind } = canaryService({ expectedRequestRate: 150 });
+    expect(byKind('AnalysisTemplate').map(t => t.metadata.name)).toEqual(['api-canary']);
+  });
+
+  test('GIVEN 2 requests/s declared and an analysisCount WHEN synthesized THEN the count is the team\'s choice: no step is lengthened', () => {
+    const { byKind } = canaryService({ expectedRequestRate: 2, analysisCount: 3 });
+    expect(byKind('AnalysisTemplate').map(t => [t.metadata.name, t.spec.metrics[0].count])).toEqual([['api-canary', 3]]);
+  });
+
   test.each([
     [{ expectedRequestRate: 0.1 }, "test/Api: 'expectedRequestRate' is 0.1: gives the first canary step 0.01 requests/s, which needs a 2000s window to see 20 requests, above the 600s this pattern derives; raise the first canary weight, or set analysisWindow to 2000s and analysisCount so that a step lasts that long"],
+    [{ expectedRequestRate: 0.3 }, "test/Api: 'expectedRequestRate' is 0.3: is too low for the last canary step (50%) to catch an error rate 2 points above stable's within a 30-minute step; raise the last canary weight, or set analysisCount (and analysisWindow) to accept what `npm run plan` says such steps catch"],
     [{ analysisWindow: Duration.seconds(30) }, "test/Api: 'analysisWindow' is '30s': must span at least four scrapes of the queried metrics (40s at 10s); raise analysisWindow to 40s or more"],
     [{ routing: Routing.istio(), routerScrapeInterval: Duration.seconds(60) }, "test/Api: 'analysisInterval' is '30s': must be at least the routerScrapeInterval of the queried metrics (60s): measurements in between see no new sample; raise analysisInterval to 60s or more"],
   ])('GIVEN a timing that cannot work (%j) WHEN synthesized THEN it is refused with the length needed', (props, message) => {
