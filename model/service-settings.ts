@@ -12,7 +12,7 @@ import { Routing } from '../lib/patterns/routing';
  */
 export type ServiceSettings = Pick<CanaryServiceProps,
   | 'replicas' | 'autoscaling' | 'resources' | 'canaryWeights' | 'minSuccessRate' | 'maxLatency' | 'expectedRequestRate'
-  | 'routing' | 'config' | 'secretEnv' | 'notSecret' | 'analysisInterval' | 'analysisCount'>;
+  | 'routing' | 'config' | 'secretEnv' | 'notSecret' | 'analysisInterval' | 'analysisCount' | 'scrapeInterval' | 'routerScrapeInterval'>;
 
 /** Settings with every default filled in, the autoscaler's included. */
 export interface ResolvedServiceSettings {
@@ -31,6 +31,10 @@ export interface ResolvedServiceSettings {
   readonly analysisInterval: Duration;
   /** Unset: the pattern derives it from the declared request rate (CanaryServiceProps.analysisCount). */
   readonly analysisCount?: number;
+  /** Unset: the pattern's default (CanaryServiceProps.scrapeInterval). */
+  readonly scrapeInterval?: Duration;
+  /** How often the mesh's or ingress controller's metrics are scraped; unset: as the app's (CanaryServiceProps.routerScrapeInterval). */
+  readonly routerScrapeInterval?: Duration;
 }
 
 /** The built-in layer: the canary service pattern's own defaults. */

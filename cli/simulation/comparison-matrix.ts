@@ -1,6 +1,6 @@
 import {
-  ASSUMED_SCRAPE_INTERVAL_SECONDS, DETECTABLE_EFFECT_TARGET, PLAN_STABLE_ERROR_RATE, RECONCILE_SECONDS, RolloutPlan, abortBounds, comparisonStartBound, releaseDetectableRate,
-  releaseStartBoundS, stepDetectableRate,
+  ASSUMED_SCRAPE_INTERVAL_SECONDS, DETECTABLE_EFFECT_TARGET, PLAN_STABLE_ERROR_RATE, RECONCILE_SECONDS, RolloutPlan, abortBounds,
+  comparisonStartBound, releaseDetectableRate, releaseStartBoundS, stepDetectableRate,
 } from '../../delivery/plan';
 import { COMPARISON_METRIC, ComparisonOutcome, replayComparison } from './comparison-replay';
 

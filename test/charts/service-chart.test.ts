@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import { ServiceChart } from '../../charts/service-chart';
 import { loadPins } from '../../delivery/pins';
 import { validationProblems } from '../../lib/errors';
@@ -80,5 +80,22 @@ describe('ServiceChart', () => {
     expect(metric.provider.prometheus.query).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="{{args.namespace}}",destination_service_name="{{args.stable-service}}"}');
     expect(metric.provider.prometheus.query).not.toContain('reporter="source"');
     expect(chartFor('production', 'api').byKind('AnalysisTemplate')[0].spec.metrics[0].provider.prometheus.query).toContain('reporter="source"');
+  });
+
+  test('GIVEN the mesh scraped every 30 s in production WHEN synthesized THEN api\'s analysis is timed from the mesh\'s scrape, its PodMonitor from the app\'s', () => {
+    // GIVEN the fixture fleet with production's mesh metrics scraped every 30 s
+    const [production] = FIXTURE_DEFINITION.environments.slice(1);
+    const slowMesh = new Fleet({
+      ...FIXTURE_DEFINITION,
+      environments: [FIXTURE_DEFINITION.environments[0], { ...production, defaults: { ...production.defaults, routerScrapeInterval: Duration.seconds(30) } }],
+    });
+    // WHEN api's production chart is synthesized
+    const { app, byKind } = chartFor('production', 'api', slowMesh);
+    // THEN the first measurement waits two of those scrapes and 5 s, and the comparison steps by 30 s
+    expect(validationProblems(app)).toEqual([]);
+    const [metric] = byKind('AnalysisTemplate')[0].spec.metrics;
+    expect(metric.initialDelay).toBe('65s');
+    expect(metric.provider.prometheus.query).toContain('offset 30s');
+    expect(byKind('PodMonitor')[0].spec.podMetricsEndpoints[0].interval).toBe('10s');
   });
 });

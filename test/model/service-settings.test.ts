@@ -44,4 +44,10 @@ describe('resolveSettings', () => {
     expect(resolveSettings(issuer, { config: { LOG_LEVEL: 'debug' } })).toMatchObject({ config: { LOG_LEVEL: 'debug' }, notSecret: {} });
     expect(resolveSettings().notSecret).toEqual({});
   });
+
+  test('GIVEN a mesh scraped every 30 s in one environment WHEN resolved THEN the scrape intervals pass through to the pattern, unset elsewhere', () => {
+    const settings = resolveSettings({ routerScrapeInterval: Duration.seconds(30) }, { scrapeInterval: Duration.seconds(15) });
+    expect([settings.routerScrapeInterval?.toSeconds(), settings.scrapeInterval?.toSeconds()]).toEqual([30, 15]);
+    expect(resolveSettings().routerScrapeInterval).toBeUndefined();
+  });
 });
