@@ -641,7 +641,8 @@ export interface AnalysisTiming {
  * scrapes of the queried metrics and 5 s (a counter needs two samples after the canary's first
  * requests); the window spans at least four of those scrapes, the interval at least one, and at the
  * declared rate the first step's window holds twice the data floor, or the rate is refused with the
- * window it would need.
+ * window it would need; the last step measures longer where the declared rate needs it to catch
+ * {@link DETECTABLE_EFFECT} (`final`).
  */
 export function analysisTiming(props: Partial<CanaryServiceProps>, source: MetricSource): AnalysisTiming {
   const defaults = CANARY_SERVICE_DEFAULTS;
@@ -671,33 +672,45 @@ export function analysisTiming(props: Partial<CanaryServiceProps>, source: Metri
   const initialDelayS = 2 * scrapeS + FIRST_MEASUREMENT_MARGIN_S;
   const count = props.analysisCount ?? defaults.analysisCount;
   const derived = Math.ceil(Math.max(secondsOf(interval), 4 * scrapeS, Math.min(dataS, MAX_WINDOW_S)));
-  let final: AnalysisTiming['final'];
-  // An explicit analysisCount or analysisWindow opts out: the plan then states what the release can catch.
-  if (rate !== undefined && rate > 0 && weights.length > 0 && props.analysisCount === undefined && props.analysisWindow === undefined
-    && secondsOf(interval) >= scrapeS && Number.isInteger(count) && count >= 1) {
-    const needed = detectionTiming(props, rate, initialDelayS, secondsOf(interval), scrapeS, count);
-    if (!needed) {
-      problems.push({ field: 'expectedRequestRate', value: rate,
-        rule: `is too low for the last canary step (${Math.max(...weights)}%) to catch an error rate ${DETECTABLE_EFFECT * 100} points above stable's within a ${MAX_STEP_S / 60}-minute step`,
-        fix: 'raise the last canary weight, or set analysisCount (and analysisWindow) to accept what `npm run plan` says such steps catch' });
-    } else if (needed.count > count || needed.windowS > derived) {
-      final = { count: needed.count, window: Duration.seconds(Math.max(derived, needed.windowS)) };
-    }
-  }
   const window = props.analysisWindow ?? Duration.seconds(derived);
   if (secondsOf(window) < 4 * scrapeS) {
     problems.push({ field: 'analysisWindow', value: `${secondsOf(window)}s`, rule: `must span at least four scrapes of the queried metrics (${4 * scrapeS}s at ${scrapeS}s)`, fix: `raise analysisWindow to ${4 * scrapeS}s or more` });
   }
-  return {
-    scrape,
-    initialDelay: Duration.seconds(initialDelayS),
-    interval,
-    window,
-    latencyWindow: props.analysisWindow ?? interval,
-    count,
-    final,
-    problems,
-  };
+  // An explicit analysisCount or analysisWindow opts out: the plan then states what the release can catch.
+  const final = rate !== undefined && rate > 0 && weights.length > 0 && props.analysisCount === undefined && props.analysisWindow === undefined
+    && secondsOf(interval) >= scrapeS && Number.isInteger(count) && count >= 1
+    ? lastStepTiming(props, { rate, initialDelayS, intervalS: secondsOf(interval), scrapeS, count, windowS: derived }, problems)
+    : undefined;
+  const latencyWindow = props.analysisWindow ?? interval;
+  const timing = { scrape, initialDelay: Duration.seconds(initialDelayS), interval, window, latencyWindow, count, problems };
+  // With one weight its step is the last: one template, at the last step's timing.
+  if (final && weights.length === 1) return { ...timing, ...final };
+  return { ...timing, final };
+}
+
+/**
+ * The last step's own count and window when the declared rate needs them longer than the others'
+ * ({@link detectionTiming}), undefined when the others' suffice; a rate too low for any step up to
+ * {@link MAX_STEP_S} is added to `problems`.
+ */
+function lastStepTiming(
+  props: Partial<CanaryServiceProps>,
+  every: {
+    readonly rate: number; readonly initialDelayS: number; readonly intervalS: number; readonly scrapeS: number;
+    readonly count: number; readonly windowS: number;
+  },
+  problems: SettingProblem[],
+): AnalysisTiming['final'] {
+  const needed = detectionTiming(props, every.rate, every.initialDelayS, every.intervalS, every.scrapeS, every.count);
+  if (!needed) {
+    const weights = props.canaryWeights ?? CANARY_SERVICE_DEFAULTS.canaryWeights;
+    problems.push({ field: 'expectedRequestRate', value: every.rate,
+      rule: `is too low for the last canary step (${Math.max(...weights)}%) to catch an error rate ${DETECTABLE_EFFECT * 100} points above stable's within a ${MAX_STEP_S / 60}-minute step`,
+      fix: 'raise the last canary weight, or set analysisCount (and analysisWindow) to accept what `npm run plan` says such steps catch' });
+    return undefined;
+  }
+  if (needed.count === every.count && needed.windowS <= every.windowS) return undefined;
+  return { count: needed.count, window: Duration.seconds(Math.max(every.windowS, needed.windowS)) };
 }
 
 /** CPU in millicores, from kplus's `250m` or `2` form. */

@@ -246,6 +246,13 @@ describe('CanaryService', () => {
     expect(final.successCondition).toContain('# <= 3.5122');
   });
 
+  test('GIVEN one weight and 2 requests/s declared WHEN synthesized THEN its one step is the last: one template, at the lengthened timing', () => {
+    const { byKind, rollout } = canaryService({ expectedRequestRate: 2, canaryWeights: [50] });
+    expect(byKind('AnalysisTemplate').map(t => t.metadata.name)).toEqual(['api-canary']);
+    expect(rollout.spec.strategy.canary.steps[1].analysis.templates).toEqual([{ templateName: 'api-canary' }]);
+    expect(byKind('AnalysisTemplate')[0].spec.metrics[0].count).toBeGreaterThan(CANARY_SERVICE_DEFAULTS.analysisCount);
+  });
+
   test('GIVEN 150 requests/s declared WHEN synthesized THEN every step already catches 2 points: one template, as without a rate', () => {
     const { byKind } = canaryService({ expectedRequestRate: 150 });
     expect(byKind('AnalysisTemplate').map(t => t.metadata.name)).toEqual(['api-canary']);
