@@ -1,4 +1,4 @@
-import { RolloutPlan, poisson, seededRandom } from '../../delivery/plan';
+import { RolloutPlan, drawInterval, seededRandom } from '../../delivery/plan';
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, IntervalCounts } from '../../lib/analysis/canary-comparison';
 import { replayRelease, ReplayResult } from './controller-model';
 import { shareAt } from './synthetic-metrics';
@@ -51,11 +51,7 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
     const toS = phaseS + (k - 1) * s;
     const middleS = (fromS + toS) / 2;
     const share = shareAt(nominal.shares, middleS) / 100;
-    const canaryRequests = poisson(replay.rps * share * (toS - fromS), random);
-    const canaryErrors = Math.min(canaryRequests, poisson(canaryRequests * replay.canaryErrorRate(middleS), random));
-    const stableRequests = poisson(replay.rps * (1 - share) * (toS - fromS), random);
-    const stableErrors = Math.min(stableRequests, poisson(stableRequests * replay.stableErrorRate(middleS), random));
-    intervals.push({ canaryErrors, canaryRequests, stableErrors, stableRequests });
+    intervals.push(drawInterval(replay.rps, share, toS - fromS, replay.canaryErrorRate(middleS), replay.stableErrorRate(middleS), random));
   }
   const outcome = await replayRelease(replay.plan, async (metric, atS) => {
     if (replay.prometheus && metric.provider === 'prometheus') return { phase: 'Error', durationS: replay.prometheus === 'down' ? 0.05 : metric.timeoutS };

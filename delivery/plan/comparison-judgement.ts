@@ -1,6 +1,6 @@
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, ExpectedWindow, IntervalCounts, minimumDetectableRate } from '../../lib/analysis/canary-comparison';
 import { MetricPlan, RECONCILE_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, StepPlan } from './canary-plan';
-import { poisson, seededRandom } from './random-draws';
+import { drawInterval, seededRandom } from './random-draws';
 
 /** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts). */
 export const COMPARISON_METRIC_NAME = 'error-rate-vs-stable';
@@ -77,16 +77,8 @@ function drawStartBound(
       for (let endS = phaseS + intervals.length * s; endS <= atS; endS += s) {
         const fromS = Math.max(0, endS - s);
         const middleS = (fromS + endS) / 2;
-        const share = shareAtS(plan, middleS) / 100;
-        const canaryRequests = poisson(rps * share * (endS - fromS), random);
-        const stableRequests = poisson(rps * (1 - share) * (endS - fromS), random);
         const errorRate = middleS >= step.startS ? REFERENCE_ERROR_RATE : PLAN_STABLE_ERROR_RATE;
-        intervals.push({
-          canaryRequests,
-          canaryErrors: Math.min(canaryRequests, poisson(canaryRequests * errorRate, random)),
-          stableRequests,
-          stableErrors: Math.min(stableRequests, poisson(stableRequests * PLAN_STABLE_ERROR_RATE, random)),
-        });
+        intervals.push(drawInterval(rps, shareAtS(plan, middleS) / 100, endS - fromS, errorRate, PLAN_STABLE_ERROR_RATE, random));
       }
       return intervals;
     };

@@ -1,3 +1,5 @@
+import { IntervalCounts } from '../../lib/analysis/canary-comparison';
+
 /** A small seeded generator (Park and Miller's minimal standard), so that a seed replays the same traffic. */
 export function seededRandom(seed: number): () => number {
   const modulus = 2147483647;
@@ -19,4 +21,18 @@ export function poisson(mean: number, random: () => number): number {
   let k = 0;
   for (let p = random(); p > limit; p *= random()) k += 1;
   return k;
+}
+
+/**
+ * One scrape interval's traffic of a release: Poisson requests of `lengthS` seconds at `rps`, the
+ * canary's `share` (0–1) of them and stable's the rest, each version's errors Poisson at its rate.
+ */
+export function drawInterval(
+  rps: number, share: number, lengthS: number, canaryErrorRate: number, stableErrorRate: number, random: () => number,
+): IntervalCounts {
+  const canaryRequests = poisson(rps * share * lengthS, random);
+  const canaryErrors = Math.min(canaryRequests, poisson(canaryRequests * canaryErrorRate, random));
+  const stableRequests = poisson(rps * (1 - share) * lengthS, random);
+  const stableErrors = Math.min(stableRequests, poisson(stableRequests * stableErrorRate, random));
+  return { canaryRequests, canaryErrors, stableRequests, stableErrors };
 }
