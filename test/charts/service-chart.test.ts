@@ -87,7 +87,10 @@ describe('ServiceChart', () => {
     const [production] = FIXTURE_DEFINITION.environments.slice(1);
     const slowMesh = new Fleet({
       ...FIXTURE_DEFINITION,
-      environments: [FIXTURE_DEFINITION.environments[0], { ...production, defaults: { ...production.defaults, routerScrapeInterval: Duration.seconds(30) } }],
+      environments: [
+        FIXTURE_DEFINITION.environments[0],
+        { ...production, defaults: { ...production.defaults, routerScrapeInterval: Duration.seconds(30) } },
+      ],
     });
     // WHEN api's production chart is synthesized
     const { app, byKind } = chartFor('production', 'api', slowMesh);
