@@ -16,6 +16,10 @@ export class Gates {
     if (reason !== undefined && reason.trim() === '') {
       fail({ at, field: '--override', value: reason, rule: 'must say why the gates are passed', fix: 'give --override "the reason", which the commit records' });
     }
+    // scripts/commit-and-push.sh takes only the output's last `Key: value` lines as trailers: a second line would drop them all.
+    if (reason !== undefined && /[\u0000-\u001f]/.test(reason)) {
+      fail({ at, field: '--override', value: reason, rule: 'must be one line, since the commit records it as a trailer', fix: 'give the reason on one line' });
+    }
   }
 
   /** Passes a closed gate when overridden, recording `trailer` (`Key: value`), or fails with `problem`. */

@@ -12,10 +12,14 @@ export interface ClosedGate {
 }
 
 /**
- * The quarantine gate of `release` and `promote`: closed when an analysis failed `image`'s digest
- * in any environment (`npm run verdict` recorded an abort by a Failed or Error AnalysisRun).
+ * The quarantine gate of `release`, `promote` and `rollback`: closed when an analysis failed `image`'s
+ * digest in any environment (`npm run verdict` recorded an abort by a Failed or Error AnalysisRun).
+ *
+ * @param instead what the command can do instead, said before the override in the fix
  */
-export function quarantineProblem(fleet: Fleet, root: string, at: string, field: string, image: ImageRef): ClosedGate | undefined {
+export function quarantineProblem(
+  fleet: Fleet, root: string, at: string, field: string, image: ImageRef, instead = 'release a fixed build',
+): ClosedGate | undefined {
   const digest = digestOf(image.toString());
   const found = findQuarantine(root, fleet.environments.map(e => e.name), digest);
   if (!found) return undefined;
@@ -24,7 +28,7 @@ export function quarantineProblem(fleet: Fleet, root: string, at: string, field:
     problem: {
       at, field, value: image.toString(),
       rule: `${digest} is quarantined: AnalysisRun ${run} failed it in ${found.environment} at ${found.record.at}`,
-      fix: `release a fixed build, ${OVERRIDE_HINT}`,
+      fix: `${instead}, ${OVERRIDE_HINT}`,
     },
     trailer: `Quarantine-Overridden: ${digest} (AnalysisRun ${run} in ${found.environment})`,
   };

@@ -83,7 +83,8 @@ export interface ReviewInput {
   readonly staleFiles?: readonly string[];
   /**
    * The canaries' verdicts of the working tree, by environment: a promotion of a digest not verified
-   * in the environment before, or of a quarantined digest, is a high-severity flag.
+   * in the environment before, and any pin change (release, promotion, rollback) to a quarantined
+   * digest, are high-severity flags.
    * @default - not checked
    */
   readonly verdictsAfter?: Readonly<Record<string, VerdictRecords>>;
@@ -225,8 +226,10 @@ function prefixed(prefix: string, reasons: Record<string, string>): Record<strin
 
 /**
  * The flags of the canaries' verdicts on a changed pin: `digest-quarantined` when an analysis failed
- * the digest anywhere, `promotion-unverified` when it comes to `env` without having been verified in
- * the environment before it (its latest verdict there is not `verified`).
+ * the digest anywhere, whichever command pinned it (a release, a promotion, or a rollback past its
+ * gate, which in the first environment has no environment before it to compare with), and
+ * `promotion-unverified` when it comes to `env` without having been verified in the environment before
+ * it (its latest verdict there is not `verified`).
  */
 function verdictFlags(input: ReviewInput, env: string, previous: string | undefined, service: string, digest: string, flag: Flagger): void {
   const verdicts = input.verdictsAfter;

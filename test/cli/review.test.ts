@@ -3,7 +3,9 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { releaseCommand } from '../../cli/release';
 import { REVIEW_COMMAND, reviewCommand, reviewRepository } from '../../cli/review';
+import { rollbackCommand } from '../../cli/rollback';
 import { synthCommand } from '../../cli/synth';
+import { verdictCommand } from '../../cli/verdict';
 import { Routing } from '../../lib/patterns';
 import { Fleet, ServiceDefinition } from '../../model';
 import { fleet } from '../fixtures/fleet';
@@ -69,6 +71,23 @@ describe('review', () => {
     expect(output).toContain(`→ ${image}`);
     expect(output).toContain(`| high | \`digest-not-in-previous-environment\` | production/api | sha256:${DIGEST} was never pinned in staging |`);
     expect(output).toContain('| medium | `production` | production | changes api in production |');
+  });
+
+  test('GIVEN a rollback that pins a quarantined digest again, past its gate WHEN reviewed THEN the pin change is a high-severity flag naming the run', () => {
+    // GIVEN staging's api released, aborted by a failed analysis and reverted, each committed
+    const { root, git } = gitRepo();
+    const bad = `ghcr.io/acme/api@sha256:${DIGEST}`;
+    releaseCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--image', bad]);
+    git('commit', '--quiet', '-am', 'release');
+    verdictCommand(fleet, root, ['--env', 'staging', '--service', 'api', '--image', bad, '--verdict', 'aborted', '--analysis-run', 'api-6d9f7c-2', '--at', '2026-12-03T09:00:00Z'], new Date('2026-12-03T10:00:00Z'));
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'verdict');
+    // WHEN a rollback to the pin before (the aborted digest) is overridden, and the change reviewed
+    rollbackCommand(fleet, root, ['--service', 'api', '--env', 'staging', '--override', 'INC-44']);
+    const output = reviewCommand(fleet, root, ['--base', 'HEAD']);
+    // THEN the review flags it at high severity, though staging has no environment before it
+    expect(output).toContain(`| high | \`digest-quarantined\` | staging/api | sha256:${DIGEST} is quarantined: AnalysisRun api-6d9f7c-2 failed it in staging |`);
+    expect(output).toContain('unapproved high-severity flags: digest-quarantined');
   });
 
   test('GIVEN a service unpinned from production WHEN reviewed THEN its prune is flagged', () => {

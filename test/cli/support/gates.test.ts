@@ -19,4 +19,11 @@ describe('Gates', () => {
   test('GIVEN a blank override WHEN given THEN it is refused', () => {
     expect(() => new Gates('release', '')).toThrow("release: '--override' is '': must say why the gates are passed; give --override \"the reason\", which the commit records");
   });
+
+  test('GIVEN a reason of two lines WHEN given THEN it is refused, since its second line would hide every trailer from the commit', () => {
+    // GIVEN a reason whose second line is not a trailer (scripts/commit-and-push.sh reads only the output's last `Key: value` lines)
+    // WHEN given to any command THEN it is refused before any gate is judged
+    expect(() => new Gates('promote', 'INC-42\nsee the runbook'))
+      .toThrow(new Error("promote: '--override' is 'INC-42\\nsee the runbook': must be one line, since the commit records it as a trailer; give the reason on one line"));
+  });
 });

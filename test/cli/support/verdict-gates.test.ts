@@ -30,6 +30,19 @@ describe('verdict gates', () => {
     expect(quarantineProblem(fleet, tempRepo({ withDist: false }), 'release', '--image', IMAGE)).toBeUndefined();
   });
 
+  test('GIVEN a quarantined digest WHEN another command asks THEN the rule and trailer are release\'s, and the fix names what that command can do instead', () => {
+    // GIVEN a digest quarantined in staging
+    const root = repoWith([{ image: IMAGE.toString(), verdict: 'aborted', at: '2026-12-03T09:00:00Z', outcome: 'quarantined', analysisRuns: [{ name: 'r2', phase: 'Failed' }] }]);
+    const release = quarantineProblem(fleet, root, 'release', '--image', IMAGE);
+    // WHEN rollback asks, placing the value where it read it
+    const rollback = quarantineProblem(fleet, root, 'releases/staging.json@abc1234', 'api', IMAGE, 'roll back to another image with --to IMAGE');
+    // THEN only the place and the fix differ
+    expect(rollback).toEqual({
+      problem: { ...release!.problem, at: 'releases/staging.json@abc1234', field: 'api', fix: 'roll back to another image with --to IMAGE, or give --override "why" to record in the commit' },
+      trailer: release!.trailer,
+    });
+  });
+
   test('GIVEN a verification older than the soak WHEN promoted THEN the gate is open; within it, closed until when', () => {
     expect(evidenceProblem(fleet, repoWith([verified('2026-12-03T09:30:00Z')]), 'staging', 'api', IMAGE, NOW)).toBeUndefined();
     expect(evidenceProblem(fleet, repoWith([verified('2026-12-03T09:31:00Z')]), 'staging', 'api', IMAGE, NOW)?.problem.rule)

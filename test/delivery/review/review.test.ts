@@ -113,6 +113,24 @@ describe('reviewChanges with verdicts', () => {
       `high promotion-unverified production/api: sha256:${'e'.repeat(64)} was not verified in staging (its verdict there is quarantined)`,
     ]);
   });
+
+  test('GIVEN the first environment\'s pin going back to a quarantined digest WHEN reviewed THEN it is a high-severity flag, though no environment comes before', () => {
+    // GIVEN sha256:eee… quarantined in staging, and staging's pin changed back to it (a rollback past its gate)
+    const image = (d: string) => `ghcr.io/acme/api@sha256:${d.repeat(64)}`;
+    const root = tempRepo({ withDist: false });
+    fs.writeFileSync(`${root}/releases/staging.verdicts.json`, JSON.stringify({
+      api: [{ image: image('e'), verdict: 'aborted', at: '2026-12-03T09:00:00Z', outcome: 'quarantined', analysisRuns: [{ name: 'api-2', phase: 'Error' }], revertedTo: image('a') }],
+    }));
+    // WHEN reviewed
+    const result = reviewChanges({
+      before: new Map(), after: new Map(), environments: ['staging', 'production'], changedPaths: ['releases/staging.json'],
+      verdictsAfter: { staging: VerdictRecords.load(root, 'staging'), production: VerdictRecords.load(root, 'production') },
+      pinsBefore: { staging: { api: image('a') } }, pinsAfter: { staging: { api: image('e') } },
+    });
+    // THEN the one flag names the run that failed it
+    expect(result.flags.map(f => `${f.severity.name} ${f.rule} ${f.where}: ${f.detail}`))
+      .toEqual([`high digest-quarantined staging/api: sha256:${'e'.repeat(64)} is quarantined: AnalysisRun api-2 failed it in staging`]);
+  });
 });
 
 describe('diffDocuments', () => {
