@@ -64,11 +64,30 @@ export function commitOutputs(root: string, staging: string, otherFiles: readonl
     // Before the commit point nothing is changed: the old state stays whole.
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`), { force: true });
-    throw e;
+    throw inUserTerms(e, root, staging, tree);
   }
   fs.renameSync(path.join(root, `${COMMIT_JOURNAL}.${process.pid}.tmp`), path.join(root, COMMIT_JOURNAL));
   faultPoint('journal-written');
   rollForward(root, journal);
+}
+
+/**
+ * A file-system error with the path it names put in the user's terms: once the staging folder and
+ * the journal being written are removed, their paths would name nothing (a full disk while writing
+ * the manifest named `/repo/.synth-staging-x/.manifest.json`). A staged file is named by the output
+ * path it stands for, e.g. `dist/staging/api/rollout-api.yaml`; an error that names no path names
+ * the staging folder.
+ * @param tree what the staging folder holds: `dist/`, or one folder of it
+ */
+export function inUserTerms(e: unknown, root: string, staging: string, tree: string): unknown {
+  const error = e as NodeJS.ErrnoException;
+  if (error.code === undefined) return e;
+  const named = error.path ?? staging;
+  if (named === path.join(staging, MANIFEST)) error.path = `the staging manifest of ${tree}/`;
+  else if (named === staging) error.path = `the staging folder of ${tree}/`;
+  else if (named.startsWith(`${staging}${path.sep}`)) error.path = path.relative(staging, named).split(path.sep).join('/');
+  else if (named.startsWith(path.join(root, `${COMMIT_JOURNAL}.`))) error.path = `the commit journal ${COMMIT_JOURNAL}`;
+  return e;
 }
 
 /**
@@ -99,9 +118,8 @@ export interface Recovery {
  * @throws ConfigError naming the journal set aside, the check it failed and the command that resolves it
  */
 export function recoverOutputs(root: string): Recovery {
-  const journalFile = path.join(root, COMMIT_JOURNAL);
   let message: string | undefined;
-  if (fs.existsSync(journalFile)) {
+  if (journalPending(root)) {
     const journal = trustedJournal(root);
     rollForward(root, journal);
     message = `recovered: completed the ${journal.command} interrupted at ${journal.startedAt}; ${DIST}/ and ${journal.otherFiles.length ? journal.otherFiles.join(', ') : 'nothing else'} hold its new state`;
@@ -123,23 +141,36 @@ export function recoverOutputs(root: string): Recovery {
  * hold a mix of two states until a writing command completes it.
  */
 export function pendingCommitWarning(root: string): string | undefined {
-  if (!fs.existsSync(path.join(root, COMMIT_JOURNAL))) return undefined;
+  if (!journalPending(root)) return undefined;
   return `warning: ${COMMIT_JOURNAL}: a commit interrupted by a crash is pending, so ${DIST}/ and releases/ may hold a mix of two states; run npm run synth to complete it`;
+}
+
+/** Whether a journal is there, a dangling link too: lstat(2), as every check of the journal. */
+function journalPending(root: string): boolean {
+  return fs.lstatSync(path.join(root, COMMIT_JOURNAL), { throwIfNoEntry: false }) !== undefined;
 }
 
 /** The journal at `root` once every check passes; otherwise it is set aside and the command fails. */
 function trustedJournal(root: string): Journal {
   // Once the journal names a staging folder and a tree it may touch, a rejection puts back the tree it moved aside.
   let putBack = (): string | undefined => undefined;
-  const reject = (field: string, value: unknown, rule: string): never => {
+  const reject = (field: string, value: unknown, rule: string, first?: string): never => {
     const aside = `${COMMIT_JOURNAL}${REJECTED}${new Date().toISOString().replace(/[:.]/g, '-')}`;
     fs.renameSync(path.join(root, COMMIT_JOURNAL), path.join(root, aside));
     const restored = putBack();
     return fail({
       at: aside, field, value, rule: `the journal of an interrupted commit ${rule}, so it was set aside${restored ? `, ${restored} was put back as it was,` : ''} and nothing was rolled forward`,
-      fix: `check ${DIST}/, releases/ and .forgejo/ with 'git status', restore them with 'git checkout -- ${DIST} releases .forgejo' if they differ, then run npm run synth`,
+      fix: `${first ? `${first}, then ` : ''}check ${DIST}/, releases/ and .forgejo/ with 'git status', restore them with 'git checkout -- ${DIST} releases .forgejo' if they differ, then run npm run synth`,
     });
   };
+  // Recovery renames, reads and removes what the journal names: through a link it would do so outside the repository.
+  const rejectLink = (link: string): never => {
+    const rule = link === COMMIT_JOURNAL ? 'is a symbolic link' : `reaches ${link}, which is a symbolic link`;
+    // A link in the staging folder, or the journal, goes with them; one in the live tree stays until removed.
+    const first = link === COMMIT_JOURNAL || link.startsWith(STAGING_PREFIX) ? undefined : `remove the link with 'rm ${link}'`;
+    return reject(link, fs.readlinkSync(path.join(root, link)), `${rule}${resolvesInside(root, link) ? '' : ' that resolves outside the repository'}, and recovery follows no link`, first);
+  };
+  if (fs.lstatSync(path.join(root, COMMIT_JOURNAL)).isSymbolicLink()) return rejectLink(COMMIT_JOURNAL);
   let data: Partial<Record<keyof Journal, unknown>>;
   try {
     data = JSON.parse(fs.readFileSync(path.join(root, COMMIT_JOURNAL), 'utf-8'));
@@ -160,7 +191,20 @@ function trustedJournal(root: string): Journal {
   if (typeof command !== 'string' || typeof startedAt !== 'string' || typeof files !== 'number' || typeof manifest !== 'string') {
     return reject('content', data, 'must record {staging, tree, otherFiles, command, startedAt, files, manifest}');
   }
+  // Putting the moved-aside tree back renames it to the live tree: neither may be reached through a link.
+  const firstLink = (named: readonly string[], under: boolean): string | undefined => {
+    for (const relative of named) {
+      const link = linkOnPath(root, relative) ?? (under ? linkUnder(root, relative) : undefined);
+      if (link !== undefined) return link;
+    }
+    return undefined;
+  };
+  const linkOnTheWay = firstLink([`${staging}/${RETIRED}`, tree], false);
+  if (linkOnTheWay) return rejectLink(linkOnTheWay);
   putBack = () => (restoreRetired(root, staging, tree) ? `${tree}/` : undefined);
+  // Nor may anything else recovery reads, renames or removes: the staging folder, dist/ (the prune guard reads all of it) and the other files.
+  const link = firstLink([staging, DIST, ...otherFiles as string[]], true);
+  if (link) return rejectLink(link);
   const journal: Journal = { staging, tree, otherFiles: otherFiles as string[], command, startedAt, files, manifest };
   const incomplete = unverifiedFile(root, journal);
   if (incomplete) return reject('staging', staging, incomplete);
@@ -255,7 +299,17 @@ function checkWritable(root: string, staging: string, tree: string, otherFiles: 
   const writable = (target: string) => fs.accessSync(existingAncestor(target), fs.constants.W_OK);
   writable(root);
   writable(staging);
+  const noLink = (named: string) => {
+    const link = linkOnPath(root, named);
+    if (link === undefined) return;
+    fail({
+      at: link, field: 'type', value: 'symbolic link',
+      rule: `is a symbolic link to ${fs.readlinkSync(path.join(root, link))}${link === named ? '' : ` on the way to ${named}`}, and a commit renames only real files and folders, so that it never replaces anything outside the repository`,
+      fix: `remove the link with 'rm ${link}' and restore what Git holds there with 'git checkout -- ${link}', then run the command again`,
+    });
+  };
   if (fs.existsSync(path.join(staging, tree))) {
+    noLink(tree);
     writable(path.dirname(path.join(root, tree)));
     // Moving a folder to another parent rewrites its `..`: the folder itself must be writable too.
     if (fs.existsSync(path.join(root, tree))) writable(path.join(root, tree));
@@ -264,6 +318,7 @@ function checkWritable(root: string, staging: string, tree: string, otherFiles: 
   for (const file of otherFiles) {
     const target = path.join(root, file);
     if (!fs.existsSync(path.join(staging, file))) continue;
+    noLink(file);
     if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
       fail({ at: file, field: 'type', value: 'folder', rule: 'is a folder where the command writes a file', fix: `move ${file} out of the way, or restore it with 'git checkout -- ${file}'` });
     }
@@ -273,6 +328,43 @@ function checkWritable(root: string, staging: string, tree: string, otherFiles: 
 
 function existingAncestor(target: string): string {
   return fs.existsSync(target) ? target : existingAncestor(path.dirname(target));
+}
+
+/**
+ * The first folder or file on the way from `root` to `relative`, itself included, that is a symbolic
+ * link, by path relative to `root`; undefined when there is none up to the first that does not exist.
+ */
+function linkOnPath(root: string, relative: string): string | undefined {
+  const parts = relative.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const at = parts.slice(0, i).join('/');
+    const stat = fs.lstatSync(path.join(root, at), { throwIfNoEntry: false });
+    if (stat === undefined) return undefined;
+    if (stat.isSymbolicLink()) return at;
+  }
+  return undefined;
+}
+
+/** The first symbolic link at or anywhere under `relative`, by path relative to `root`. */
+function linkUnder(root: string, relative: string): string | undefined {
+  const stat = fs.lstatSync(path.join(root, relative), { throwIfNoEntry: false });
+  if (stat?.isSymbolicLink()) return relative;
+  if (!stat?.isDirectory()) return undefined;
+  for (const name of fs.readdirSync(path.join(root, relative)).sort()) {
+    const link = linkUnder(root, `${relative}/${name}`);
+    if (link !== undefined) return link;
+  }
+  return undefined;
+}
+
+/** Whether the link at `relative` resolves to a path inside `root`; a dangling link resolves nowhere. */
+function resolvesInside(root: string, relative: string): boolean {
+  try {
+    const [real, realRoot] = [fs.realpathSync(path.join(root, relative)), fs.realpathSync(root)];
+    return real.startsWith(`${realRoot}${path.sep}`);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a relative path stays inside the folder it is relative to. */

@@ -5,7 +5,7 @@ import { fail, failAll } from '../../lib/errors/problem';
 import { SynthNote, synthNotes } from '../../lib/output/synth-notes';
 import { renderApp } from '../render/render';
 import { writeFiles } from '../render/yaml-serializer';
-import { DIST, STAGING_PREFIX, commitOutputs } from './output-commit';
+import { DIST, STAGING_PREFIX, commitOutputs, inUserTerms } from './output-commit';
 import { PruneLimits, handMadeFileProblems, pruneProblems } from './prune-guard';
 
 /** Properties of {@link safeSynth}. */
@@ -35,6 +35,13 @@ export interface SafeSynthProps extends PruneLimits {
    * @default - `build` renders the whole of `dist/`
    */
   readonly only?: string;
+  /**
+   * Runs once everything is staged, before the commit point, with what the commit writes: `dist` and
+   * the other files, by path relative to the root. A failure removes the staging folder, so every
+   * output stays as it was.
+   * @default - nothing
+   */
+  readonly beforeCommit?: (written: readonly string[]) => void;
 }
 
 /** What a successful synth wrote. */
@@ -84,13 +91,10 @@ export function safeSynth(props: SafeSynthProps): SafeSynthResult {
   try {
     // Every file that stays as it is is linked from the live tree, not written again.
     filesWritten = writeFiles(staging, files, { previousRoot: props.root });
+    props.beforeCommit?.([DIST, ...otherFiles]);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    // The staging folder is gone: a file-system error (a full disk) names the output it was writing, e.g. dist/staging/api/rollout-api.yaml.
-    const error = e as NodeJS.ErrnoException;
-    if (error.code !== undefined && error.path === undefined) error.path = staging;
-    else if (error.path?.startsWith(`${staging}${path.sep}`)) error.path = path.relative(staging, error.path).split(path.sep).join('/');
-    throw e;
+    throw inUserTerms(e, props.root, staging, only ?? DIST);
   }
   commitOutputs(props.root, staging, otherFiles, props.command ?? 'synth', only);
   return { distFiles, otherFiles, notes: synthNotes(app), filesWritten };

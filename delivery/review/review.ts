@@ -1,5 +1,6 @@
 import { REVIEWED_CONDITIONS_ANNOTATION } from '../../lib/analysis/analysis-template-base';
 import { Threshold } from '../../lib/analysis/threshold';
+import { NOT_SECRET_ANNOTATION } from '../../lib/patterns/annotations';
 import { ACCEPTED_RULES_ANNOTATION } from '../../lib/private/accepted-rules';
 import { ACCEPT_UNMEASURED_ANNOTATION } from '../../lib/rollout/canary-strategy';
 import { Layout } from '../../model/layout';
@@ -116,22 +117,23 @@ export function reviewChanges(input: ReviewInput): Review {
   const wholeServices = new Map<string, string[]>();
   for (const change of changes) {
     const place = Layout.place(change.file);
+    const where = placeOf(change.file);
+    const { before, after } = change;
+    // A new service's opt-outs are new too.
+    if (after) summary.push(...optOutChanges(before ?? renamedFrom(change, changes), after, `${where}: ${change.id}`, flag).map(line => `${where}: ${line}`));
     // A service that appears or goes whole is one line, not one per object.
     if (place?.kind === 'service' && (isNew(place.environment, place.service) || isGone(place.environment, place.service))) {
       const key = `${place.environment}/${place.service}`;
       wholeServices.set(key, [...wholeServices.get(key) ?? [], change.id]);
       continue;
     }
-    const where = placeOf(change.file);
-    const { before, after } = change;
-    if (after) summary.push(...optOutChanges(before, after, `${where}: ${change.id}`, flag).map(line => `${where}: ${line}`));
     if (change.change !== 'changed' || !before || !after) {
       summary.push(`${where}: ${change.id} ${change.change}`);
       continue;
     }
     const lines = describeChange(before, after, where, flag);
     // An opt-out annotation has its own line above.
-    const fields = fieldChanges(before, after).filter(line => !Object.keys(OPT_OUT_ANNOTATIONS).some(key => line.startsWith(`metadata.annotations.${key} `)));
+    const fields = fieldChanges(withoutOptOuts(before), withoutOptOuts(after));
     summary.push(...lines.length ? lines.map(line => `${where}: ${line}`) : fields.map(line => `${where} ${change.id}: ${line}`));
   }
   const serviceChanges: ServiceChange[] = [...wholeServices].map(([key, objects]) => {
@@ -184,14 +186,37 @@ export function reviewChanges(input: ReviewInput): Review {
 
 /**
  * The annotations by which an object opts out of a rule of the construct library, each with the
- * reason: weights or a promotion without analysis, hand-written conditions, and the rules listed in
- * the accepted-rules annotation. Each maps a key to its reason.
+ * reason: weights or a promotion without analysis, hand-written conditions, the rules listed in the
+ * accepted-rules annotation, and config keys named like a secret that hold none (`notSecret`). Each
+ * maps a key to its reason.
  */
 const OPT_OUT_ANNOTATIONS: Readonly<Record<string, (value: string) => Record<string, string>>> = {
   [ACCEPT_UNMEASURED_ANNOTATION]: value => ({ 'accept-unmeasured': value }),
   [REVIEWED_CONDITIONS_ANNOTATION]: value => prefixed('reviewed-conditions', parseReasons(value)),
   [ACCEPTED_RULES_ANNOTATION]: value => prefixed('accepted-rules', parseReasons(value)),
+  [NOT_SECRET_ANNOTATION]: value => prefixed('not-secret', parseReasons(value)),
 };
+
+/** The document without its opt-out annotations, and without annotations if it had only those. */
+function withoutOptOuts(document: Document): Document {
+  const metadata = { ...(document.metadata ?? {}) as { annotations?: Record<string, string> } };
+  const annotations = Object.entries(metadata.annotations ?? {}).filter(([key]) => !Object.hasOwn(OPT_OUT_ANNOTATIONS, key));
+  delete metadata.annotations;
+  return { ...document, metadata: annotations.length ? { ...metadata, annotations: Object.fromEntries(annotations) } : metadata };
+}
+
+/**
+ * The document an added one takes the place of under another name: the one document of its kind
+ * removed from its folder, when it is the one added there. A ConfigMap's name carries a hash of its
+ * data, so a changed value renames it; its opt-outs are compared with the old one's, not all new.
+ */
+function renamedFrom(added: DocumentChange, changes: readonly DocumentChange[]): Document | undefined {
+  const folder = added.file.slice(0, added.file.lastIndexOf('/'));
+  const sameKind = (change: DocumentChange, kind: 'added' | 'removed') => change.change === kind
+    && change.file.slice(0, change.file.lastIndexOf('/')) === folder && (change.after ?? change.before)?.kind === added.after?.kind;
+  const removed = changes.filter(change => sameKind(change, 'removed'));
+  return removed.length === 1 && changes.filter(change => sameKind(change, 'added')).length === 1 ? removed[0].before : undefined;
+}
 
 /** A line and a flag for each opt-out an object gains or whose reason changes: a reviewer must accept the reason. */
 function optOutChanges(before: Document | undefined, after: Document, where: string, flag: Flagger): string[] {

@@ -63,7 +63,7 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
     const edit = options.edit?.(current);
     if (typeof edit === 'string') {
       // scripts/commit-and-push.sh then finds nothing written, and pushes nothing.
-      if (process.env.INFRA_WRITTEN_FILES) fs.writeFileSync(process.env.INFRA_WRITTEN_FILES, '');
+      listWritten([]);
       return [recovered, edit].filter(Boolean).join('\n');
     }
     const pins = edit?.pins ?? current;
@@ -79,14 +79,29 @@ export function synthFleet(fleet: Fleet, root: string, options: SynthFleetOption
       approvedRemovals: edit?.removes,
       extraFiles: new Map([...edit?.extraFiles ?? [], ...records]),
       command: options.command,
+      beforeCommit: listWritten,
     });
     options.after?.();
-    // scripts/commit-and-push.sh stages exactly what the command wrote, and nothing else under releases/.
-    const written = process.env.INFRA_WRITTEN_FILES;
-    if (written) fs.writeFileSync(written, [DIST, ...result.otherFiles].map(f => `${f}\n`).join(''));
     const dropped = removed.length ? `removed the build records of ${removed.join(', ')}, no longer in the fleet` : undefined;
     return [recovered, edit?.message, dropped, describeSynth(result)].filter(Boolean).join('\n');
   });
+}
+
+/**
+ * Lists the files a command writes in the file `$INFRA_WRITTEN_FILES` names, one a line, before it
+ * commits them: scripts/commit-and-push.sh stages exactly these, and nothing else under releases/. A
+ * write that fails names the list, which a full disk's write(2) error does not.
+ */
+function listWritten(files: readonly string[]): void {
+  const list = process.env.INFRA_WRITTEN_FILES;
+  if (!list) return;
+  try {
+    fs.writeFileSync(list, files.map(f => `${f}\n`).join(''));
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code !== undefined) error.path = `the list of written files ${list} ($INFRA_WRITTEN_FILES)`;
+    throw e;
+  }
 }
 
 /**

@@ -44,6 +44,19 @@ describe('review', () => {
     expect(review(root, looser)).toContain('every high-severity flag is approved');
   });
 
+  test('GIVEN a config key named like a secret let through with notSecret WHEN reviewed THEN the key and its reason are a medium opt-out flag', () => {
+    // GIVEN api's production config gaining TOKEN_ISSUER_URL with its reason, synthesized
+    const { root, editFleet } = gitRepo();
+    editFleet();
+    const opted = fleetWith('api', { config: { LOG_LEVEL: 'info', TOKEN_ISSUER_URL: 'https://auth.example.com/' }, notSecret: { TOKEN_ISSUER_URL: 'the issuer url, public' } });
+    synthCommand(opted, root, []);
+    // WHEN reviewed
+    const output = review(root, opted);
+    // THEN the report names the key and the reason, at the severity of every opt-out
+    expect(output).toContain('- production/api: opts out of not-secret TOKEN_ISSUER_URL: the issuer url, public');
+    expect(output).toMatch(/\| medium \| `opt-out-added` \| production\/api: ConfigMap\/api-config-[0-9a-f]{10} \| opts out of not-secret TOKEN_ISSUER_URL: the issuer url, public \|/);
+  });
+
   test('GIVEN one image released WHEN reviewed against its parent THEN the review is short, names both digests and asks for no approval', () => {
     const { root } = gitRepo();
     const image = `ghcr.io/acme/web@sha256:${DIGEST}`;

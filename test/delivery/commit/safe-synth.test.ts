@@ -61,6 +61,25 @@ describe('safeSynth', () => {
     expect(fs.readFileSync(path.join(root, 'releases/staging.json'), 'utf-8')).toBe('{}\n');
   });
 
+  test('GIVEN a step before the commit WHEN synthesized THEN it gets what the commit writes while dist/ is unchanged, and when it fails nothing changes', () => {
+    // GIVEN a dist/ with one service and a synth of two
+    const root = tempRepo();
+    safeSynth({ root, build: () => appWithServices(['a']), allowPrune: true });
+    const before = readTree(root);
+    const extraFiles = new Map([['releases/staging.json', '{}\n']]);
+    // WHEN a step before the commit looks, then fails
+    const seen: { written: readonly string[]; dist: Map<string, string> }[] = [];
+    const failing = (written: readonly string[]) => {
+      seen.push({ written, dist: readTree(path.join(root, 'dist')) });
+      throw new Error('refused');
+    };
+    expect(() => safeSynth({ root, build: () => appWithServices(['a', 'b']), extraFiles, beforeCommit: failing })).toThrow('refused');
+    // THEN it saw the files to be written and the old dist/; the failure left every output as it was
+    expect(seen).toEqual([{ written: ['dist', 'releases/staging.json'], dist: readTree(path.join(root, 'dist')) }]);
+    expect(readTree(root)).toEqual(before);
+    expect(fs.readdirSync(root).filter(f => f.startsWith('.synth'))).toEqual([]);
+  });
+
   test.each([['ENOSPC'], ['EDQUOT']])('GIVEN a disk that fills (%s) while a file is staged WHEN synthesized THEN the error names that file by its output path, and dist/ and the pins are as they were', code => {
     // GIVEN a synth of two services over a dist/ and a pin file, and a write(2) of b's ConfigMap failing with no path, as it does
     const root = tempRepo();

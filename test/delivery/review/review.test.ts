@@ -63,6 +63,57 @@ describe('reviewChanges', () => {
     expect(rules(added)).toContain('medium opt-out-added');
   });
 
+  describe('notSecret, the opt-out of a config key named like a secret', () => {
+    /** The ConfigMap a CanaryService writes: named by a hash of its data, its notSecret reasons in an annotation. */
+    const configMap = (hash: string, data: Record<string, string>, notSecret?: Record<string, string>): [string, Document[]] => [`dist/staging/api/configmap-api-config-${hash}.yaml`, [{
+      apiVersion: 'v1', kind: 'ConfigMap', immutable: true, data,
+      metadata: { name: `api-config-${hash}`, ...notSecret && { annotations: { 'infra-delivery.io/not-secret': JSON.stringify(notSecret) } } },
+    }]];
+    const reviewOf = (before: [string, Document[]][], after: [string, Document[]][]) => reviewChanges({
+      before: new Map([['dist/staging/api/rollout-api.yaml', [rollout({})]], ...before]), after: new Map([['dist/staging/api/rollout-api.yaml', [rollout({})]], ...after]),
+      pinsBefore: {}, pinsAfter: {}, environments: ['staging', 'production'], changedPaths: ['fleet.ts'],
+    });
+    const optOuts = (r: ReturnType<typeof reviewOf>) => r.flags.filter(f => f.rule === 'opt-out-added');
+    const ISSUER = { TOKEN_ISSUER_URL: 'https://auth.example.com/' };
+
+    test('GIVEN a config key named like a secret let through with its reason WHEN reviewed THEN the key and its reason are a line and a medium opt-out flag', () => {
+      // GIVEN the same ConfigMap data, now with TOKEN_ISSUER_URL's notSecret reason (the name stays: the hash is of the data)
+      const result = reviewOf([configMap('1a', ISSUER)], [configMap('1a', ISSUER, { TOKEN_ISSUER_URL: 'the issuer url, public' })]);
+      // THEN one line and one flag name the key and the reason, and the annotation is not repeated as a field change
+      expect(result.summary).toEqual(['staging/api: opts out of not-secret TOKEN_ISSUER_URL: the issuer url, public']);
+      expect(optOuts(result)).toEqual([{
+        severity: Severity.MEDIUM, rule: 'opt-out-added', where: 'staging/api: ConfigMap/api-config-1a', detail: 'opts out of not-secret TOKEN_ISSUER_URL: the issuer url, public',
+      }]);
+    });
+
+    test('GIVEN a config value changed, which renames the ConfigMap, and one notSecret reason changed WHEN reviewed THEN only the changed reason is flagged', () => {
+      // GIVEN two keys let through; a value changes, and with it the ConfigMap's name; one reason changes
+      const keys = { ...ISSUER, JWKS_TOKEN_URL: 'https://auth.example.com/jwks' };
+      const result = reviewOf(
+        [configMap('1a', keys, { JWKS_TOKEN_URL: 'public keys', TOKEN_ISSUER_URL: 'the issuer url, public' })],
+        [configMap('2b', { ...keys, TOKEN_ISSUER_URL: 'https://auth2.example.com/' }, { JWKS_TOKEN_URL: 'public keys', TOKEN_ISSUER_URL: 'the new issuer url, public' })],
+      );
+      // THEN the unchanged key is not flagged again under the new name; the changed reason is
+      expect(result.summary).toEqual([
+        'staging/api: ConfigMap/api-config-1a removed',
+        'staging/api: opts out of not-secret TOKEN_ISSUER_URL (reason changed): the new issuer url, public',
+        'staging/api: ConfigMap/api-config-2b added',
+      ]);
+      expect(optOuts(result).map(f => f.detail)).toEqual(['opts out of not-secret TOKEN_ISSUER_URL (reason changed): the new issuer url, public']);
+      // AND a value change alone raises no opt-out flag
+      expect(optOuts(reviewOf([configMap('1a', ISSUER, { TOKEN_ISSUER_URL: 'public' })], [configMap('3c', { TOKEN_ISSUER_URL: 'https://x.example.com/' }, { TOKEN_ISSUER_URL: 'public' })]))).toEqual([]);
+    });
+
+    test('GIVEN a new service whose ConfigMap lets a key through WHEN reviewed THEN the service is one line and its opt-out is flagged', () => {
+      const result = reviewChanges({
+        before: new Map(), after: new Map([['dist/staging/api/rollout-api.yaml', [rollout({})]], configMap('1a', ISSUER, { TOKEN_ISSUER_URL: 'the issuer url, public' })]),
+        pinsBefore: {}, pinsAfter: {}, environments: ['staging', 'production'], changedPaths: ['fleet.ts'],
+      });
+      expect(result.summary).toEqual(['staging/api: opts out of not-secret TOKEN_ISSUER_URL: the issuer url, public', 'new service api in staging: 2 objects']);
+      expect(rules(result)).toEqual(['medium opt-out-added']);
+    });
+  });
+
   test('GIVEN workflow permissions raised WHEN reviewed THEN each wider scope is flagged, and narrower ones are not', () => {
     const before = { name: 'ci', permissions: { contents: 'read' }, jobs: { build: { permissions: { packages: 'write' } } } };
     const after = { name: 'ci', permissions: { 'contents': 'write', 'pull-requests': 'write' }, jobs: { build: { permissions: { packages: 'read' } } } };

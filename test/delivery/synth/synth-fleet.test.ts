@@ -7,10 +7,18 @@ import { benchFleet } from '../../../cli/benchmark/bench-fleet';
 import { promoteCommand } from '../../../cli/promote';
 import { releaseCommand } from '../../../cli/release';
 import { rollbackCommand } from '../../../cli/rollback';
+import { systemProblem } from '../../../cli/support/command';
 import { loadPins } from '../../../delivery/pins';
 import { synthFleet } from '../../../delivery/synth/synth-fleet';
 import { ReleasePins } from '../../../model';
-import { changedFiles, readTree } from '../../helpers';
+import { fleet as fixtureFleet } from '../../fixtures/fleet';
+import { DIGEST, changedFiles, readTree, tempRepo } from '../../helpers';
+
+jest.mock('fs', () => {
+  const actual = jest.requireActual<typeof import('fs')>('fs');
+  // The real write, which a test can make fail as a full disk does.
+  return { ...actual, writeFileSync: jest.fn(actual.writeFileSync) };
+});
 
 /** A generated fleet of 4 services × 3 environments, with every routing style, pinned and synthesized in a temporary repository. */
 function generatedRepo() {
@@ -94,5 +102,53 @@ describe('synthFleet', () => {
     expect(output).toContain('removed the build records of gone in env-0, no longer in the fleet');
     expect(JSON.parse(fs.readFileSync(path.join(root, 'releases/env-0.builds.json'), 'utf-8'))).toEqual({ 'svc-0000': record('svc-0000') });
     expect(synthFleet(fleet, root, { command: 'synth' })).not.toContain('removed the build records');
+  });
+
+  describe('with $INFRA_WRITTEN_FILES set, as scripts/commit-and-push.sh sets it', () => {
+    const release = (root: string) => releaseCommand(fixtureFleet, root, ['--service', 'api', '--env', 'staging', '--image', `ghcr.io/acme/api@sha256:${DIGEST}`]);
+    const nothing = (root: string) => synthFleet(fixtureFleet, root, { command: 'release', edit: () => 'nothing to release' });
+    let list: string;
+    beforeEach(() => {
+      list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'written-')), 'list');
+      process.env.INFRA_WRITTEN_FILES = list;
+    });
+    afterEach(() => delete process.env.INFRA_WRITTEN_FILES);
+
+    test.each<[string, (root: string) => string, string]>([
+      ['a release', release, 'dist\nreleases/staging.json\n'],
+      ['a command with nothing to change', nothing, ''],
+    ])('GIVEN %s WHEN it runs THEN the list names what it wrote, and nothing else', (_, run, listed) => {
+      const root = tempRepo();
+      run(root);
+      expect(fs.readFileSync(list, 'utf-8')).toBe(listed);
+    });
+
+    test.each<[string, string, (root: string) => string, string]>([
+      ['ENOSPC', 'a release', release, 'the disk is full; free some disk space and run the command again; nothing was committed'],
+      ['EDQUOT', 'a release', release, 'the disk quota is used up; free some space and run the command again; nothing was committed'],
+      ['ENOSPC', 'a command with nothing to change', nothing, 'the disk is full; free some disk space and run the command again; nothing was committed'],
+    ])('GIVEN a disk that fills (%s) while the list of written files is written WHEN %s runs THEN one error line names the list and the fix, and every output is as it was', (code, _, run, words) => {
+      // GIVEN a write(2) of the list that fails with no path, as a full disk makes it
+      const root = tempRepo();
+      const before = readTree(root);
+      const write = jest.requireActual<typeof import('fs')>('fs').writeFileSync;
+      jest.mocked(fs.writeFileSync).mockImplementation((file, ...rest) => {
+        if (file === list) throw Object.assign(new Error(`${code}: no space left on device, write`), { code, syscall: 'write' });
+        return write(file, ...rest);
+      });
+      // WHEN the command runs
+      let error: unknown;
+      try {
+        run(root);
+      } catch (e) {
+        error = e;
+      } finally {
+        jest.mocked(fs.writeFileSync).mockImplementation(write);
+      }
+      // THEN the line names the list by its path and variable; the list is written before the commit, so nothing changed
+      expect(`error: ${systemProblem(error)}`).toBe(`error: the list of written files ${list} ($INFRA_WRITTEN_FILES): 'write' is '${code}': ${words}`);
+      expect(readTree(root)).toEqual(before);
+      expect(fs.readdirSync(root).filter(f => f.startsWith('.synth'))).toEqual([]);
+    });
   });
 });
