@@ -5,7 +5,9 @@ import * as path from 'path';
 import { DIST } from '../../delivery/commit';
 import { MetricPlan, RECONCILE_SECONDS, RolloutPlan, ServiceObjects, abortBounds, asKind, planRollout, readServiceFolders, seededRandom } from '../../delivery/plan';
 import { measureOnce } from '../../lib/analysis';
+import { IntervalCounts, alignedWindowCounts, comparisonStatistic } from '../../lib/analysis/canary-comparison';
 import { PrometheusServer } from '../support/prometheus-server';
+import { COMPARISON_METRIC, comparisonOf } from './comparison-replay';
 import { Measure, MeasurementResult, ReplayResult, replayRelease } from './controller-model';
 import { IntervalCount, MetricsSource, SyntheticRelease, writeOpenMetrics } from './synthetic-metrics';
 
@@ -30,7 +32,7 @@ export interface ScenarioResult {
   readonly abort_s: number | null;
   /** The highest share of traffic the canary had before the release ended, in percent. */
   readonly max_exposure_pct: number;
-  /** Requests the bad version served from its first bad request to the abort. */
+  /** Error responses the canary served until traffic returned to stable (the abort), or until the release ended. */
   readonly bad_requests: number;
   /** The plan's bound for this scenario, or null where it states none. */
   readonly plan_bound_s: number | null;
@@ -83,14 +85,34 @@ interface Replay {
 }
 
 /**
+ * The in-process evaluator checked against Prometheus: every `error-rate-vs-stable` measurement of the
+ * replays, computed by both from the same synthetic traffic.
+ */
+export interface EvaluatorCheck {
+  /** Comparison measurements taken against the real Prometheus. */
+  readonly measurements: number;
+  /** Those where Prometheus's value differs from the in-process one, each described. */
+  readonly mismatches: readonly string[];
+}
+
+/** What {@link simulate} found. */
+export interface SimulationResult {
+  readonly results: ScenarioResult[];
+  readonly plans: RolloutPlan[];
+  readonly evaluator: EvaluatorCheck;
+}
+
+/**
  * Replays every Rollout in `dist/` through a release as the Argo Rollouts v1.9.1 controller schedules
  * it (./controller-model.ts), against a real Prometheus holding synthetic pod metrics for each
  * scenario, backfilled with promtool. Each measurement runs the template's rendered query, args
  * substituted, at its scheduled time, and is judged by the same Threshold that rendered the template.
  * Prometheus refusing is real (a closed port); hanging is modeled as the query timeout passing in
- * virtual time. No real clock is waited on.
+ * virtual time. No real clock is waited on. Every comparison measurement is also computed in process
+ * from the same traffic ({@link EvaluatorCheck}): the proof that the matrix of ./comparison-matrix.ts,
+ * which runs in process only, reads what Prometheus would return.
  */
-export async function simulate(options: SimulateOptions): Promise<{ results: ScenarioResult[]; plans: RolloutPlan[] }> {
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   const log = options.log ?? (() => undefined);
   const rollouts = await readRollouts(path.join(options.root, DIST));
   const replays = rollouts.flatMap(r => scenariosOf(r, options.healthyRuns ?? 200));
@@ -106,12 +128,66 @@ export async function simulate(options: SimulateOptions): Promise<{ results: Sce
     const refused = await closedPort();
     log(`prometheus at ${prometheus.url}; replaying ${replays.length} releases`);
     const url = prometheus.url;
-    const outcomes = await mapLimit(replays, CONCURRENCY, replay => replayRelease(replay.rollout.plan, measureFor(replay, replay.prometheus === 'down' ? refused : url, originEpochS)));
-    return { results: summarize(replays, outcomes, trafficOf), plans: rollouts.map(r => r.plan) };
+    let measurements = 0;
+    const mismatches: string[] = [];
+    const outcomes = await mapLimit(replays, CONCURRENCY, replay => {
+      const counts = trafficOf.get(replay);
+      const check = counts && comparisonCheck(`${replay.release!.namespace} (${replay.scenario})`, counts, originEpochS, replay.rollout.scrapeIntervalS, mismatch => {
+        measurements += 1;
+        if (mismatch) mismatches.push(mismatch);
+      });
+      return replayRelease(replay.rollout.plan, measureFor(replay, replay.prometheus === 'down' ? refused : url, originEpochS, check));
+    }, done => log(`replayed ${done} of ${replays.length} releases`));
+    return { results: summarize(replays, outcomes, trafficOf), plans: rollouts.map(r => r.plan), evaluator: { measurements, mismatches } };
   } finally {
     await prometheus?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Compares one measurement's values from Prometheus with the in-process evaluator's. */
+export type ComparisonCheck = (metric: Pick<MetricPlan, 'name' | 'query' | 'windowS'>, atS: number, values: readonly number[]) => void;
+
+/**
+ * For the comparison measurements of the replay named `label`: the in-process value
+ * ({@link comparisonStatistic} of {@link alignedWindowCounts}, as ./comparison-replay.ts computes it)
+ * from the replay's own traffic as the subquery sees it ({@link subqueryIntervals}), at the time
+ * Prometheus reads from `time=` (to the millisecond: web/api/v1/api.go, parseTime, v2.42.0). `record`
+ * gets each comparison measurement, with a description when Prometheus's values are not exactly that
+ * one number; other metrics are not recorded.
+ */
+export function comparisonCheck(
+  label: string, traffic: readonly IntervalCount[], originEpochS: number, scrapeS: number, record: (mismatch?: string) => void,
+): ComparisonCheck {
+  const { intervals, phaseS } = subqueryIntervals(traffic, originEpochS, scrapeS);
+  return (metric, atS, values) => {
+    if (metric.name !== COMPARISON_METRIC) return;
+    const readAtS = Math.round(atS * 1000) / 1000;
+    const expected = comparisonStatistic(alignedWindowCounts(intervals, scrapeS, readAtS, metric.windowS, phaseS), comparisonOf(metric));
+    const equal = values.length === 1 && (values[0] === expected || (Number.isNaN(values[0]) && Number.isNaN(expected)));
+    record(equal ? undefined : `${label} ${metric.name} at ${atS} s: Prometheus [${values.join(', ')}], in process ${expected}`);
+  };
+}
+
+/**
+ * A replay's traffic as the comparison's subquery (lib/analysis/canary-comparison.ts, alignedCount)
+ * sees it, for {@link alignedWindowCounts}: `intervals[k]` what the k-th scrape added, and `phaseS`
+ * where the subquery step that reads it falls, relative to the release's start at `originEpochS`.
+ * Prometheus evaluates a subquery at the multiples of its step since the Unix epoch
+ * (promql/engine.go, SubqueryExpr, v2.42.0: `newEv.startTimestamp = newEv.interval * (... /
+ * newEv.interval)`), and each step reads the last scrape at or before it: a scrape is counted from the
+ * first step at or after it, up to a step later than the scrape itself. `traffic` holds one entry per
+ * scrape, `scrapeS` apart (./synthetic-metrics.ts, canaryTraffic), the step being the scrape interval.
+ */
+export function subqueryIntervals(
+  traffic: readonly IntervalCount[], originEpochS: number, scrapeS: number,
+): { intervals: IntervalCounts[]; phaseS: number } {
+  const firstScrape = originEpochS + (traffic[0]?.atS ?? 0);
+  const phaseS = Math.ceil(firstScrape / scrapeS - 1e-9) * scrapeS - originEpochS;
+  const intervals = traffic.map(c => ({
+    canaryErrors: c.errors, canaryRequests: c.requests, stableErrors: c.stableErrors, stableRequests: c.stableRequests,
+  }));
+  return { intervals, phaseS };
 }
 
 /** The Rollouts of `dist/` that a replay can drive: canary strategy, analysis judged by a Threshold. */
@@ -203,8 +279,11 @@ function scenariosOf(rollout: SimulatedRollout, healthyRuns: number): Replay[] {
   return replays;
 }
 
-/** How a replay measures: against Prometheus at the scheduled time, or as a hanging Prometheus would answer. */
-function measureFor(replay: Replay, prometheusUrl: string, originEpochS: number): Measure {
+/**
+ * How a replay measures: against Prometheus at the scheduled time, or as a hanging Prometheus would
+ * answer; `check` gets the values of every measurement sent to Prometheus.
+ */
+function measureFor(replay: Replay, prometheusUrl: string, originEpochS: number, check?: ComparisonCheck): Measure {
   const args: Record<string, string> = {
     'canary-hash': replay.release?.canaryHash ?? 'none',
     'namespace': replay.release?.namespace ?? 'none',
@@ -218,6 +297,7 @@ function measureFor(replay: Replay, prometheusUrl: string, originEpochS: number)
     if (!metric.threshold) return { phase: 'Error', durationS: 0 };
     const judged = { name: metric.name, query: metric.query, threshold: metric.threshold };
     const result = await measureOnce(judged, args, prometheusUrl, { atEpochSeconds: originEpochS + atS });
+    check?.(metric, atS, result.values);
     return { phase: result.phase, durationS: 0 };
   };
 }
@@ -249,9 +329,7 @@ function resultOf(replay: Replay, outcome: ReplayResult, traffic: readonly Inter
   const { plan } = replay.rollout;
   const aborted = outcome.verdict === 'Aborted';
   const exposure = outcome.verdict === 'Promoted' ? 100 : Math.max(0, ...outcome.shares.filter(s => s.atS <= outcome.endS).map(s => s.share));
-  const bad = replay.scenario === 'healthy' || replay.scenario === 'no-traffic' || replay.prometheus !== 'up'
-    ? 0
-    : (traffic ?? []).filter(c => c.atS > replay.onsetS && c.atS <= outcome.endS).reduce((sum, c) => sum + c.requests, 0);
+  const bad = replay.scenario === 'healthy' || replay.scenario === 'no-traffic' || replay.prometheus !== 'up' ? 0 : errorsServed(traffic ?? [], outcome.endS);
   return {
     rollout: `${plan.environment}/${plan.service}`,
     routing: replay.rollout.routing,
@@ -265,18 +343,38 @@ function resultOf(replay: Replay, outcome: ReplayResult, traffic: readonly Inter
   };
 }
 
+/**
+ * The error responses the canary served from the release's start until `untilS`, when traffic returned
+ * to stable (the abort) or the canary became stable (the promotion): #24's `bad_requests`. Each scrape
+ * interval's errors count in full before `untilS`, and the interval that straddles it by the share of
+ * it that came before (its requests are drawn evenly over it), the total rounded.
+ */
+export function errorsServed(traffic: readonly IntervalCount[], untilS: number): number {
+  let total = 0;
+  for (let k = 1; k < traffic.length; k++) {
+    const fromS = traffic[k - 1].atS;
+    const toS = traffic[k].atS;
+    if (fromS < untilS) total += traffic[k].errors * Math.min(1, (untilS - fromS) / (toS - fromS));
+  }
+  return Math.round(total);
+}
+
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `work` over `items`, at most `limit` at a time, results in order; `progress` about every tenth of them. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, progress: (done: number) => void): Promise<R[]> {
   const results: R[] = new Array(items.length);
+  const every = Math.max(1, Math.ceil(items.length / 10));
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
       results[index] = await work(items[index]);
+      done += 1;
+      if (done % every === 0 && done < items.length) progress(done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { simulateCommand, simulationMarkdown } from '../../cli/simulate';
 import { ScenarioResult } from '../../cli/simulation/replay';
 import { samplePlan } from '../delivery/plan/plan-fixture';
@@ -17,31 +19,47 @@ describe('simulate', () => {
     await expect(simulateCommand(tempRepo(), argv)).rejects.toThrow(message);
   });
 
-  test('GIVEN results WHEN rendered THEN each Rollout has its table, the false-abort rate, a late abort flagged, and its chart', () => {
+  test('GIVEN results WHEN rendered THEN the targets and the proof come first, then each Rollout has its table, the false-abort rate, a late abort flagged, and its chart', () => {
     const markdown = simulationMarkdown([
       result({ scenario: 'healthy', verdict: 'Promoted', abort_s: null, plan_bound_s: null, max_exposure_pct: 100, bad_requests: 0, false_abort_rate: 0.005 }),
       result({ scenario: 'spike-step-1', abort_s: 50, plan_bound_s: 41.5 }),
-    ], [samplePlan()], 200);
+    ], [samplePlan()], 200, ['target healthy: false aborts 0/800: met', "in-process evaluator: 12 of 12 comparison measurements equal to Prometheus's"]);
+    expect(markdown).toContain('- target healthy: false aborts 0/800: met\n- in-process evaluator: 12 of 12 comparison measurements equal to Prometheus\'s\n');
+    expect(markdown.indexOf('in-process evaluator')).toBeLessThan(markdown.indexOf('### staging/api'));
     expect(markdown).toContain('"healthy" is 200 seeded releases at 0.1% errors');
+    expect(markdown).toContain('bad requests are the error responses the canary served until traffic returned to stable');
     expect(markdown).toContain('| healthy | Promoted (false aborts 0.5%) |  |  | 100% | 0 |  |');
     expect(markdown).toContain('| spike-step-1 | Aborted | 50 s ⚠️ later than the plan | 41.5 s | 33.3% | 10 |  |');
     expect(markdown).toContain('![staging/api](staging-api.svg)');
   });
 
-  test('GIVEN a dist/ without Rollouts WHEN simulated in process THEN it fails with the fix', async () => {
-    await expect(simulateCommand(tempRepo({ withDist: false }), ['--in-process', '--runs', '1']))
+  test.each([
+    ['in process', ['--in-process']],
+    ['with the real-Prometheus subset', []],
+  ])('GIVEN a dist/ without Rollouts WHEN simulated %s THEN it fails with the fix and writes nothing', async (_, argv) => {
+    const root = tempRepo({ withDist: false });
+    await expect(simulateCommand(root, [...argv, '--runs', '1']))
       .rejects.toThrow("simulate: 'dist' is []: holds no canary rollout to replay; run npm run synth first");
+    expect(fs.existsSync(path.join(root, 'reports'))).toBe(false);
   });
 
-  test('GIVEN the example fleet WHEN simulated in process THEN bad-from-start rows state the plan\'s bound, no abort is later, and the command passes', async () => {
+  test('GIVEN the fixture fleet WHEN simulated in process THEN it prints the matrix, judges every target on stderr, skips the real subset, and fails on a target not met', async () => {
+    const root = tempRepo();
     const progress: string[] = [];
-    const simulated = await simulateCommand(tempRepo(), ['--in-process', '--json', '--runs', '1'], line => progress.push(line));
+    const simulated = await simulateCommand(root, ['--in-process', '--json', '--runs', '1'], line => progress.push(line));
     const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
     expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
-    expect(progress.filter(l => l.includes('later than the plan'))).toEqual([]);
     expect(progress.filter(l => l.startsWith('target ')).map(l => l.split(':')[0])).toEqual([
-      'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target at-mde',
+      'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target declared-rate pauses',
+      'target no-traffic', 'target bad-from-start', 'target detectable effect', 'target at-mde', 'target abort bounds',
     ]);
-    expect(simulated.failed).toBe(false);
+    // Without Prometheus there is no proof and no real releases: the matrix only.
+    expect(progress.filter(l => l.startsWith('in-process evaluator'))).toEqual([]);
+    expect(progress[progress.length - 1]).toBe('wrote reports/simulate/matrix.json');
+    expect(fs.readdirSync(path.join(root, 'reports/simulate'))).toEqual(['matrix.json']);
+    expect(fs.readFileSync(path.join(root, 'reports/simulate/matrix.json'), 'utf8')).toBe(`${simulated.output}\n`);
+    // A target not met fails the command: here the fixture's staging Rollouts, whose steps are too short for a 2-point effect.
+    expect(progress.filter(l => l.endsWith(': not met')).map(l => l.split(':')[0])).toContain('target detectable effect');
+    expect(simulated.failed).toBe(true);
   });
 });
