@@ -45,6 +45,9 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
   // The scrapes fall anywhere relative to the release's start: intervals[k] is what the scrape at
   // phase + k × scrapeS added to each counter, intervals[1] the release's first part-interval.
   const phaseS = random() * s;
+  // The subquery's steps fall on multiples of the scrape interval since the epoch, not on the scrapes:
+  // a scrape is read by the next step, up to one interval later (cli/simulation/replay.ts, subqueryIntervals).
+  const readDelayS = random() * s;
   const intervals: IntervalCounts[] = [{ canaryErrors: 0, canaryRequests: 0, stableErrors: 0, stableRequests: 0 }];
   for (let k = 1; phaseS + (k - 1) * s <= horizonS; k++) {
     const fromS = Math.max(0, phaseS + (k - 1) * s - s);
@@ -56,7 +59,7 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
   const outcome = await replayRelease(replay.plan, async (metric, atS) => {
     if (replay.prometheus && metric.provider === 'prometheus') return { phase: 'Error', durationS: replay.prometheus === 'down' ? 0.05 : metric.timeoutS };
     if (metric.name !== COMPARISON_METRIC || !metric.threshold) return { phase: 'Successful', durationS: 0.05 };
-    const counts = alignedWindowCounts(intervals, s, atS, metric.windowS, phaseS - s);
+    const counts = alignedWindowCounts(intervals, s, atS, metric.windowS, phaseS - s + readDelayS);
     const phase = metric.threshold.evaluate([comparisonStatistic(counts, comparisonOf(metric))]).phase as 'Successful' | 'Failed' | 'Inconclusive';
     return { phase, durationS: 0.05 };
   });

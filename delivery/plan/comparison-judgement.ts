@@ -28,7 +28,7 @@ const BOUND_SEED = 24;
  * time by which {@link BOUND_CONFIDENCE} of {@link BOUND_DRAWS} drawn releases are aborted. Each draw
  * is the plan's own model of the release: Poisson traffic per scrape interval at the shares of the
  * nominal schedule (earlier steps healthy), stable at {@link PLAN_STABLE_ERROR_RATE}, the scrapes at a
- * random phase to the release's start, every measurement computed by the query's own statistic over the scrapes in its window
+ * random phase to the release's start and read by the subquery's next step (up to a scrape later), every measurement computed by the query's own statistic over the scrapes in its window
  * (alignedWindowCounts, comparisonStatistic) and judged by the template's threshold, on the v1.9.1
  * controller's schedule (analysis/analysis.go: the first measurement initialDelay after the run
  * starts, one reconcile after the step, each next an interval later; the run fails once failed >
@@ -69,8 +69,10 @@ function drawStartBound(
   const aborts: number[] = [];
   let paused = 0;
   for (let draw = 0; draw < BOUND_DRAWS; draw++) {
-    // The scrapes fall anywhere relative to the release's start: intervals[k] ends at phaseS + k × S (k ≥ 1).
+    // The scrapes fall anywhere relative to the release's start: intervals[k] ends at phaseS + k × S (k ≥ 1),
+    // and the subquery step that reads it (on the epoch's grid of S, not the scrapes') up to S later.
     const phaseS = -random() * s;
+    const readDelayS = random() * s;
     const intervals: IntervalCounts[] = [{ canaryErrors: 0, canaryRequests: 0, stableErrors: 0, stableRequests: 0 }];
     // Drawn as far as the measurements reach: most bad releases end at their first measurements.
     const drawUntil = (atS: number) => {
@@ -82,7 +84,7 @@ function drawStartBound(
       }
       return intervals;
     };
-    const outcome = judgeRuns(runs, drawUntil, s, phaseS);
+    const outcome = judgeRuns(runs, drawUntil, s, phaseS + readDelayS);
     if (outcome === 'paused') paused += 1;
     else if (outcome !== 'promoted') aborts.push(outcome - step.startS + RECONCILE_SECONDS);
   }

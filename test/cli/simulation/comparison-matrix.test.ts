@@ -70,7 +70,8 @@ describe('comparison matrix', () => {
     expect([...new Set(istioRows.map(r => r.scrape_s))]).toEqual([10, ...MESH_SCRAPES]);
     expect([...new Set(istioRows.filter(r => r.scrape_s === 30).map(r => r.scenario))]).toEqual(['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset', 'bad-from-start']);
     const bad = (scrape: number) => istioRows.find(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === scrape)!.plan_bound_s;
-    expect([bad(10), bad(15), bad(30)]).toEqual([27, 27, 57]);
+    // A slower scrape, read up to a scrape later by the subquery's step, leaves the first measurements too little data.
+    expect([bad(10), bad(15), bad(30)]).toEqual([27, 57, 87]);
   }, 60_000);
 
   test('GIVEN a Rollout on the Gateway API WHEN the matrix runs THEN it is replayed at its own scrape only', () => {
