@@ -1,7 +1,7 @@
 import { RolloutPlan, drawInterval, seededRandom } from '../../delivery/plan';
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, IntervalCounts } from '../../lib/analysis/canary-comparison';
 import { replayRelease, ReplayResult } from './controller-model';
-import { shareAt } from './synthetic-metrics';
+import { errorsServed, shareAt } from './synthetic-metrics';
 
 /** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts, canaryComparisonMetric). */
 export const COMPARISON_METRIC = 'error-rate-vs-stable';
@@ -64,6 +64,8 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
     return { phase, durationS: 0.05 };
   });
   const untilS = outcome.verdict === 'Aborted' ? outcome.endS : Math.min(outcome.endS, horizonS);
-  const badRequests = intervals.filter((_, k) => phaseS + (k - 1) * s <= untilS).reduce((sum, i) => sum + i.canaryErrors, 0);
+  // As the real replay counts them: the scrape at phaseS + (k − 1) × S closes intervals[k], the first one from the release's start.
+  const traffic = intervals.map((i, k) => ({ atS: k === 0 ? 0 : phaseS + (k - 1) * s, errors: i.canaryErrors }));
+  const badRequests = errorsServed(traffic, untilS);
   return { ...outcome, badRequests };
 }

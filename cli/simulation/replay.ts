@@ -9,7 +9,7 @@ import { IntervalCounts, alignedWindowCounts, comparisonStatistic } from '../../
 import { PrometheusServer } from '../support/prometheus-server';
 import { COMPARISON_METRIC, comparisonOf } from './comparison-replay';
 import { Measure, MeasurementResult, ReplayResult, replayRelease } from './controller-model';
-import { IntervalCount, MetricsSource, SyntheticRelease, writeOpenMetrics } from './synthetic-metrics';
+import { IntervalCount, MetricsSource, SyntheticRelease, errorsServed, writeOpenMetrics } from './synthetic-metrics';
 
 /** The error rate of a bad release and of a spike; the plan's bounds are stated for the same. */
 const BAD_ERROR_RATE = 0.2;
@@ -341,22 +341,6 @@ function resultOf(replay: Replay, outcome: ReplayResult, traffic: readonly Inter
     plan_bound_s: replay.boundS === undefined ? null : round(replay.boundS),
     ...replay.note || outcome.reason ? { note: [replay.note, outcome.reason].filter(Boolean).join('; ') } : {},
   };
-}
-
-/**
- * The error responses the canary served from the release's start until `untilS`, when traffic returned
- * to stable (the abort) or the canary became stable (the promotion): #24's `bad_requests`. Each scrape
- * interval's errors count in full before `untilS`, and the interval that straddles it by the share of
- * it that came before (its requests are drawn evenly over it), the total rounded.
- */
-export function errorsServed(traffic: readonly IntervalCount[], untilS: number): number {
-  let total = 0;
-  for (let k = 1; k < traffic.length; k++) {
-    const fromS = traffic[k - 1].atS;
-    const toS = traffic[k].atS;
-    if (fromS < untilS) total += traffic[k].errors * Math.min(1, (untilS - fromS) / (toS - fromS));
-  }
-  return Math.round(total);
 }
 
 function round(value: number): number {

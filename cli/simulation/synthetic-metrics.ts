@@ -173,3 +173,19 @@ export function writeOpenMetrics(
   }
   return traffic;
 }
+
+/**
+ * The error responses the canary served from the release's start until `untilS`, when traffic returned
+ * to stable (the abort) or the canary became stable (the promotion): #24's `bad_requests`. Each scrape
+ * interval's errors count in full before `untilS`, and the interval that straddles it by the share of
+ * it that came before (its requests are drawn evenly over it), the total rounded.
+ */
+export function errorsServed(traffic: readonly Pick<IntervalCount, 'atS' | 'errors'>[], untilS: number): number {
+  let total = 0;
+  for (let k = 1; k < traffic.length; k++) {
+    const fromS = traffic[k - 1].atS;
+    const toS = traffic[k].atS;
+    if (fromS < untilS) total += traffic[k].errors * Math.min(1, (untilS - fromS) / (toS - fromS));
+  }
+  return Math.round(total);
+}

@@ -1,7 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SyntheticRelease, canaryTraffic, shareAt, writeOpenMetrics } from '../../../cli/simulation/synthetic-metrics';
+import { IntervalCount, SyntheticRelease, canaryTraffic, errorsServed, shareAt, writeOpenMetrics } from '../../../cli/simulation/synthetic-metrics';
+
+/** A release bad from the start at 150 requests/s, 10% of them on the canary, 20% of the canary's failing. */
+const badFromStart: SyntheticRelease = {
+  source: 'app', namespace: 'sim-1', canaryHash: 'c1', canaryService: 'api-canary', stableService: 'api-stable', servicePort: 80,
+  requestsPerSecond: 150, shares: [{ atS: 0, share: 10 }], errorRate: () => 0.2, durationS: 120, scrapeIntervalS: 10, scrapePhaseS: 3, seed: 42,
+};
+
+const interval = (atS: number, requests: number, errors: number): IntervalCount => ({
+  atS, requests, errors, stableRequests: 10 * requests, stableErrors: 0,
+});
 
 const release = (overrides: Partial<SyntheticRelease> = {}): SyntheticRelease => ({
   source: 'app', namespace: 'sim-1', canaryHash: 'c1', canaryService: 'web-canary', stableService: 'web-stable', servicePort: 80,
@@ -59,5 +69,23 @@ describe('synthetic metrics', () => {
     expect(text).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="sim-4",destination_service_name="web-canary",response_code="500"}');
     expect(text).toContain('istio_requests_total{reporter="waypoint",destination_service_namespace="sim-4",destination_service_name="web-stable",response_code="200"}');
     expect(text).not.toContain('reporter="source"');
+  });
+  test('GIVEN a release bad from the start aborted at 26 s WHEN its bad requests are counted THEN they are the canary\'s error responses until then, about 150 × 0.1 × 26 × 0.2', () => {
+    const traffic = canaryTraffic(badFromStart);
+    expect(traffic.slice(0, 4).map(c => c.atS)).toEqual([3, 13, 23, 33]);
+    // The intervals ending at 13 s and 23 s count in full, the one from 23 s to 33 s for 3 of its 10 s.
+    const byHand = traffic[1].errors + traffic[2].errors + traffic[3].errors * 0.3;
+    expect(errorsServed(traffic, 26)).toBe(Math.round(byHand));
+    expect(Math.abs(errorsServed(traffic, 26) - 150 * 0.1 * 26 * 0.2)).toBeLessThan(25);
+    // What the report printed before: the canary's requests, about five times as many.
+    const requests = traffic.filter(c => c.atS > 0 && c.atS <= 26).reduce((n, c) => n + c.requests, 0);
+    expect(requests).toBeGreaterThan(3 * errorsServed(traffic, 26));
+  });
+
+  test('GIVEN an abort on a scrape or before the first WHEN bad requests are counted THEN nothing after the abort counts', () => {
+    const traffic = [interval(5, 0, 0), interval(15, 40, 8), interval(25, 40, 6)];
+    expect(errorsServed(traffic, 15)).toBe(8);
+    expect(errorsServed(traffic, 5)).toBe(0);
+    expect(errorsServed(traffic, 100)).toBe(14);
   });
 });
