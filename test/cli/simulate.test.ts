@@ -44,11 +44,14 @@ describe('simulate', () => {
   });
 
   test('GIVEN the fixture fleet WHEN simulated in process THEN it prints the matrix, judges every target on stderr, skips the real subset, and fails on a target not met', async () => {
+    // One Rollout keeps the replay short: staging/web, the others' folders removed from dist/.
     const root = tempRepo();
+    for (const folder of ['staging/api', 'production/api', 'production/web']) fs.rmSync(path.join(root, 'dist', folder), { recursive: true });
     const progress: string[] = [];
     const simulated = await simulateCommand(root, ['--in-process', '--json', '--runs', '1'], line => progress.push(line));
-    const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
-    expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27, 27, 27, 27]);
+    const rows = simulated.output.split('\n').map(l => JSON.parse(l) as { rollout: string; scenario: string; rps: number; scrape_s: number; plan_bound_s: number | null });
+    expect([...new Set(rows.map(r => r.rollout))]).toEqual(['staging/web']);
+    expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27]);
     expect(progress.filter(l => l.startsWith('target ')).map(l => l.split(':')[0])).toEqual([
       'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target declared-rate pauses',
       'target no-traffic', 'target bad-from-start', 'target detectable effect', 'target at-mde', 'target abort bounds',
