@@ -202,9 +202,9 @@ export type IntervalCounts = WindowCounts;
 
 /**
  * What {@link alignedCount} counts at `atS` seconds over `windowS`, from each scrape's increments
- * (`intervals[k]` is what the scrape at `phaseS + k × scrapeS` added; the subquery's steps fall on the
- * scrapes): the intervals whose scrape is at or after `atS − windowS` and at or before `atS`, each
- * only when the canary took requests in it.
+ * (`intervals[k]` is what the k-th scrape added, read by the subquery's step at `phaseS + k × scrapeS`,
+ * the first step at or after the scrape): the intervals whose step is at or after `atS − windowS` and at
+ * or before `atS` (Prometheus 2.x), each only when the canary took requests in it.
  */
 export function alignedWindowCounts(intervals: readonly IntervalCounts[], scrapeS: number, atS: number, windowS: number, phaseS = 0): WindowCounts {
   let canaryErrors = 0;
