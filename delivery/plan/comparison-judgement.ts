@@ -13,9 +13,9 @@ export const BOUND_CONFIDENCE = 0.99;
 export type ComparisonStartBound =
   /** The abort comes by `boundS` seconds after the step started, with probability {@link BOUND_CONFIDENCE}. */
   | { readonly kind: 'abort'; readonly boundS: number }
-  /** More measurements than inconclusiveLimit fall below the data floor first: the release pauses. */
+  /** Fewer releases than that abort, most of them paused (more measurements than inconclusiveLimit below the data floor). */
   | { readonly kind: 'pauses' }
-  /** Too few requests for any measurement of the step to fail it with that probability: no bound. */
+  /** Fewer releases than that abort, most of them promoted: too few requests to fail them. No bound. */
   | { readonly kind: 'none' };
 
 /** Releases the plan draws for a bound, seeded so that the plan reads the same every time. */
@@ -28,15 +28,16 @@ const BOUND_SEED = 24;
  * time by which {@link BOUND_CONFIDENCE} of {@link BOUND_DRAWS} drawn releases are aborted. Each draw
  * is the plan's own model of the release: Poisson traffic per scrape interval at the shares of the
  * nominal schedule (earlier steps healthy), stable at {@link PLAN_STABLE_ERROR_RATE}, the scrapes at a
- * random phase to the release's start and read by the subquery's next step (up to a scrape later), every measurement computed by the query's own statistic over the scrapes in its window
+ * random phase to the release's start and read by the subquery's next step (up to a scrape later),
+ * every measurement computed by the query's own statistic over the scrapes in its window
  * (alignedWindowCounts, comparisonStatistic) and judged by the template's threshold, on the v1.9.1
  * controller's schedule (analysis/analysis.go: the first measurement initialDelay after the run
  * starts, one reconcile after the step, each next an interval later; the run fails once failed >
  * failureLimit and pauses once inconclusive > inconclusiveLimit), plus one reconcile for the
  * controller to act on the failed run ({@link RECONCILE_SECONDS}). Measurements overlap, so their
  * outcomes are not independent: drawing them is simpler and tighter than any bound on their product.
- * `npm run simulate` replays the same releases with other seeds through the controller's whole schedule. Undefined
- * when the step is not judged against stable.
+ * `npm run simulate` replays the same releases with other seeds through the controller's whole
+ * schedule. Undefined when the step is not judged against stable.
  */
 export function comparisonStartBound(
   plan: Pick<RolloutPlan, 'steps'>, step: Pick<StepPlan, 'metrics' | 'startS'>, rps: number, scrapeIntervalS: number,
