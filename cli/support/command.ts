@@ -129,16 +129,21 @@ export function systemProblem(error: unknown): string | undefined {
   return describeProblem({ at: file ?? '(unknown path)', field: syscall ?? 'io', value: code, rule: known.rule, fix: known.fix });
 }
 
+/** Ends the process quietly when stdout's reader has gone (EPIPE); any other stdout error stays an error. */
+function onClosedPipe(e: Error): void {
+  if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+}
+
 /**
  * Runs a command and sets the exit code: 0 on success; 1 when the command reports a failed check;
  * 1 with `error: <message>` for a mistake the user can fix or a failure of the environment (a full
  * disk, a read-only checkout); 1 with the stack for a bug.
  */
 export async function runCommand(command: () => string | CommandResult | Promise<string | CommandResult>): Promise<void> {
-  // A reader that stops early (`npm run fleet | head`) closes the pipe: that is not a failure.
-  process.stdout.once('error', e => {
-    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
+  // A reader that stops early (`npm run fleet | head`) closes the pipe: that is not a failure. One
+  // listener per process, so commands run in one process (the tests) do not pile them up.
+  if (!process.stdout.listeners('error').includes(onClosedPipe)) process.stdout.on('error', onClosedPipe);
   try {
     const result = await command();
     const { output, failed } = typeof result === 'string' ? { output: result, failed: false } : result;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,6 +48,21 @@ describe('command', () => {
   ])('GIVEN the file system failing with %s WHEN run THEN one clean error line names the path, the call and the fix, no stack', async (code, syscall, line) => {
     const error = Object.assign(new Error(`${code}: failed`), { code, syscall, path: '/repo/releases/staging.json' });
     expect(await run(() => { throw error; })).toEqual({ out: [], err: [line], code: 1 });
+  });
+
+  test('GIVEN many commands run in one process WHEN each has run THEN stdout keeps one listener for a closed pipe, not one per command', async () => {
+    const before = process.stdout.listenerCount('error');
+    for (let i = 0; i < 12; i++) await run(() => 'done');
+    expect(process.stdout.listenerCount('error')).toBeLessThanOrEqual(before + 1);
+  });
+
+  test('GIVEN a reader that closes the pipe early WHEN a command prints more THEN it exits 0 without a stack', () => {
+    // GIVEN an entry point that prints 200,000 lines through runCommand (test/fixtures/print-lines.ts)
+    const entry = path.join(__dirname, '../../fixtures/print-lines.ts');
+    // WHEN its output goes into a pipe whose reader takes one line and stops
+    const result = spawnSync('bash', ['-o', 'pipefail', '-c', `node scripts/run-ts.cjs ${entry} | head -n 1`], { encoding: 'utf8', cwd: path.join(__dirname, '../../..') });
+    // THEN the pipeline succeeds: the command's EPIPE ended it quietly
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, 'x\n', '']);
   });
 
   test('GIVEN an error without a known system code WHEN classified THEN it is no system problem', () => {
