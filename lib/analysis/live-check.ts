@@ -64,7 +64,12 @@ export async function measureOnce(
   try {
     // A form POST, as the provider's client sends it (prometheus/client_golang api/prometheus/v1/api.go, Query →
     // DoGetFallback: POST, and GET only on 405 or 501): the comparison's query is longer than many servers take in a URL.
-    const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    // A redirect is not followed: the query (and any credentials a proxy adds) would go to wherever it points.
+    const response = await fetch(url, { method: 'POST', body: form, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    if (response.status >= 300 && response.status < 400) {
+      return { metric: metric.name, phase: 'Error', values: [], error: `http ${response.status}: redirected to ${response.headers.get('location') ?? 'nowhere'}; give the Prometheus server's own url` };
+    }
+    if (!(response.headers.get('content-type') ?? '').includes('json')) return { metric: metric.name, phase: 'Error', values: [], error: `http ${response.status}: not a Prometheus API answer` };
     const body = await response.json() as PrometheusResponse;
     if (body.status !== 'success' || !body.data) return { metric: metric.name, phase: 'Error', values: [], error: body.error ?? `http ${response.status}` };
     if (body.data.resultType !== 'vector') {

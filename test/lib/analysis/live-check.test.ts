@@ -1,3 +1,5 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import { measureOnce, PrometheusMetric, sampleValue, substituteArgs, Threshold } from '../../../lib/analysis';
 import { fakePrometheus, vector } from '../../fake-prometheus';
 
@@ -60,5 +62,21 @@ describe('live check', () => {
     const result = await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, closed.url, { timeoutMs: 2000 });
     expect(result.phase).toBe('Error');
     expect(result.error).toBe(`connect ECONNREFUSED ${closed.url.replace('http://', '')}`);
+  });
+
+  test.each<[string, http.RequestListener, string]>([
+    ['a redirect to another server', (_, response) => { response.writeHead(302, { location: 'http://elsewhere.example/api/v1/query' }).end(); },
+      "http 302: redirected to http://elsewhere.example/api/v1/query; give the Prometheus server's own url"],
+    ['a proxy error page', (_, response) => { response.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>'); },
+      'http 502: not a Prometheus API answer'],
+  ])('GIVEN %s WHEN measured THEN it is an Error naming the status, and nothing is followed', async (_, answer, error) => {
+    const server = http.createServer(answer);
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await measureOnce(metric, { 'canary-hash': 'abc', 'namespace': 'shop' }, url)).toEqual({ metric: 'success-rate', phase: 'Error', values: [], error });
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
   });
 });
