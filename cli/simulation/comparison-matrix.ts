@@ -227,10 +227,17 @@ function firstStepDecidedByS(plan: RolloutPlan): number {
   return endS + RECONCILE_SECONDS + (next ? Math.min(...next.metrics.map(m => m.initialDelayS)) : 0);
 }
 
-/** The #24 targets as judged: one line each, and whether all are met. */
+/** The #24 targets as judged: one line each, whether all are met, and whether the judgement's guarantees are. */
 export interface TargetSummary {
   readonly lines: readonly string[];
   readonly met: boolean;
+  /**
+   * Whether the targets the judgement itself guarantees, whatever a fleet declares, are met: false
+   * aborts, no traffic pausing, aborts within the plan's bounds. The others (pauses and power at the
+   * declared rate, detection speed, bounds' tightness) depend on the fleet's rates and steps, which
+   * `npm run plan` states.
+   */
+  readonly guaranteesMet: boolean;
 }
 
 /**
@@ -241,13 +248,13 @@ export interface TargetSummary {
  * release's detectable effect at its declared rate (at most 2 points above a 0.1% stable, from the
  * plan); `at-mde` caught by its step (pooled ≥ 75%, no row below 60%); and the abort bounds (aborts
  * later than the plan's bound at most 1%, the bound's own confidence, pooled; every bound of
- * bad-from-start and spike-step-N at most 1.25× its row's 99th percentile).
+ * bad-from-start and spike-step-N at most 1.25× its row's 99th percentile, `bound tightness`).
  */
 export function targetSummary(rows: readonly MatrixRow[], plans: readonly RolloutPlan[]): TargetSummary {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const sum = (of: readonly MatrixRow[], field: (r: MatrixRow) => number) => of.reduce((n, r) => n + field(r), 0);
-  const results: { line: string; met: boolean }[] = [];
-  const target = (name: string, text: string, met: boolean) => results.push({ line: `target ${name}: ${text}: ${met ? 'met' : 'not met'}`, met });
+  const results: { line: string; met: boolean; guarantee: boolean }[] = [];
+  const target = (name: string, text: string, met: boolean) => results.push({ line: `target ${name}: ${text}: ${met ? 'met' : 'not met'}`, met, guarantee: GUARANTEES.includes(name) });
 
   for (const name of ['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset']) {
     const of = rows.filter(r => r.scenario === name);
@@ -287,11 +294,14 @@ export function targetSummary(rows: readonly MatrixRow[], plans: readonly Rollou
   const checked = bounded.filter(r => (r.scenario === 'bad-from-start' || r.scenario.startsWith('spike-step-')) && r.abort_s_p99 !== null);
   const loose = checked.filter(r => r.plan_bound_s! > 1.25 * r.abort_s_p99!);
   const looseNames = loose.slice(0, 5).map(r => `${r.rollout} ${r.scenario} at ${r.rps} rps, ${r.scrape_s} s scrape: ${r.plan_bound_s} s against ${r.abort_s_p99} s`);
-  target('abort bounds', `${late}/${aborts} = ${pct(aborts ? late / aborts : 0)} of aborts later than the plan's bound (≤ 1%), `
-    + `${checked.length - loose.length}/${checked.length} bounds within 1.25× their row's 99th percentile${loose.length ? ` (not: ${looseNames.join('; ')})` : ''}`,
-  (aborts === 0 || late / aborts <= 0.01) && loose.length === 0);
-  return { lines: results.map(r => r.line), met: results.every(r => r.met) };
+  target('abort bounds', `${late}/${aborts} = ${pct(aborts ? late / aborts : 0)} of aborts later than the plan's bound (≤ 1%)`, aborts === 0 || late / aborts <= 0.01);
+  target('bound tightness', `${checked.length - loose.length}/${checked.length} bounds within 1.25× their row's 99th percentile${loose.length ? ` (not: ${looseNames.join('; ')})` : ''}`,
+    loose.length === 0);
+  return { lines: results.map(r => r.line), met: results.every(r => r.met), guaranteesMet: results.filter(r => r.guarantee).every(r => r.met) };
 }
+
+/** The targets the judgement guarantees whatever a fleet declares (see {@link TargetSummary.guaranteesMet}). */
+const GUARANTEES = ['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset', 'no-traffic', 'abort bounds'];
 
 /** The canary's share during the first analysed step of a row's Rollout: the most a bad-from-start release may be exposed to. */
 function firstStepShare(plans: readonly RolloutPlan[], row: MatrixRow): number {

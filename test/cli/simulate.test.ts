@@ -43,7 +43,7 @@ describe('simulate', () => {
     expect(fs.existsSync(path.join(root, 'reports'))).toBe(false);
   });
 
-  test('GIVEN the fixture fleet WHEN simulated in process THEN it prints the matrix, judges every target on stderr, skips the real subset, and fails on a target not met', async () => {
+  test('GIVEN the fixture fleet WHEN simulated in process THEN it prints the matrix, judges every target on stderr, skips the real subset, and reports the fleet\'s aims without failing', async () => {
     // One Rollout keeps the replay short: staging/web, the others' folders removed from dist/.
     const root = tempRepo();
     for (const folder of ['staging/api', 'production/api', 'production/web']) fs.rmSync(path.join(root, 'dist', folder), { recursive: true });
@@ -54,15 +54,17 @@ describe('simulate', () => {
     expect(rows.filter(r => r.scenario === 'bad-from-start' && r.rps === 200 && r.scrape_s === 10).map(r => r.plan_bound_s)).toEqual([27]);
     expect(progress.filter(l => l.startsWith('target ')).map(l => l.split(':')[0])).toEqual([
       'target healthy', 'target healthy-1pct', 'target shared-outage', 'target shared-outage-onset', 'target declared-rate pauses',
-      'target no-traffic', 'target bad-from-start', 'target detectable effect', 'target at-mde', 'target abort bounds',
+      'target no-traffic', 'target bad-from-start', 'target detectable effect', 'target at-mde', 'target abort bounds', 'target bound tightness',
     ]);
     // Without Prometheus there is no proof and no real releases: the matrix only.
     expect(progress.filter(l => l.startsWith('in-process evaluator'))).toEqual([]);
     expect(progress[progress.length - 1]).toBe('wrote reports/simulate/matrix.json');
     expect(fs.readdirSync(path.join(root, 'reports/simulate'))).toEqual(['matrix.json']);
     expect(fs.readFileSync(path.join(root, 'reports/simulate/matrix.json'), 'utf8')).toBe(`${simulated.output}\n`);
-    // A target not met fails the command: here the fixture's staging Rollouts, whose steps are too short for a 2-point effect.
+    // The fixture's staging/web keeps 3 measurements a step, too short for a 2-point effect: reported, not failed, since the
+    // judgement's guarantees hold; a pull request is not blocked by the fleet's own rates.
     expect(progress.filter(l => l.endsWith(': not met')).map(l => l.split(':')[0])).toContain('target detectable effect');
-    expect(simulated.failed).toBe(true);
+    expect(progress).toContain('the targets not met depend on the fleet\'s declared rates and steps, which npm run plan states: reported, not failed');
+    expect(simulated.failed).toBe(false);
   });
 });
