@@ -1,8 +1,8 @@
 import {
   ASSUMED_SCRAPE_INTERVAL_SECONDS, DETECTABLE_EFFECT_TARGET, PLAN_STABLE_ERROR_RATE, RECONCILE_SECONDS, RolloutPlan, abortBounds,
-  comparisonStartBound, releaseDetectableRate, releaseStartBoundS, stepDetectableRate,
+  comparisonMetric, comparisonStartBound, releaseDetectableRate, releaseStartBoundS, stepDetectableRate,
 } from '../../delivery/plan';
-import { COMPARISON_METRIC, ComparisonOutcome, replayComparison } from './comparison-replay';
+import { ComparisonOutcome, replayComparison } from './comparison-replay';
 
 /** Routers whose metrics another monitor scrapes (delivery/plan, routerOf), replayed at {@link MESH_SCRAPES} too. */
 export const MESH_ROUTERS = ['istio', 'ingress-nginx'];
@@ -98,7 +98,7 @@ function scenarios(plan: RolloutPlan, mdeRate: number | undefined, mdeRate1pct: 
 
 /** The error rate the first step judged against stable catches by its end with 80% power at `rps` (delivery/plan, stepDetectableRate). */
 export function firstStepMde(plan: RolloutPlan, rps: number, scrapeS: number, baseline = 0.001): number | undefined {
-  const step = plan.steps.find(s => s.metrics.some(m => m.name === COMPARISON_METRIC));
+  const step = plan.steps.find(s => comparisonMetric(s));
   const rate = step && stepDetectableRate(plan, step, rps, scrapeS, baseline);
   return rate === undefined || Number.isNaN(rate) ? undefined : rate;
 }
@@ -220,7 +220,7 @@ function planBound(plan: RolloutPlan, scenario: Scenario, rps: number, scrapeS: 
  */
 function firstStepDecidedByS(plan: RolloutPlan): number {
   const judged = plan.steps.filter(s => s.metrics.length > 0);
-  const first = judged.find(s => s.metrics.some(m => m.name === COMPARISON_METRIC));
+  const first = judged.find(s => comparisonMetric(s));
   if (!first) return 0;
   const endS = first.startS + first.durationS;
   const next = judged.find(s => s.index > first.index);
@@ -273,7 +273,7 @@ export function targetSummary(rows: readonly MatrixRow[], plans: readonly Rollou
     idle.every(r => r.paused === r.seeds));
   const fast = rows.filter(r => r.scenario === 'bad-from-start' && r.rps >= 50 && r.scrape_s === 10);
   const slow = fast.filter(r => r.abort_s_p95 === null || r.abort_s_p95 > 45);
-  const exposed = fast.filter(r => r.max_exposure_pct > firstStepShare(plans, r));
+  const exposed = fast.filter(r => r.max_exposure_pct > (plans.find(p => `${p.environment}/${p.service}` === r.rollout)?.exposure.share ?? 100));
   target('bad-from-start', `at 50 requests/s and more with a 10 s scrape, ${fast.length - slow.length}/${fast.length} rows abort 95% within 45 s`
     + ` and ${fast.length - exposed.length}/${fast.length} within the first step's share`, slow.length === 0 && exposed.length === 0);
   const effects = plans.filter(p => p.expectedRps !== undefined)
@@ -302,9 +302,3 @@ export function targetSummary(rows: readonly MatrixRow[], plans: readonly Rollou
 
 /** The targets the judgement guarantees whatever a fleet declares (see {@link TargetSummary.guaranteesMet}). */
 const GUARANTEES = ['healthy', 'healthy-1pct', 'shared-outage', 'shared-outage-onset', 'no-traffic', 'abort bounds'];
-
-/** The canary's share during the first analysed step of a row's Rollout: the most a bad-from-start release may be exposed to. */
-function firstStepShare(plans: readonly RolloutPlan[], row: MatrixRow): number {
-  const plan = plans.find(p => `${p.environment}/${p.service}` === row.rollout);
-  return plan?.steps.find(s => s.metrics.length > 0)?.share ?? 100;
-}

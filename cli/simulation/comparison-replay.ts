@@ -1,11 +1,8 @@
 import { RolloutPlan, drawInterval, seededRandom } from '../../delivery/plan';
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, IntervalCounts } from '../../lib/analysis/canary-comparison';
+import { COMPARISON_METRIC_NAME } from '../../lib/analysis/presets';
 import { replayRelease, ReplayResult } from './controller-model';
 import { errorsServed, shareAt } from './synthetic-metrics';
-
-/** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts, canaryComparisonMetric). */
-export const COMPARISON_METRIC = 'error-rate-vs-stable';
-export { comparisonOf };
 
 /** One release's traffic, replayed in process: both versions' error rates over time. */
 export interface ComparisonReplay {
@@ -58,7 +55,7 @@ export async function replayComparison(replay: ComparisonReplay): Promise<Compar
   }
   const outcome = await replayRelease(replay.plan, async (metric, atS) => {
     if (replay.prometheus && metric.provider === 'prometheus') return { phase: 'Error', durationS: replay.prometheus === 'down' ? 0.05 : metric.timeoutS };
-    if (metric.name !== COMPARISON_METRIC || !metric.threshold) return { phase: 'Successful', durationS: 0.05 };
+    if (metric.name !== COMPARISON_METRIC_NAME || !metric.threshold) return { phase: 'Successful', durationS: 0.05 };
     const counts = alignedWindowCounts(intervals, s, atS, metric.windowS, phaseS - s + readDelayS);
     const phase = metric.threshold.evaluate([comparisonStatistic(counts, comparisonOf(metric))]).phase as 'Successful' | 'Failed' | 'Inconclusive';
     return { phase, durationS: 0.05 };

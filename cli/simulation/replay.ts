@@ -3,11 +3,12 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DIST } from '../../delivery/commit';
-import { MetricPlan, RECONCILE_SECONDS, RolloutPlan, ServiceObjects, abortBounds, asKind, planRollout, readServiceFolders, seededRandom } from '../../delivery/plan';
+import { MetricPlan, RolloutPlan, ServiceObjects, abortBounds, asKind, measurementTimeS, planRollout, readServiceFolders, seededRandom } from '../../delivery/plan';
 import { measureOnce } from '../../lib/analysis';
-import { IntervalCounts, alignedWindowCounts, comparisonStatistic } from '../../lib/analysis/canary-comparison';
+import { IntervalCounts, alignedWindowCounts, comparisonOf, comparisonStatistic } from '../../lib/analysis/canary-comparison';
+import { COMPARISON_METRIC_NAME } from '../../lib/analysis/presets';
 import { PrometheusServer } from '../support/prometheus-server';
-import { COMPARISON_METRIC, comparisonOf } from './comparison-replay';
+
 import { Measure, MeasurementResult, ReplayResult, replayRelease } from './controller-model';
 import { IntervalCount, MetricsSource, SyntheticRelease, errorsServed, writeOpenMetrics } from './synthetic-metrics';
 
@@ -161,7 +162,7 @@ export function comparisonCheck(
 ): ComparisonCheck {
   const { intervals, phaseS } = subqueryIntervals(traffic, originEpochS, scrapeS);
   return (metric, atS, values) => {
-    if (metric.name !== COMPARISON_METRIC) return;
+    if (metric.name !== COMPARISON_METRIC_NAME) return;
     const readAtS = Math.round(atS * 1000) / 1000;
     const expected = comparisonStatistic(alignedWindowCounts(intervals, scrapeS, readAtS, metric.windowS, phaseS), comparisonOf(metric));
     const equal = values.length === 1 && (values[0] === expected || (Number.isNaN(values[0]) && Number.isNaN(expected)));
@@ -258,7 +259,7 @@ function scenariosOf(rollout: SimulatedRollout, healthyRuns: number): Replay[] {
     // The worst moment for a spike: just after a scrape that falls a scrape interval before the
     // step's second measurement, so that measurement cannot see it and the next one must.
     const metric = step.metrics.find(m => m.minSuccessRate !== undefined) ?? step.metrics[0];
-    const measured = step.startS + RECONCILE_SECONDS + metric.initialDelayS + (metric.count > 1 ? metric.intervalS : 0);
+    const measured = measurementTimeS(step, metric, metric.count > 1 ? 1 : 0);
     const scrape = measured - s + 1;
     const onsetS = scrape + 0.5;
     const phaseS = ((scrape % s) + s) % s;

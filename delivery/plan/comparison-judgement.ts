@@ -1,9 +1,8 @@
 import { alignedWindowCounts, comparisonOf, comparisonStatistic, ExpectedWindow, IntervalCounts, minimumDetectableRate } from '../../lib/analysis/canary-comparison';
+import { COMPARISON_METRIC_NAME } from '../../lib/analysis/presets';
 import { MetricPlan, RECONCILE_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, StepPlan } from './canary-plan';
 import { drawInterval, seededRandom } from './random-draws';
 
-/** The metric name of the canary-against-stable comparison (lib/analysis/presets.ts). */
-export const COMPARISON_METRIC_NAME = 'error-rate-vs-stable';
 /** The stable error rate the plan assumes for the comparison's bounds: the healthy baseline of #24. */
 export const PLAN_STABLE_ERROR_RATE = 0.001;
 /** The share of releases bad at {@link REFERENCE_ERROR_RATE} that a stated bound catches: its 99th percentile. */
@@ -62,7 +61,7 @@ function drawStartBound(
       const metric = comparisonMetric(later);
       if (!metric) return [];
       const count = Number.isFinite(metric.count) ? metric.count : 100;
-      const times = Array.from({ length: count }, (_, k) => later.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS);
+      const times = Array.from({ length: count }, (_, k) => measurementTimeS(later, metric, k));
       return [{ metric, options: comparisonOf(metric), times }];
     });
   const s = scrapeIntervalS;
@@ -94,8 +93,17 @@ function drawStartBound(
   return { kind: 'abort', boundS: Math.ceil(aborts.sort((a, b) => a - b)[needed - 1]) };
 }
 
+/**
+ * When measurement `k` (from 0) of a step's `metric` is taken, in seconds from the release's start, on
+ * the v1.9.1 controller's schedule: the run starts one reconcile after the step, the first measurement
+ * initialDelay later, each next an interval later (analysis/analysis.go).
+ */
+export function measurementTimeS(step: Pick<StepPlan, 'startS'>, metric: Pick<MetricPlan, 'initialDelayS' | 'intervalS'>, k: number): number {
+  return step.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS;
+}
+
 /** A step's `error-rate-vs-stable` metric, when it can fail the step. */
-function comparisonMetric(step: Pick<StepPlan, 'metrics'>): MetricPlan | undefined {
+export function comparisonMetric(step: Pick<StepPlan, 'metrics'>): MetricPlan | undefined {
   return step.metrics.find(m => m.name === COMPARISON_METRIC_NAME && m.threshold !== undefined && m.canFail);
 }
 
@@ -167,13 +175,12 @@ export function expectedWindow(
 export function stepDetectableRate(
   plan: Pick<RolloutPlan, 'steps'>, step: StepPlan, rps: number, scrapeIntervalS: number, stableRate = PLAN_STABLE_ERROR_RATE,
 ): number | undefined {
-  const metric = step.metrics.find(m => m.name === COMPARISON_METRIC_NAME && m.threshold !== undefined && m.canFail);
+  const metric = comparisonMetric(step);
   if (!metric?.threshold || !Number.isFinite(metric.count)) return undefined;
   const options = comparisonOf(metric);
   let inconclusive = 0;
   for (let k = 0; k < metric.count; k++) {
-    const atS = step.startS + RECONCILE_SECONDS + metric.initialDelayS + k * metric.intervalS;
-    const window = expectedWindow(plan, metric, atS, rps, scrapeIntervalS, stableRate);
+    const window = expectedWindow(plan, metric, measurementTimeS(step, metric, k), rps, scrapeIntervalS, stableRate);
     if (k === metric.count - 1) return minimumDetectableRate(window, options, metric.threshold.bound);
     if (window.canaryRequests < options.minRequests || window.stableRequests < options.minRequests) inconclusive += 1;
     if (inconclusive > metric.inconclusiveLimit) return NaN;

@@ -1,8 +1,9 @@
 import { comparisonOf, normalCdf } from '../../lib/analysis/canary-comparison';
-import { ASSUMED_SCRAPE_INTERVAL_SECONDS, RECONCILE_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
+import { COMPARISON_METRIC_NAME } from '../../lib/analysis/presets';
+import { ASSUMED_SCRAPE_INTERVAL_SECONDS, REFERENCE_ERROR_RATE, RolloutPlan, abortBounds, formatDuration } from './canary-plan';
 import {
-  BOUND_CONFIDENCE, BOUND_DRAWS, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, comparisonStartBound, expectedWindow, releaseDetectableRate,
-  stepDetectableRate,
+  BOUND_CONFIDENCE, BOUND_DRAWS, ComparisonStartBound, PLAN_STABLE_ERROR_RATE, comparisonStartBound, expectedWindow, measurementTimeS,
+  releaseDetectableRate, stepDetectableRate,
 } from './comparison-judgement';
 
 /** How far above stable's error rate the error rate a release catches by its end may be, at the declared rate (#24). */
@@ -81,7 +82,8 @@ function rolloutSection(plan: RolloutPlan): string[] {
  * (see comparisonStartBound), or why there is none.
  */
 export function judgementLines(plan: RolloutPlan): string[] {
-  const judged = plan.steps.flatMap(step => step.metrics.filter(m => m.name === 'error-rate-vs-stable' && m.threshold).map(metric => ({ step, metric })));
+  const judged = plan.steps
+    .flatMap(step => step.metrics.filter(m => m.name === COMPARISON_METRIC_NAME && m.threshold).map(metric => ({ step, metric })));
   if (judged.length === 0) return [];
   const measurements = judged.reduce((n, j) => n + j.metric.count, 0);
   const zCrit = judged[0].metric.threshold!.bound;
@@ -99,7 +101,7 @@ export function judgementLines(plan: RolloutPlan): string[] {
   for (const { step, metric } of judged) {
     const options = comparisonOf(metric);
     const canaryRps = rps * step.share / 100;
-    const lastS = step.startS + RECONCILE_SECONDS + metric.initialDelayS + (metric.count - 1) * metric.intervalS;
+    const lastS = measurementTimeS(step, metric, metric.count - 1);
     const requests = Number.isFinite(lastS) ? expectedWindow(plan, metric, lastS, rps, scrapeS).canaryRequests : 0;
     const floorS = canaryRps > 0 ? options.minRequests / canaryRps : Infinity;
     lines.push(`| ${step.index} | ${requests} | ${Number.isFinite(floorS) ? formatDuration(Math.ceil(floorS)) : 'never: pauses'} | ${percent(stepDetectableRate(plan, step, rps, scrapeS))} | ${boundText(comparisonStartBound(plan, step, rps, scrapeS))} |`);

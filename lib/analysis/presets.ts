@@ -17,6 +17,9 @@ export const CANARY_HASH_LABEL = 'rollouts_pod_template_hash';
 /** Standard deviations of a Poisson error count taken off it before it is compared: a one-sided 97.7% bound. */
 export const ERROR_COUNT_Z = 2;
 
+/** The name of the canary-against-stable comparison metric ({@link canaryComparisonMetric}), by which readers of `dist/` find it. */
+export const COMPARISON_METRIC_NAME = 'error-rate-vs-stable';
+
 /** The args the presets declare; the Rollout fills them in. */
 export const PRESET_ARGS = {
   /** The pod template hash of the canary ReplicaSet, from `podTemplateHashValue: Latest`. */
@@ -323,7 +326,7 @@ export function canaryComparisonMetric(source: MetricSource, options: CanaryComp
     fail({ at: 'canaryComparisonMetric', field: 'minConclusive', value: minConclusive, rule: `must be an integer from 1 to count (${count})`, fix: 'require e.g. half the measurements' });
   }
   return new PrometheusMetric({
-    name: 'error-rate-vs-stable',
+    name: COMPARISON_METRIC_NAME,
     address: options.address,
     query: source.comparisonQuery(goDuration(window), goDuration(options.scrapeInterval), comparison),
     interval,

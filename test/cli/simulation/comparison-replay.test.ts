@@ -1,6 +1,7 @@
 import * as path from 'path';
-import { comparisonOf, replayComparison } from '../../../cli/simulation/comparison-replay';
+import { replayComparison } from '../../../cli/simulation/comparison-replay';
 import { planRollout, readServiceFolders, RolloutPlan } from '../../../delivery/plan';
+import { comparisonOf } from '../../../lib/analysis/canary-comparison';
 import { tempRepo } from '../../helpers';
 
 const plans = readServiceFolders(path.join(tempRepo(), 'dist')).map(f => planRollout(f)).filter((p): p is RolloutPlan => p !== undefined);
